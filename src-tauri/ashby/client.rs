@@ -1,0 +1,1241 @@
+//! The HTTP client: transport, retries, rate limiting, pagination and the typed endpoints.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::stream::{BoxStream, StreamExt};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio::sync::Semaphore;
+
+use super::clock::{Clock, SystemClock};
+use super::error::{
+    bounded, error_from_code, is_token_or_cursor_error, parse_error_body, Error, SNIPPET_MAX_CHARS,
+};
+use super::key::ApiKey;
+use super::limiter::RateLimiter;
+use super::models::{
+    ApiKeyInfo, Department, HiringTeamRole, Job, JobBoard, JobPosting, JobPostingInfo, JobStatus,
+    Location, User,
+};
+use super::permissions::Module;
+
+/// The API version this client is written against (`Ashby-Version` request header).
+pub const ASHBY_API_VERSION: &str = "2026-01-01";
+/// Ashby's maximum (and default) page size.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Everything tunable about the client. `Default` reads `ASHBY_API_BASE_URL` (via
+/// `crate::config::api_base_url()`) and uses conservative limits.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// Without trailing slash, e.g. `https://api.ashbyhq.com`.
+    pub base_url: String,
+    pub connect_timeout: Duration,
+    /// Whole request, including reading the body.
+    pub request_timeout: Duration,
+    /// Retries after 5xx, network errors and timeouts (so `max_retries + 1` attempts).
+    pub max_retries: u32,
+    /// Retries after HTTP 429.
+    pub max_rate_limit_retries: u32,
+    /// First backoff step; doubles each retry.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Fraction (0.0–1.0) of each backoff step removed at random, to spread retries out.
+    pub jitter: f64,
+    /// A `Retry-After` longer than this is not waited out; the error goes to the caller.
+    pub max_retry_after: Duration,
+    /// Client-side token bucket; 0 disables it.
+    pub rate_limit_per_minute: u32,
+    pub burst: u32,
+    /// Requests in flight at once, across all clones of the client (and the fan-out width).
+    pub concurrency: usize,
+    /// Sent as `limit` (clamped to 1..=100).
+    pub page_size: u32,
+    /// A pass that needs more pages than this fails with `PageCapExceeded`.
+    pub page_cap: u32,
+    /// Where waits go; swap in a `ManualClock` in tests.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: crate::config::api_base_url(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            max_retries: 3,
+            max_rate_limit_retries: 5,
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(60),
+            jitter: 0.2,
+            max_retry_after: Duration::from_secs(120),
+            rate_limit_per_minute: 300,
+            burst: 10,
+            concurrency: 2,
+            page_size: MAX_PAGE_SIZE,
+            page_cap: 10_000,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Defaults with another base URL (tests, the fake server).
+    pub fn with_base_url(base_url: impl Into<String>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            ..ClientConfig::default()
+        }
+    }
+
+    /// Backoff before retry number `retry` (0-based): base·2^retry, capped, minus jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.min(20));
+        let step = self
+            .backoff_base
+            .saturating_mul(factor)
+            .min(self.backoff_cap);
+        let jitter = self.jitter.clamp(0.0, 1.0);
+        if jitter == 0.0 {
+            step
+        } else {
+            step.mul_f64(1.0 - jitter * fastrand::f64())
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_rate_limit_retries", &self.max_rate_limit_retries)
+            .field("backoff_base", &self.backoff_base)
+            .field("backoff_cap", &self.backoff_cap)
+            .field("jitter", &self.jitter)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("burst", &self.burst)
+            .field("concurrency", &self.concurrency)
+            .field("page_size", &self.page_size)
+            .field("page_cap", &self.page_cap)
+            .field("clock", &self.clock)
+            .finish()
+    }
+}
+
+/// Progress of a paginated pass, handed to the page callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageInfo {
+    /// 1-based page number within the pass.
+    pub page: u32,
+    pub rows_in_page: usize,
+    /// Rows delivered in this pass so far, including this page.
+    pub rows_so_far: usize,
+    /// Whether Ashby said more pages follow.
+    pub more_data_available: bool,
+}
+
+/// Result of a complete paginated pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassOutcome {
+    /// From the last page; store it only after the whole pass is stored. `None` if the endpoint
+    /// does not support incremental sync (or Ashby sent none).
+    pub sync_token: Option<String>,
+    pub pages: u32,
+    pub rows: usize,
+}
+
+/// All rows of a pass, collected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected<T> {
+    pub rows: Vec<T>,
+    pub sync_token: Option<String>,
+    pub pages: u32,
+}
+
+/// `Ashby-Version` / `Ashby-Version-Status` from the latest response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiVersionSeen {
+    pub version: Option<String>,
+    pub status: Option<String>,
+}
+
+/// `job.list` parameters. Keep them identical across passes while holding a sync token.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobListParams {
+    /// Empty = Ashby's default (everything but drafts).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<JobStatus>,
+    pub include_unpublished_job_postings_ids: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<String>,
+    /// Epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_after: Option<i64>,
+    /// Sent on the first page only.
+    #[serde(skip)]
+    pub sync_token: Option<String>,
+}
+
+/// `department.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepartmentListParams {
+    pub include_archived: bool,
+    #[serde(skip)]
+    pub sync_token: Option<String>,
+}
+
+/// `location.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationListParams {
+    pub include_archived: bool,
+    /// Regions are left out unless this is set.
+    pub include_location_hierarchy: bool,
+    #[serde(skip)]
+    pub sync_token: Option<String>,
+}
+
+/// `user.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserListParams {
+    pub include_deactivated: bool,
+    #[serde(skip)]
+    pub sync_token: Option<String>,
+}
+
+/// `jobPosting.list` parameters (one call, not paginated).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobPostingListParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed_only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_board_id: Option<String>,
+    /// Location *name*, case-sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Department *name*, case-sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// Ashby API client. Cheap to clone; clones share the rate limiter, the concurrency bound and
+/// the request counter.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    key: ApiKey,
+    base_url: String,
+    cfg: ClientConfig,
+    limiter: RateLimiter,
+    in_flight_permits: Semaphore,
+    requests: AtomicU64,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    last_version: Mutex<Option<ApiVersionSeen>>,
+    warned_version: AtomicBool,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("key", &self.inner.key)
+            .field("requests", &self.request_count())
+            .field("config", &self.inner.cfg)
+            .finish()
+    }
+}
+
+/// Decrements the in-flight gauge however the attempt ends.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Client {
+    /// Builds a client for `key`. Fails only on an unusable base URL or TLS set-up.
+    pub fn new(key: ApiKey, config: ClientConfig) -> Result<Client, Error> {
+        let base_url = config.base_url.trim().trim_end_matches('/').to_string();
+        let parsed = url::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(
+                "the base URL must start with https://".to_string(),
+            ));
+        }
+
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/json; version=1"),
+        );
+        headers.insert("Ashby-Version", HeaderValue::from_static(ASHBY_API_VERSION));
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .gzip(true)
+            .user_agent(format!(
+                "{}/{}",
+                crate::config::APP_NAME,
+                crate::config::APP_VERSION
+            ))
+            .default_headers(headers)
+            // Ashby's RPC API never redirects; refusing keeps the key from travelling elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+
+        let limiter = RateLimiter::new(
+            config.rate_limit_per_minute,
+            config.burst,
+            config.clock.clone(),
+        );
+        let permits = config.concurrency.max(1);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                key,
+                base_url,
+                limiter,
+                in_flight_permits: Semaphore::new(permits),
+                requests: AtomicU64::new(0),
+                in_flight: AtomicUsize::new(0),
+                max_in_flight: AtomicUsize::new(0),
+                last_version: Mutex::new(None),
+                warned_version: AtomicBool::new(false),
+                cfg: config,
+            }),
+        })
+    }
+
+    /// Client with `ClientConfig::default()`.
+    pub fn with_defaults(key: ApiKey) -> Result<Client, Error> {
+        Client::new(key, ClientConfig::default())
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.cfg
+    }
+
+    /// HTTP requests sent so far by this client and its clones (every attempt, retries included).
+    pub fn request_count(&self) -> u64 {
+        self.inner.requests.load(Ordering::SeqCst)
+    }
+
+    /// Highest number of requests that were in flight at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// API version headers of the latest response, if any came back.
+    pub fn last_api_version(&self) -> Option<ApiVersionSeen> {
+        self.inner
+            .last_version
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    // ---------------------------------------------------------------- endpoints
+
+    /// `apiKey.info`: who the key is and its scopes.
+    pub async fn api_key_info(&self) -> Result<ApiKeyInfo, Error> {
+        self.call_results("apiKey.info", &Value::Object(Map::new()))
+            .await
+    }
+
+    /// `job.list`, page by page. `on_page` gets each page as it arrives.
+    pub async fn list_jobs<E, F>(
+        &self,
+        params: &JobListParams,
+        on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<Job>, PageInfo) -> Result<(), E>,
+    {
+        let body = to_object(params)?;
+        self.paginate("job.list", body, params.sync_token.as_deref(), on_page)
+            .await
+    }
+
+    /// `job.list`, all pages collected.
+    pub async fn collect_jobs(&self, params: &JobListParams) -> Result<Collected<Job>, Error> {
+        let body = to_object(params)?;
+        self.collect_all("job.list", body, params.sync_token.as_deref())
+            .await
+    }
+
+    /// `job.info`.
+    pub async fn job_info(&self, id: &str) -> Result<Job, Error> {
+        self.call_results("job.info", &serde_json::json!({ "id": id }))
+            .await
+    }
+
+    /// `jobPosting.list`: all published postings in one call (not paginated).
+    pub async fn list_job_postings(
+        &self,
+        params: &JobPostingListParams,
+    ) -> Result<Vec<JobPosting>, Error> {
+        let body = Value::Object(to_object(params)?);
+        self.call_results("jobPosting.list", &body).await
+    }
+
+    /// `jobPosting.info` (default job board).
+    pub async fn job_posting_info(&self, id: &str) -> Result<JobPostingInfo, Error> {
+        self.job_posting_info_on_board(id, None).await
+    }
+
+    /// `jobPosting.info` for a posting on a specific job board.
+    pub async fn job_posting_info_on_board(
+        &self,
+        id: &str,
+        job_board_id: Option<&str>,
+    ) -> Result<JobPostingInfo, Error> {
+        let mut body = Map::new();
+        body.insert("jobPostingId".into(), Value::String(id.to_string()));
+        if let Some(b) = job_board_id {
+            body.insert("jobBoardId".into(), Value::String(b.to_string()));
+        }
+        self.call_results("jobPosting.info", &Value::Object(body))
+            .await
+    }
+
+    /// `jobPosting.info` for many postings, at most `config.concurrency` at a time. Results
+    /// arrive in completion order as `(posting id, result)`; dropping the stream cancels the rest.
+    pub fn job_posting_info_stream(
+        &self,
+        ids: Vec<String>,
+        job_board_id: Option<String>,
+    ) -> BoxStream<'static, (String, Result<JobPostingInfo, Error>)> {
+        let width = self.inner.cfg.concurrency.max(1);
+        let client = self.clone();
+        futures::stream::iter(ids)
+            .map(move |id| {
+                let client = client.clone();
+                let board = job_board_id.clone();
+                async move {
+                    let res = client
+                        .job_posting_info_on_board(&id, board.as_deref())
+                        .await;
+                    (id, res)
+                }
+            })
+            .buffer_unordered(width)
+            .boxed()
+    }
+
+    /// [`Client::job_posting_info_stream`], collected (completion order).
+    pub async fn job_posting_infos(
+        &self,
+        ids: Vec<String>,
+        job_board_id: Option<String>,
+    ) -> Vec<(String, Result<JobPostingInfo, Error>)> {
+        self.job_posting_info_stream(ids, job_board_id)
+            .collect()
+            .await
+    }
+
+    /// `department.list`, page by page.
+    pub async fn list_departments<E, F>(
+        &self,
+        params: &DepartmentListParams,
+        on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<Department>, PageInfo) -> Result<(), E>,
+    {
+        let body = to_object(params)?;
+        self.paginate(
+            "department.list",
+            body,
+            params.sync_token.as_deref(),
+            on_page,
+        )
+        .await
+    }
+
+    pub async fn collect_departments(
+        &self,
+        params: &DepartmentListParams,
+    ) -> Result<Collected<Department>, Error> {
+        let body = to_object(params)?;
+        self.collect_all("department.list", body, params.sync_token.as_deref())
+            .await
+    }
+
+    /// `location.list`, page by page.
+    pub async fn list_locations<E, F>(
+        &self,
+        params: &LocationListParams,
+        on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<Location>, PageInfo) -> Result<(), E>,
+    {
+        let body = to_object(params)?;
+        self.paginate("location.list", body, params.sync_token.as_deref(), on_page)
+            .await
+    }
+
+    pub async fn collect_locations(
+        &self,
+        params: &LocationListParams,
+    ) -> Result<Collected<Location>, Error> {
+        let body = to_object(params)?;
+        self.collect_all("location.list", body, params.sync_token.as_deref())
+            .await
+    }
+
+    /// `user.list`, page by page.
+    pub async fn list_users<E, F>(
+        &self,
+        params: &UserListParams,
+        on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<User>, PageInfo) -> Result<(), E>,
+    {
+        let body = to_object(params)?;
+        self.paginate("user.list", body, params.sync_token.as_deref(), on_page)
+            .await
+    }
+
+    pub async fn collect_users(&self, params: &UserListParams) -> Result<Collected<User>, Error> {
+        let body = to_object(params)?;
+        self.collect_all("user.list", body, params.sync_token.as_deref())
+            .await
+    }
+
+    /// `jobBoard.list` (follows a cursor if Ashby ever pages it).
+    pub async fn list_job_boards(&self) -> Result<Vec<JobBoard>, Error> {
+        let mut rows = Vec::new();
+        self.paginate_inner(
+            "jobBoard.list",
+            Map::new(),
+            None,
+            false,
+            |page: Vec<JobBoard>, _| -> Result<(), Error> {
+                rows.extend(page);
+                Ok(())
+            },
+        )
+        .await?;
+        Ok(rows)
+    }
+
+    /// `hiringTeamRole.list` as `{id, title}` objects.
+    pub async fn list_hiring_team_roles(&self) -> Result<Vec<HiringTeamRole>, Error> {
+        self.call_results(
+            "hiringTeamRole.list",
+            &serde_json::json!({ "namesOnly": false }),
+        )
+        .await
+    }
+
+    /// Any call whose only question is "allowed or not": `Ok(())` on `success:true` (even with
+    /// empty results), the classified error otherwise.
+    pub async fn probe(&self, endpoint: &str, body: Value) -> Result<(), Error> {
+        self.call(endpoint, &body).await.map(|_| ())
+    }
+
+    /// The cheapest read probe for `module` (API.md §3.3).
+    pub async fn probe_module(&self, module: Module) -> Result<(), Error> {
+        let (endpoint, body) = module.probe();
+        self.probe(endpoint, body).await
+    }
+
+    /// Whether the key may read `module`: `Ok(true)`, `Ok(false)` (403
+    /// `missing_endpoint_permission`), or an error when the answer is unknown (bad key, network,
+    /// 5xx, rate limit).
+    pub async fn has_module_read(&self, module: Module) -> Result<bool, Error> {
+        match self.probe_module(module).await {
+            Ok(()) => Ok(true),
+            Err(Error::MissingPermission { .. }) => Ok(false),
+            // The Reports probe asks for a report that does not exist: any answer that got past
+            // the permission check proves access.
+            Err(Error::NotFound { .. } | Error::InvalidInput { .. } | Error::Api { .. })
+                if module == Module::Reports =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---------------------------------------------------------------- generic building blocks
+
+    /// Follows `nextCursor` while `moreDataAvailable`, sending `limit` on every page and
+    /// `syncToken` only on the first. Each page goes to `on_page` before the next is fetched;
+    /// an `Err` from it stops the pass. Returns the pass's final `syncToken`.
+    pub async fn paginate<T, E, F>(
+        &self,
+        endpoint: &str,
+        params: Map<String, Value>,
+        sync_token: Option<&str>,
+        on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        T: DeserializeOwned,
+        E: From<Error>,
+        F: FnMut(Vec<T>, PageInfo) -> Result<(), E>,
+    {
+        self.paginate_inner(endpoint, params, sync_token, true, on_page)
+            .await
+    }
+
+    /// [`Client::paginate`], collected.
+    pub async fn collect_all<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        params: Map<String, Value>,
+        sync_token: Option<&str>,
+    ) -> Result<Collected<T>, Error> {
+        let mut rows = Vec::new();
+        let outcome = self
+            .paginate(endpoint, params, sync_token, |page: Vec<T>, _| {
+                rows.extend(page);
+                Ok::<(), Error>(())
+            })
+            .await?;
+        Ok(Collected {
+            rows,
+            sync_token: outcome.sync_token,
+            pages: outcome.pages,
+        })
+    }
+
+    async fn paginate_inner<T, E, F>(
+        &self,
+        endpoint: &str,
+        params: Map<String, Value>,
+        sync_token: Option<&str>,
+        send_limit: bool,
+        mut on_page: F,
+    ) -> Result<PassOutcome, E>
+    where
+        T: DeserializeOwned,
+        E: From<Error>,
+        F: FnMut(Vec<T>, PageInfo) -> Result<(), E>,
+    {
+        let cfg = &self.inner.cfg;
+        let limit = cfg.page_size.clamp(1, MAX_PAGE_SIZE);
+        let cap = cfg.page_cap.max(1);
+        let mut cursor: Option<String> = None;
+        let mut page = 0u32;
+        let mut rows = 0usize;
+        loop {
+            let mut body = params.clone();
+            if send_limit {
+                body.insert("limit".into(), Value::from(limit));
+            }
+            match (&cursor, sync_token) {
+                (Some(c), _) => {
+                    body.insert("cursor".into(), Value::String(c.clone()));
+                }
+                (None, Some(t)) => {
+                    body.insert("syncToken".into(), Value::String(t.to_string()));
+                }
+                (None, None) => {}
+            }
+            let mut envelope = self.call(endpoint, &Value::Object(body)).await?;
+            let more = envelope
+                .get("moreDataAvailable")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let next = envelope
+                .get("nextCursor")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            let token = envelope
+                .get("syncToken")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            let results = envelope
+                .get_mut("results")
+                .map(Value::take)
+                .unwrap_or(Value::Null);
+            let items: Vec<T> = self.decode_results(endpoint, results)?;
+
+            page += 1;
+            rows += items.len();
+            let info = PageInfo {
+                page,
+                rows_in_page: items.len(),
+                rows_so_far: rows,
+                more_data_available: more,
+            };
+            tracing::debug!(endpoint, page, rows, more, "Ashby page received");
+            on_page(items, info)?;
+
+            if !more {
+                return Ok(PassOutcome {
+                    sync_token: token,
+                    pages: page,
+                    rows,
+                });
+            }
+            if page >= cap {
+                return Err(Error::PageCapExceeded {
+                    endpoint: endpoint.to_string(),
+                    pages: cap,
+                }
+                .into());
+            }
+            match next {
+                Some(c) if cursor.as_deref() != Some(c.as_str()) => cursor = Some(c),
+                Some(_) => {
+                    return Err(Error::Decode {
+                        endpoint: endpoint.to_string(),
+                        detail: "the page cursor did not advance".into(),
+                        snippet: String::new(),
+                    }
+                    .into())
+                }
+                None => {
+                    return Err(Error::Decode {
+                        endpoint: endpoint.to_string(),
+                        detail: "moreDataAvailable without nextCursor".into(),
+                        snippet: String::new(),
+                    }
+                    .into())
+                }
+            }
+        }
+    }
+
+    /// POSTs `body` to `/<endpoint>` and decodes `results` into `T`.
+    pub async fn call_results<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &Value,
+    ) -> Result<T, Error> {
+        let mut envelope = self.call(endpoint, body).await?;
+        let results = envelope
+            .get_mut("results")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        self.decode_results(endpoint, results)
+    }
+
+    /// POSTs `body` to `/<endpoint>` with retries; returns the whole `success:true` envelope.
+    pub async fn call(&self, endpoint: &str, body: &Value) -> Result<Value, Error> {
+        let endpoint = endpoint.trim_start_matches('/');
+        let cfg = &self.inner.cfg;
+        let mut transient_retries = 0u32;
+        let mut rate_limit_retries = 0u32;
+        loop {
+            self.inner.limiter.acquire().await;
+            let result = {
+                // The semaphore is never closed, so acquire cannot fail; fall through if it did.
+                let _permit = self.inner.in_flight_permits.acquire().await.ok();
+                self.attempt(endpoint, body).await
+            };
+            let err = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            match &err {
+                Error::RateLimited { retry_after, .. } => {
+                    if rate_limit_retries >= cfg.max_rate_limit_retries {
+                        return Err(err);
+                    }
+                    let wait = match retry_after {
+                        Some(d) if *d > cfg.max_retry_after => return Err(err),
+                        Some(d) => *d,
+                        None => cfg.backoff(rate_limit_retries),
+                    };
+                    rate_limit_retries += 1;
+                    tracing::warn!(
+                        endpoint,
+                        wait_ms = wait.as_millis() as u64,
+                        retry = rate_limit_retries,
+                        "Ashby rate limit hit; waiting before retrying"
+                    );
+                    // The limiter does the waiting, so every task holds back, not only this one.
+                    self.inner.limiter.pause_for(wait);
+                }
+                Error::Server(_) | Error::Network(_) | Error::Timeout => {
+                    if transient_retries >= cfg.max_retries {
+                        return Err(err);
+                    }
+                    let wait = cfg.backoff(transient_retries);
+                    transient_retries += 1;
+                    tracing::warn!(
+                        endpoint,
+                        code = err.code(),
+                        wait_ms = wait.as_millis() as u64,
+                        retry = transient_retries,
+                        "Ashby request failed; retrying"
+                    );
+                    cfg.clock.sleep(wait).await;
+                }
+                _ => return Err(err),
+            }
+        }
+    }
+
+    /// One HTTP round trip, classified.
+    async fn attempt(&self, endpoint: &str, body: &Value) -> Result<Value, Error> {
+        let inner = &self.inner;
+        let url = format!("{}/{}", inner.base_url, endpoint);
+        inner.requests.fetch_add(1, Ordering::SeqCst);
+        let now_in_flight = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        let _gauge = InFlight(&inner.in_flight);
+        inner
+            .max_in_flight
+            .fetch_max(now_in_flight, Ordering::SeqCst);
+
+        let started = std::time::Instant::now();
+        let response = inner
+            .http
+            .post(&url)
+            .basic_auth(inner.key.expose(), Some(""))
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        self.note_version(&headers);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        tracing::debug!(
+            endpoint,
+            status,
+            bytes = bytes.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "Ashby response"
+        );
+        classify_response(endpoint, status, &headers, &bytes, &inner.key)
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return Error::Timeout;
+        }
+        // reqwest's Display is terse; the source chain says what actually failed.
+        let mut detail = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            detail.push_str(": ");
+            detail.push_str(&s.to_string());
+            source = s.source();
+        }
+        if detail.to_ascii_lowercase().contains("timed out") {
+            return Error::Timeout;
+        }
+        Error::Network(bounded(&self.inner.key.scrub(&detail), 300))
+    }
+
+    fn note_version(&self, headers: &HeaderMap) {
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.trim().to_string())
+        };
+        let version = get("Ashby-Version");
+        let status = get("Ashby-Version-Status");
+        if version.is_none() && status.is_none() {
+            return;
+        }
+        if let Some(s) = status.as_deref() {
+            let lower = s.to_ascii_lowercase();
+            if (lower == "deprecated" || lower == "unsupported")
+                && !self.inner.warned_version.swap(true, Ordering::SeqCst)
+            {
+                tracing::warn!(
+                    requested = ASHBY_API_VERSION,
+                    version = version.as_deref().unwrap_or("?"),
+                    status = s,
+                    "Ashby reports this API version as {s}; update the app"
+                );
+            }
+        }
+        *self
+            .inner
+            .last_version
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(ApiVersionSeen { version, status });
+    }
+
+    fn decode_results<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        results: Value,
+    ) -> Result<T, Error> {
+        match serde_json::from_value::<T>(results.clone()) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let key = &self.inner.key;
+                let text = serde_json::to_string(&results).unwrap_or_default();
+                Err(Error::Decode {
+                    endpoint: endpoint.to_string(),
+                    detail: bounded(&key.scrub(&e.to_string()), SNIPPET_MAX_CHARS),
+                    snippet: bounded(&key.scrub(&text), SNIPPET_MAX_CHARS),
+                })
+            }
+        }
+    }
+}
+
+fn to_object<P: Serialize>(params: &P) -> Result<Map<String, Value>, Error> {
+    match serde_json::to_value(params) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Ok(Map::new()),
+        Err(e) => Err(Error::InvalidInput {
+            message: Some(e.to_string()),
+        }),
+    }
+}
+
+/// `Retry-After`: delta-seconds (integer or decimal) or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = v.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Some(Duration::from_secs_f64(secs));
+        }
+        return None;
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Turns one HTTP response into the success envelope or a classified error. Status first
+/// (401/403/429/5xx), then the JSON envelope; HTTP 200 with `success:false` is always an error.
+pub(crate) fn classify_response(
+    endpoint: &str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    key: &ApiKey,
+) -> Result<Value, Error> {
+    if (200..300).contains(&status) {
+        let parsed: Result<Value, _> = serde_json::from_slice(body);
+        return match parsed {
+            Ok(v) => match v.get("success") {
+                Some(Value::Bool(true)) => {
+                    if let Some(w) = v.get("warnings").and_then(Value::as_array) {
+                        if !w.is_empty() {
+                            tracing::warn!(endpoint, warnings = ?w, "Ashby answered with warnings");
+                        }
+                    }
+                    Ok(v)
+                }
+                Some(Value::Bool(false)) => Err(scrubbed_error(endpoint, &v, key)),
+                _ => Err(decode_error(
+                    endpoint,
+                    "the response has no success flag",
+                    body,
+                    key,
+                )),
+            },
+            Err(e) => Err(decode_error(endpoint, &e.to_string(), body, key)),
+        };
+    }
+
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    let from_body = json.as_ref().map(|v| scrubbed_error(endpoint, v, key));
+    match status {
+        401 => Err(Error::MissingKey),
+        403 => match from_body {
+            Some(e @ Error::MissingPermission { .. }) => Err(e),
+            _ => Err(Error::InvalidKey),
+        },
+        429 => {
+            let retry_after = headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let partner_scope = headers
+                .get("X-RateLimit-Scope")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case("integration-partner"));
+            Err(Error::RateLimited {
+                retry_after,
+                partner_scope,
+            })
+        }
+        500..=599 => match from_body {
+            Some(e) if is_token_or_cursor_error(&e) => Err(e),
+            _ => Err(Error::Server(status)),
+        },
+        _ => match (json.as_ref(), from_body) {
+            (Some(v), Some(e)) if v.get("success") == Some(&Value::Bool(false)) => Err(e),
+            _ => Err(Error::Api {
+                code: format!("http_{status}"),
+                message: None,
+                request_id: None,
+            }),
+        },
+    }
+}
+
+fn scrubbed_error(endpoint: &str, body: &Value, key: &ApiKey) -> Error {
+    let mut parsed = parse_error_body(body);
+    let scrub = |s: Option<String>| s.map(|s| bounded(&key.scrub(&s), SNIPPET_MAX_CHARS));
+    parsed.code = scrub(parsed.code);
+    parsed.message = scrub(parsed.message);
+    parsed.request_id = scrub(parsed.request_id);
+    error_from_code(endpoint, parsed)
+}
+
+fn decode_error(endpoint: &str, detail: &str, body: &[u8], key: &ApiKey) -> Error {
+    let text = String::from_utf8_lossy(body);
+    Error::Decode {
+        endpoint: endpoint.to_string(),
+        detail: bounded(&key.scrub(detail), SNIPPET_MAX_CHARS),
+        snippet: bounded(&key.scrub(&text), SNIPPET_MAX_CHARS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key() -> ApiKey {
+        ApiKey::parse("test-key-123").unwrap()
+    }
+
+    fn classify(status: u16, headers: &[(&'static str, &str)], body: &str) -> Result<Value, Error> {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        classify_response("job.list", status, &h, body.as_bytes(), &key())
+    }
+
+    #[test]
+    fn status_mapping() {
+        assert_eq!(
+            classify(401, &[], "Unauthorized").unwrap_err(),
+            Error::MissingKey
+        );
+        assert_eq!(
+            classify(403, &[], "Forbidden").unwrap_err(),
+            Error::InvalidKey
+        );
+        assert_eq!(
+            classify(
+                403,
+                &[],
+                r#"{"success":false,"errors":["invalid_api_key"]}"#
+            )
+            .unwrap_err(),
+            Error::InvalidKey
+        );
+        assert_eq!(
+            classify(
+                403,
+                &[],
+                r#"{"success":false,"errors":["missing_endpoint_permission"],"errorInfo":{"code":"missing_endpoint_permission"}}"#
+            )
+            .unwrap_err(),
+            Error::MissingPermission {
+                endpoint: "job.list".into(),
+                module: Some(Module::Jobs)
+            }
+        );
+        assert_eq!(
+            classify(
+                429,
+                &[
+                    ("retry-after", "7"),
+                    ("x-ratelimit-scope", "integration-partner")
+                ],
+                ""
+            )
+            .unwrap_err(),
+            Error::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+                partner_scope: true
+            }
+        );
+        assert_eq!(
+            classify(429, &[], "{}").unwrap_err(),
+            Error::RateLimited {
+                retry_after: None,
+                partner_scope: false
+            }
+        );
+        assert_eq!(
+            classify(502, &[], "<html>").unwrap_err(),
+            Error::Server(502)
+        );
+        assert_eq!(
+            classify(
+                500,
+                &[],
+                r#"{"success":false,"errors":["sync_token_expired"]}"#
+            )
+            .unwrap_err(),
+            Error::SyncTokenExpired
+        );
+        assert_eq!(
+            classify(404, &[], "Not Found").unwrap_err().code(),
+            "api_error"
+        );
+        assert_eq!(
+            classify(
+                400,
+                &[],
+                r#"{"success":false,"errorInfo":{"code":"invalid_input"}}"#
+            )
+            .unwrap_err(),
+            Error::InvalidInput { message: None }
+        );
+    }
+
+    #[test]
+    fn success_false_on_200_is_an_error() {
+        let e = classify(200, &[], r#"{"success":false,"errorInfo":null}"#).unwrap_err();
+        assert_eq!(e.code(), "api_error");
+        let e = classify(
+            200,
+            &[],
+            r#"{"success":false,"results":[],"errors":[{"code":"sync_token_invalid"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::SyncTokenInvalid);
+        assert!(classify(200, &[], r#"{"success":true,"results":[]}"#).is_ok());
+        assert_eq!(
+            classify(200, &[], r#"{"results":[]}"#).unwrap_err().code(),
+            "decode_error"
+        );
+    }
+
+    #[test]
+    fn decode_snippet_is_bounded_and_scrubbed() {
+        let body = format!(
+            r#"{{"success":true,"note":"test-key-123","results":[{}"#,
+            "x".repeat(5000)
+        );
+        match classify(200, &[], &body).unwrap_err() {
+            Error::Decode { snippet, .. } => {
+                assert!(snippet.chars().count() <= SNIPPET_MAX_CHARS + 1);
+                assert!(!snippet.contains("test-key-123"));
+                assert!(snippet.contains("[REDACTED]"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_messages_from_server_are_scrubbed() {
+        let e = classify(
+            200,
+            &[],
+            r#"{"success":false,"errorInfo":{"code":"boom","message":"bad key test-key-123","requestId":"r"}}"#,
+        )
+        .unwrap_err();
+        assert!(!e.to_string().contains("test-key-123"));
+        assert!(!format!("{e:?}").contains("test-key-123"));
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-3"), None);
+        let past = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(parse_retry_after(past), Some(Duration::ZERO));
+        let future = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
+        let d = parse_retry_after(&future).unwrap();
+        assert!(
+            d <= Duration::from_secs(30) && d >= Duration::from_secs(28),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn backoff_sequence() {
+        let cfg = ClientConfig {
+            jitter: 0.0,
+            ..ClientConfig::with_base_url("http://localhost")
+        };
+        let seq: Vec<u64> = (0..7).map(|i| cfg.backoff(i).as_secs()).collect();
+        assert_eq!(seq, vec![2, 4, 8, 16, 32, 60, 60]);
+        let jittered = ClientConfig::with_base_url("http://localhost");
+        for i in 0..10 {
+            let d = jittered.backoff(i);
+            let full = cfg.backoff(i);
+            assert!(d <= full && d >= full.mul_f64(0.8), "{d:?} vs {full:?}");
+        }
+    }
+
+    #[test]
+    fn params_serialise_camel_case() {
+        let p = JobListParams {
+            status: vec![JobStatus::Open, JobStatus::Draft],
+            include_unpublished_job_postings_ids: true,
+            sync_token: Some("tok".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            Value::Object(to_object(&p).unwrap()),
+            json!({"status": ["Open", "Draft"], "includeUnpublishedJobPostingsIds": true})
+        );
+        let l = LocationListParams {
+            include_archived: true,
+            include_location_hierarchy: true,
+            sync_token: None,
+        };
+        assert_eq!(
+            Value::Object(to_object(&l).unwrap()),
+            json!({"includeArchived": true, "includeLocationHierarchy": true})
+        );
+        assert_eq!(
+            Value::Object(to_object(&JobPostingListParams::default()).unwrap()),
+            json!({})
+        );
+    }
+
+    #[test]
+    fn client_debug_hides_key() {
+        let c = Client::new(key(), ClientConfig::with_base_url("http://127.0.0.1:9")).unwrap();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("test-key-123"), "{dbg}");
+        assert!(dbg.contains("REDACTED"));
+        assert!(Client::new(key(), ClientConfig::with_base_url("ftp://x")).is_err());
+        assert!(Client::new(key(), ClientConfig::with_base_url("not a url")).is_err());
+    }
+}

@@ -1,0 +1,478 @@
+//! The headless CLI: same binary, no window.
+//!
+//! The key comes from `ASHBY_API_KEY` (this run only, never stored) or the keychain; the base
+//! URL from `ASHBY_API_BASE_URL`; the cache from `ASHBY_SYNC_DATA_DIR`. Logs go to the log file,
+//! so stdout carries only the command's output.
+
+use crate::ashby::{ApiKey, Client, ClientConfig};
+use crate::error::AppError;
+use crate::store::{JobQuery, RunResult, Store, Trigger};
+use crate::sync::{next_due, Engine, NoProgress, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
+use crate::{config, logging, setup, vault};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ashby-sync",
+    version,
+    about = "Ashby Sync: keep an offline copy of your Ashby jobs. Without a command it opens the app window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one sync pass now and print a one-line summary (exit 0 ok, 2 partial, 1 failed).
+    Sync {
+        /// Ignore stored sync tokens and reconcile everything.
+        #[arg(long)]
+        full: bool,
+    },
+    /// List the cached jobs (works offline). All statuses unless --status is given.
+    Jobs {
+        /// Print a JSON array (with hiring team and postings) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only jobs matching this text (title, department, location, postings).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Comma-separated statuses, e.g. Open,Closed.
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+    },
+    /// Manage the stored API key.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Show key, last sync, next sync and counts.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Verify the key and print the per-module permission matrix
+    /// (exit 0 full read access, 2 valid but some modules missing or unchecked, 1 invalid/unreachable).
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const EXIT_PARTIAL: u8 = 2;
+const STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
+
+pub fn run(cmd: Command) -> ExitCode {
+    let _log_guard = logging::init(&config::log_dir(), false);
+    let result = match cmd {
+        Command::Sync { full } => block_on(cmd_sync(full)),
+        Command::Jobs {
+            json,
+            search,
+            status,
+        } => cmd_jobs(json, search, status),
+        Command::Key {
+            command: KeyCommand::Verify { json },
+        } => block_on(cmd_key_verify(json)),
+        Command::Status { json } => cmd_status(json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!(code = e.code(), "command failed: {e}");
+            eprintln!("Error ({}): {e}", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<ExitCode, AppError>>>(
+    f: F,
+) -> Result<ExitCode, AppError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::new("internal", format!("Could not start: {e}")))?;
+    rt.block_on(f)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+enum KeySource {
+    Env,
+    Keychain,
+}
+
+/// `ASHBY_API_KEY` if set (a malformed value is an error, not silently ignored), else the
+/// keychain.
+fn resolve_key() -> Result<Option<(ApiKey, KeySource)>, AppError> {
+    if let Some(raw) = std::env::var_os("ASHBY_API_KEY") {
+        let raw = raw.to_string_lossy();
+        if !raw.trim().is_empty() {
+            let key = ApiKey::parse(&raw)
+                .map_err(|e| AppError::new(e.code(), format!("ASHBY_API_KEY: {e}")))?;
+            return Ok(Some((key, KeySource::Env)));
+        }
+    }
+    let key = vault::Vault::new()?.get()?;
+    Ok(key.map(|k| (k, KeySource::Keychain)))
+}
+
+fn require_key() -> Result<ApiKey, AppError> {
+    match resolve_key()? {
+        Some((k, _)) => Ok(k),
+        None => Err(AppError::new(
+            "no_key",
+            "No Ashby API key is stored. Open the app and finish the set-up, or set ASHBY_API_KEY \
+             for this command.",
+        )),
+    }
+}
+
+fn open_store() -> Result<Store, AppError> {
+    let out = Store::open_default()?;
+    if let Some(aside) = out.recovered_from {
+        eprintln!(
+            "Note: the local job cache could not be read; it was moved to {} and a new one was \
+             created. The next sync downloads everything again.",
+            aside.display()
+        );
+    }
+    Ok(out.store)
+}
+
+async fn cmd_sync(full: bool) -> Result<ExitCode, AppError> {
+    let key = require_key()?;
+    let store = open_store()?;
+    let client = Client::new(key, ClientConfig::default())?;
+    let engine = Engine::new(client, store);
+    let summary = tokio::select! {
+        s = engine.run(Trigger::Cli, full, &NoProgress) => s,
+        _ = tokio::signal::ctrl_c() => {
+            // Dropping the run rolls back the pass in flight; committed streams stay.
+            eprintln!("sync interrupted; the cache keeps everything synced before the interruption");
+            return Ok(ExitCode::from(130));
+        }
+    };
+    println!("{}", summary.one_line());
+    Ok(match summary.result {
+        RunResult::Ok => ExitCode::SUCCESS,
+        RunResult::Partial => ExitCode::from(EXIT_PARTIAL),
+        RunResult::Failed => ExitCode::FAILURE,
+    })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliJob {
+    id: String,
+    title: String,
+    status: String,
+    employment_type: Option<String>,
+    department: Option<String>,
+    department_id: Option<String>,
+    location: Option<String>,
+    location_id: Option<String>,
+    workplace_type: Option<String>,
+    confidential: bool,
+    updated_at: String,
+    opened_at: Option<String>,
+    closed_at: Option<String>,
+    hiring_team: Vec<CliTeamMember>,
+    postings: Vec<CliPosting>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliTeamMember {
+    name: String,
+    role: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliPosting {
+    id: String,
+    title: String,
+    is_listed: bool,
+    /// Sanitized when it was stored.
+    description_html: Option<String>,
+}
+
+fn cmd_jobs(json: bool, search: Option<String>, status: Vec<String>) -> Result<ExitCode, AppError> {
+    let mut statuses = Vec::new();
+    for s in status.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        match STATUSES.iter().find(|k| k.eq_ignore_ascii_case(s)) {
+            Some(k) => statuses.push(k.to_string()),
+            None => {
+                return Err(AppError::new(
+                    "invalid_status",
+                    format!(
+                        "Unknown status \"{s}\". Use one or more of {}, separated by commas.",
+                        STATUSES.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    if statuses.is_empty() {
+        statuses = STATUSES.iter().map(|s| s.to_string()).collect();
+    }
+    let store = open_store()?;
+    let mut query = JobQuery {
+        search: search.filter(|s| !s.trim().is_empty()),
+        statuses,
+        limit: Some(crate::store::MAX_PAGE_SIZE),
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    let mut truncated = false;
+    loop {
+        let page = store.list_jobs(&query)?;
+        truncated |= page.truncated;
+        let n = page.rows.len() as u32;
+        rows.extend(page.rows);
+        if n == 0 || rows.len() as u32 >= page.total {
+            break;
+        }
+        query.offset += n;
+    }
+
+    if json {
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let Some(d) = store.job_detail(&row.id)? else {
+                continue; // removed by a sync between the two reads
+            };
+            out.push(CliJob {
+                id: d.id,
+                title: d.title,
+                status: d.status,
+                employment_type: d.employment_type,
+                department: d.department_name,
+                department_id: d.department_id,
+                location: d.location_name,
+                location_id: d.location_id,
+                workplace_type: d.workplace_type,
+                confidential: d.confidential,
+                updated_at: d.updated_at,
+                opened_at: d.opened_at,
+                closed_at: d.closed_at,
+                hiring_team: d
+                    .hiring_team
+                    .into_iter()
+                    .map(|m| CliTeamMember {
+                        name: m.name,
+                        role: m.role,
+                    })
+                    .collect(),
+                postings: d
+                    .postings
+                    .into_iter()
+                    .map(|p| CliPosting {
+                        id: p.id,
+                        title: p.title,
+                        is_listed: p.is_listed,
+                        description_html: p.description_html,
+                    })
+                    .collect(),
+            });
+        }
+        print_json(&out)?;
+    } else {
+        for r in &rows {
+            println!(
+                "{:<9} {:<50} {:<28} {:<24} {}",
+                r.status,
+                clip(&r.title, 50),
+                clip(r.department_name.as_deref().unwrap_or("-"), 28),
+                clip(r.location_name.as_deref().unwrap_or("-"), 24),
+                r.updated_at
+            );
+        }
+        println!(
+            "{} job{}{}",
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" },
+            if truncated {
+                " (search matched more; showing the best matches — refine the search)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| AppError::new("internal", format!("Could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+async fn cmd_key_verify(json: bool) -> Result<ExitCode, AppError> {
+    let key = require_key()?;
+    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
+    let v = setup::verify_key(&client).await?;
+    if json {
+        print_json(&v.to_cli())?;
+    } else {
+        println!("{}", v.message);
+        if let Some(title) = &v.title {
+            println!("Key: {title}");
+        }
+        for m in &v.modules {
+            let access = match m.access {
+                setup::Access::Read => "read",
+                setup::Access::Missing => "MISSING",
+                setup::Access::Unknown => "unknown",
+            };
+            println!(
+                "  {:<16} {:<8}{}",
+                m.label,
+                access,
+                if m.required { "  (needed for sync)" } else { "" }
+            );
+        }
+        if !v.write_scopes.is_empty() {
+            println!("Write access: {}", v.write_scopes.join(", "));
+        }
+        for w in &v.warnings {
+            println!("Note: {w}");
+        }
+    }
+    Ok(if !v.valid {
+        ExitCode::FAILURE
+    } else if v.outcome == setup::Outcome::FullRead {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_PARTIAL)
+    })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliStatus {
+    key_present: bool,
+    key_source: Option<KeySource>,
+    /// The keychain could not be read.
+    key_error: Option<crate::error::ErrorPayload>,
+    key_invalid: Option<crate::store::KeyInvalid>,
+    last_sync: Option<CliLastSync>,
+    last_success_at: Option<chrono::DateTime<chrono::Utc>>,
+    next_sync_at: Option<chrono::DateTime<chrono::Utc>>,
+    counts: crate::store::CacheCounts,
+    db_path: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliLastSync {
+    started_at: chrono::DateTime<chrono::Utc>,
+    finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    trigger: Trigger,
+    result: Option<RunResult>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+}
+
+fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
+    let (key_present, key_source, key_error) = match resolve_key() {
+        Ok(Some((_, src))) => (true, Some(src), None),
+        Ok(None) => (false, None, None),
+        Err(e) => (false, None, Some(e.payload())),
+    };
+    let store = open_store()?;
+    let status = store.status()?;
+    let facts = store.schedule_facts()?;
+    let now = chrono::Utc::now();
+    let next_sync_at = if key_present {
+        next_due(&facts, DEFAULT_INTERVAL, &DEFAULT_BACKOFF).map(|t| t.max(now))
+    } else {
+        None
+    };
+    let out = CliStatus {
+        key_present,
+        key_source,
+        key_error,
+        key_invalid: status.key_invalid.clone(),
+        last_sync: status.last_run.as_ref().map(|r| CliLastSync {
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            trigger: r.trigger,
+            result: r.result,
+            error_code: r.error_code.clone(),
+            error_message: r.error_message.clone(),
+        }),
+        last_success_at: status.last_success_at,
+        next_sync_at,
+        counts: status.counts.clone(),
+        db_path: store.path().display().to_string(),
+    };
+    if json {
+        print_json(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let key_line = match (&out.key_source, &out.key_error) {
+        (Some(KeySource::Env), _) => "present (from ASHBY_API_KEY, not stored)".to_string(),
+        (Some(KeySource::Keychain), _) => "present (system keychain)".to_string(),
+        (None, Some(e)) => format!("unknown — {}", e.message),
+        (None, None) => "missing — open the app to set one up".to_string(),
+    };
+    println!("Key:        {key_line}");
+    if let Some(inv) = &out.key_invalid {
+        println!(
+            "            Ashby rejected the key at {} ({}); enter a new key in the app.",
+            inv.at.format("%Y-%m-%d %H:%M UTC"),
+            inv.code
+        );
+    }
+    match &out.last_sync {
+        Some(l) => {
+            let result = l.result.map(|r| r.as_str()).unwrap_or("running");
+            println!(
+                "Last sync:  {} — {} ({}){}",
+                l.finished_at
+                    .unwrap_or(l.started_at)
+                    .format("%Y-%m-%d %H:%M:%S UTC"),
+                result,
+                l.trigger.as_str(),
+                l.error_code
+                    .as_deref()
+                    .map(|c| format!(" — {c}"))
+                    .unwrap_or_default()
+            );
+        }
+        None => println!("Last sync:  never"),
+    }
+    match out.next_sync_at {
+        Some(t) => println!("Next sync:  {} (while the app runs)", t.format("%Y-%m-%d %H:%M UTC")),
+        None => println!("Next sync:  not scheduled (no usable key)"),
+    }
+    let c = &out.counts;
+    println!(
+        "Cached:     {} jobs ({} open), {} postings, {} departments, {} locations",
+        c.jobs, c.open_jobs, c.postings, c.departments, c.locations
+    );
+    println!("Cache file: {}", out.db_path);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,200 @@
+//! Commands of the jobs browser: list, detail, facets, history, status, Sync now.
+//! Thin adapters from IPC to the store (and, once it lands, the sync scheduler). No logic lives
+//! here beyond running the blocking SQLite reads off the IPC thread.
+
+use super::internal;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{
+    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, Store, SyncRunRecord, Trigger,
+};
+use crate::sync::SchedulerState;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+/// The most history rows the UI may ask for at once.
+const MAX_HISTORY: u32 = 500;
+
+/// Runs a store read on the blocking pool: a broad search over 20,000 jobs takes a few ms to tens
+/// of ms, which must not stall the IPC thread while the user types.
+async fn read<T, F>(state: &State<'_, AppState>, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> crate::store::Result<T> + Send + 'static,
+{
+    let store = state.store.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&store))
+        .await
+        .map_err(internal)?
+        .map_err(AppError::from)
+}
+
+#[tauri::command]
+pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
+    read(&state, move |s| s.list_jobs(&query)).await
+}
+
+/// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
+#[tauri::command]
+pub async fn job_detail(state: State<'_, AppState>, id: String) -> AppResult<Option<JobDetail>> {
+    read(&state, move |s| s.job_detail(&id)).await
+}
+
+/// Filter values with counts for the given statuses (empty = Open).
+#[tauri::command]
+pub async fn facets(state: State<'_, AppState>, statuses: Vec<String>) -> AppResult<Facets> {
+    read(&state, move |s| s.facets(&statuses)).await
+}
+
+/// The newest `limit` sync runs, newest first.
+#[tauri::command]
+pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> AppResult<Vec<SyncRunRecord>> {
+    let limit = limit.clamp(1, MAX_HISTORY);
+    read(&state, move |s| s.sync_history(limit)).await
+}
+
+/// What the status bar shows: the cache's state plus the scheduler's.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub cache: CacheStatus,
+    /// The trigger of the sync running now, if any.
+    pub running: Option<Trigger>,
+    /// When the scheduler will sync next (`None` while running, paused or not scheduling).
+    pub next_sync_at: Option<DateTime<Utc>>,
+    /// Automatic syncs wait for a new key.
+    pub paused_for_key: bool,
+    /// Whether Ashby answered the last attempt (`None` until something was tried).
+    pub online: Option<bool>,
+}
+
+/// Error codes that mean Ashby could not be reached at all.
+const OFFLINE_CODES: [&str; 2] = ["network", "timeout"];
+
+/// Combines the cache's status with the scheduler's state (if it runs). The scheduler's last
+/// summary is fresher than the cache's last run: it covers runs that could not even be recorded.
+pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> SyncStatus {
+    let last_code = match sched.and_then(|s| s.last_summary.as_ref()) {
+        Some(summary) => Some((summary.result, summary.error_code.clone())),
+        None => cache
+            .last_run
+            .as_ref()
+            .and_then(|r| r.result.map(|res| (res, r.error_code.clone()))),
+    };
+    let online = last_code.map(|(result, code)| {
+        result != RunResult::Failed || !code.is_some_and(|c| OFFLINE_CODES.contains(&c.as_str()))
+    });
+    SyncStatus {
+        running: sched.and_then(|s| s.running),
+        next_sync_at: sched.and_then(|s| s.next_run_at),
+        paused_for_key: sched.is_some_and(|s| s.paused_for_key) || cache.key_invalid.is_some(),
+        online,
+        cache,
+    }
+}
+
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+    let cache = read(&state, |s| s.status()).await?;
+    Ok(sync_status_from(cache, None))
+}
+
+/// Starts a sync now (single-flight: joins the running one). Progress arrives as
+/// `sync://progress` events and the end as `sync://finished`.
+#[tauri::command]
+pub async fn sync_now(_state: State<'_, AppState>) -> AppResult<()> {
+    Err(AppError::new(
+        "sync_unavailable",
+        "Syncing from the app isn't available in this build yet. Run `ashby-sync sync` in a terminal.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CacheCounts, KeyInvalid};
+    use crate::sync::SyncSummary;
+
+    fn cache(last: Option<(RunResult, Option<&str>)>) -> CacheStatus {
+        CacheStatus {
+            counts: CacheCounts::default(),
+            last_run: last.map(|(result, code)| SyncRunRecord {
+                id: 1,
+                started_at: Utc::now(),
+                finished_at: Some(Utc::now()),
+                trigger: Trigger::Schedule,
+                full: false,
+                result: Some(result),
+                streams: vec![],
+                requests: 1,
+                error_code: code.map(str::to_string),
+                error_message: None,
+            }),
+            last_success_at: None,
+            last_full_sync_at: None,
+            consecutive_failures: 0,
+            key_invalid: None,
+        }
+    }
+
+    fn sched(summary: Option<(RunResult, Option<&str>)>) -> SchedulerState {
+        SchedulerState {
+            running: Some(Trigger::Manual),
+            next_run_at: None,
+            paused_for_key: false,
+            consecutive_failures: 0,
+            last_success_at: None,
+            last_summary: summary.map(|(result, code)| SyncSummary {
+                run_id: Some(2),
+                trigger: Trigger::Manual,
+                result,
+                started_at: Utc::now(),
+                finished_at: Utc::now(),
+                streams: vec![],
+                requests: 1,
+                error_code: code.map(str::to_string),
+                error_message: None,
+                missing_modules: vec![],
+                needs_key: false,
+            }),
+        }
+    }
+
+    #[test]
+    fn online_is_unknown_until_something_ran() {
+        assert_eq!(sync_status_from(cache(None), None).online, None);
+    }
+
+    #[test]
+    fn a_network_failure_means_offline_other_failures_do_not() {
+        let s = sync_status_from(cache(Some((RunResult::Failed, Some("network")))), None);
+        assert_eq!(s.online, Some(false));
+        let s = sync_status_from(cache(Some((RunResult::Failed, Some("timeout")))), None);
+        assert_eq!(s.online, Some(false));
+        let s = sync_status_from(cache(Some((RunResult::Failed, Some("invalid_key")))), None);
+        assert_eq!(s.online, Some(true));
+        let s = sync_status_from(cache(Some((RunResult::Partial, None))), None);
+        assert_eq!(s.online, Some(true));
+    }
+
+    #[test]
+    fn the_schedulers_last_summary_wins_over_the_cache() {
+        let c = cache(Some((RunResult::Ok, None)));
+        let st = sched(Some((RunResult::Failed, Some("network"))));
+        let s = sync_status_from(c, Some(&st));
+        assert_eq!(s.online, Some(false));
+        assert_eq!(s.running, Some(Trigger::Manual));
+    }
+
+    #[test]
+    fn an_invalid_key_pauses() {
+        let mut c = cache(None);
+        c.key_invalid = Some(KeyInvalid {
+            code: "invalid_key".into(),
+            at: Utc::now(),
+        });
+        assert!(sync_status_from(c, None).paused_for_key);
+    }
+}

@@ -1,0 +1,38 @@
+//! Logs go to a daily file in the log dir (and to stderr). Nothing logged may contain the API key:
+//! the key type redacts itself and the client never logs headers.
+
+use std::path::Path;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::{fmt, prelude::*, EnvFilter};
+
+/// Starts logging; keep the guard alive for the life of the process so lines are flushed.
+pub fn init(log_dir: &Path, to_stderr: bool) -> Option<WorkerGuard> {
+    let filter = EnvFilter::try_from_env("ASHBY_SYNC_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,ashby_sync=debug"));
+    let file = std::fs::create_dir_all(log_dir).ok().map(|_| {
+        let appender = tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("ashby-sync")
+            .filename_suffix("log")
+            .max_log_files(14)
+            .build(log_dir);
+        appender.ok()
+    });
+    let (file_layer, guard) = match file.flatten() {
+        Some(appender) => {
+            let (nb, guard) = tracing_appender::non_blocking(appender);
+            (
+                Some(fmt::layer().with_ansi(false).with_writer(nb)),
+                Some(guard),
+            )
+        }
+        None => (None, None),
+    };
+    let stderr_layer = to_stderr.then(|| fmt::layer().with_writer(std::io::stderr));
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+    guard
+}

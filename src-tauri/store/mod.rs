@@ -1,0 +1,519 @@
+//! The offline job cache: one SQLite file (WAL, foreign keys on, versioned migrations).
+//!
+//! `Store` is cheap to clone and safe to share between threads. It keeps two connections: one
+//! for writes (the sync engine), one for reads (UI/CLI queries), so browsing never waits for a
+//! sync's transaction. All methods are synchronous; async callers with big writes should run
+//! them on `spawn_blocking` (the sync engine does).
+
+mod models;
+mod query;
+mod runs;
+mod sanitize;
+mod search;
+mod write;
+
+pub use models::*;
+pub use sanitize::sanitize_description_html;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("The local job cache could not be read or updated ({0}). Try again; if it keeps happening, restart the app.")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("The local job cache could not be prepared ({0}). Restart the app; it will rebuild the cache with a full sync.")]
+    Migration(String),
+    #[error("The app's data folder could not be used ({path}): {source}. Check that the disk isn't full and that you may write there.")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("An internal task of the job cache stopped unexpectedly ({0}). Restart the app.")]
+    Task(String),
+}
+
+impl Error {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Sqlite(_) => "db_error",
+            Error::Migration(_) => "db_migration_failed",
+            Error::Io { .. } => "db_io",
+            Error::Task(_) => "internal",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Versioned schema migrations, applied in one transaction at start-up. Append only.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_initial.sql"))];
+
+/// The result of opening the cache.
+#[derive(Debug)]
+pub struct OpenOutcome {
+    pub store: Store,
+    /// Set when the existing file could not be opened or migrated (corrupt, not a database,
+    /// written by a newer app version): it was renamed to this path and a new, empty cache was
+    /// created. The UI should say so; the next sync rebuilds the data.
+    pub recovered_from: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+/// Why a first open attempt failed: only `Unusable` files are moved aside.
+enum OpenFailure {
+    Unusable(String),
+    Other(Error),
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache at `crate::config::db_path()`.
+    pub fn open_default() -> Result<OpenOutcome> {
+        Self::open(&crate::config::db_path())
+    }
+
+    /// Opens (creating if needed) the cache at `path`. A file that is not a usable database is
+    /// moved aside (never deleted) and replaced by an empty one.
+    pub fn open(path: &Path) -> Result<OpenOutcome> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        match Self::try_open(path) {
+            Ok(store) => Ok(OpenOutcome {
+                store,
+                recovered_from: None,
+            }),
+            Err(OpenFailure::Other(e)) => Err(e),
+            Err(OpenFailure::Unusable(reason)) => {
+                let aside = move_aside(path)?;
+                tracing::warn!(
+                    reason = %reason,
+                    moved_to = %aside.display(),
+                    "the job cache was unusable; moved it aside and started an empty one"
+                );
+                let store = Self::try_open(path).map_err(|f| match f {
+                    OpenFailure::Other(e) => e,
+                    OpenFailure::Unusable(r) => Error::Migration(r),
+                })?;
+                Ok(OpenOutcome {
+                    store,
+                    recovered_from: Some(aside),
+                })
+            }
+        }
+    }
+
+    fn try_open(path: &Path) -> std::result::Result<Store, OpenFailure> {
+        let mut writer = open_connection(path).map_err(classify)?;
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut writer)
+            .map_err(classify_migration)?;
+        // A header that parses but pages that don't: fail now rather than mid-sync.
+        writer
+            .query_row("SELECT count(*) FROM jobs", [], |r| r.get::<_, i64>(0))
+            .map_err(classify)?;
+        writer
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS touched_jobs (id TEXT PRIMARY KEY) WITHOUT ROWID;",
+            )
+            .map_err(classify)?;
+        let reader = open_connection(path).map_err(classify)?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// The write connection. A poisoned lock is recovered: SQLite rolled back whatever the
+    /// panicking holder had not committed.
+    pub(crate) fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// `PRAGMA integrity_check` — `true` when SQLite reports "ok".
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows.len() == 1 && rows[0] == "ok")
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Settings (small key/value pairs: wizard step, start-at-login, partner, …)
+    // -----------------------------------------------------------------------------------------
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .reader()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.writer().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.writer()
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(map)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Key verification facts (never the key)
+    // -----------------------------------------------------------------------------------------
+
+    /// Records a successful verification and clears any "key invalid" mark.
+    pub fn save_key_verification(&self, v: &KeyVerificationRecord) -> Result<()> {
+        self.writer().execute(
+            "INSERT INTO key_verification
+                 (id, title, created_at, scopes_json, modules_json, write_scopes_json,
+                  org_fingerprint, verified_at, invalid_code, invalid_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL)
+             ON CONFLICT (id) DO UPDATE SET
+                 title = excluded.title, created_at = excluded.created_at,
+                 scopes_json = excluded.scopes_json, modules_json = excluded.modules_json,
+                 write_scopes_json = excluded.write_scopes_json,
+                 org_fingerprint = excluded.org_fingerprint, verified_at = excluded.verified_at,
+                 invalid_code = NULL, invalid_at = NULL",
+            rusqlite::params![
+                v.title,
+                v.created_at,
+                to_json(&v.scopes),
+                to_json(&v.modules),
+                to_json(&v.write_scopes),
+                v.org_fingerprint,
+                fmt_time(v.verified_at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn key_verification(&self) -> Result<Option<KeyVerificationRecord>> {
+        use rusqlite::OptionalExtension;
+        let conn = self.reader();
+        let row = conn
+            .query_row(
+                "SELECT title, created_at, scopes_json, modules_json, write_scopes_json,
+                        org_fingerprint, verified_at
+                 FROM key_verification WHERE id = 1 AND verified_at IS NOT NULL",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.and_then(|(title, created_at, s, m, w, fp, at)| {
+            Some(KeyVerificationRecord {
+                title,
+                created_at,
+                scopes: serde_json::from_str(&s).unwrap_or_default(),
+                modules: serde_json::from_str(&m).unwrap_or_default(),
+                write_scopes: serde_json::from_str(&w).unwrap_or_default(),
+                org_fingerprint: fp,
+                verified_at: parse_time(&at)?,
+            })
+        }))
+    }
+
+    /// Ashby rejected the key during a sync: remember it so the UI asks for a new key and the
+    /// scheduler stops trying.
+    pub fn mark_key_invalid(&self, code: &str, at: DateTime<Utc>) -> Result<()> {
+        self.writer().execute(
+            "INSERT INTO key_verification (id, invalid_code, invalid_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET invalid_code = excluded.invalid_code,
+                                            invalid_at = excluded.invalid_at",
+            rusqlite::params![code, fmt_time(at)],
+        )?;
+        Ok(())
+    }
+
+    /// A new key was stored (or the old one works again).
+    pub fn clear_key_invalid(&self) -> Result<()> {
+        self.writer().execute(
+            "UPDATE key_verification SET invalid_code = NULL, invalid_at = NULL WHERE id = 1",
+            [],
+        )?;
+        Ok(())
+    }
+
+    pub fn key_invalid(&self) -> Result<Option<KeyInvalid>> {
+        key_invalid_on(&self.reader())
+    }
+
+    /// The key was removed: forget its facts too.
+    pub fn forget_key_verification(&self) -> Result<()> {
+        self.writer().execute("DELETE FROM key_verification", [])?;
+        Ok(())
+    }
+}
+
+pub(crate) fn key_invalid_on(conn: &Connection) -> Result<Option<KeyInvalid>> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT invalid_code, invalid_at FROM key_verification
+             WHERE id = 1 AND invalid_code IS NOT NULL AND invalid_at IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(code, at)| {
+        Some(KeyInvalid {
+            code,
+            at: parse_time(&at)?,
+        })
+    }))
+}
+
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // WAL: readers don't block the sync's writer; a killed process leaves a consistent file.
+    let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(conn)
+}
+
+fn is_unusable_code(code: rusqlite::ErrorCode) -> bool {
+    matches!(
+        code,
+        rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+    )
+}
+
+fn classify(e: rusqlite::Error) -> OpenFailure {
+    match e.sqlite_error_code() {
+        Some(code) if is_unusable_code(code) => OpenFailure::Unusable(e.to_string()),
+        _ => OpenFailure::Other(Error::Sqlite(e)),
+    }
+}
+
+fn classify_migration(e: rusqlite_migration::Error) -> OpenFailure {
+    use rusqlite_migration::Error as ME;
+    match e {
+        ME::RusqliteError { err, .. } => match err.sqlite_error_code() {
+            // Locked, read-only, disk full…: transient or environmental — don't move the file.
+            Some(code) if !is_unusable_code(code) && code != rusqlite::ErrorCode::Unknown => {
+                OpenFailure::Other(Error::Sqlite(err))
+            }
+            // Schema conflicts ("table already exists" is SQLITE_ERROR/Unknown) or corruption.
+            _ => OpenFailure::Unusable(err.to_string()),
+        },
+        // Newer schema than this app knows, garbage user_version, failed checks.
+        other => OpenFailure::Unusable(other.to_string()),
+    }
+}
+
+/// Renames the database (and its WAL/SHM companions) to `<name>.unusable-<UTC timestamp>`.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut n = 0;
+    let target = loop {
+        let suffix = if n == 0 {
+            format!("unusable-{stamp}")
+        } else {
+            format!("unusable-{stamp}-{n}")
+        };
+        let candidate = with_suffix(path, &suffix);
+        if !candidate.exists() {
+            break candidate;
+        }
+        n += 1;
+    };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::rename(path, &target).map_err(io)?;
+    for companion in ["-wal", "-shm"] {
+        let from = with_suffix_raw(path, companion);
+        if from.exists() {
+            let to = with_suffix_raw(&target, companion);
+            std::fs::rename(&from, &to).map_err(io)?;
+        }
+    }
+    Ok(target)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn with_suffix_raw(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+pub(crate) fn fmt_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    // Serialising plain strings/maps cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_file_is_moved_aside_and_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        std::fs::write(
+            &path,
+            b"this is not a database at all, just some bytes".repeat(200),
+        )
+        .unwrap();
+        let out = Store::open(&path).unwrap();
+        let aside = out.recovered_from.expect("recovered");
+        assert!(aside.exists());
+        assert!(std::fs::read(&aside).unwrap().starts_with(b"this is not"));
+        assert_eq!(out.store.status().unwrap().counts.jobs, 0);
+        drop(out.store);
+        // A healthy file opens without recovery.
+        let again = Store::open(&path).unwrap();
+        assert!(again.recovered_from.is_none());
+    }
+
+    #[test]
+    fn newer_schema_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let out = Store::open(&path).unwrap();
+        assert!(out.recovered_from.is_some());
+        assert!(out.store.integrity_ok().unwrap());
+    }
+
+    #[test]
+    fn settings_roundtrip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
+        assert_eq!(store.setting("wizardStep").unwrap(), None);
+        store.set_setting("wizardStep", "3").unwrap();
+        store.set_setting("wizardStep", "4").unwrap();
+        assert_eq!(store.setting("wizardStep").unwrap().as_deref(), Some("4"));
+        store.remove_setting("wizardStep").unwrap();
+        assert!(store.settings().unwrap().is_empty());
+    }
+
+    #[test]
+    fn key_verification_and_invalid_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
+        assert!(store.key_verification().unwrap().is_none());
+        let at = parse_time("2026-01-02T03:04:05.000Z").unwrap();
+        store.mark_key_invalid("api_key_invalid", at).unwrap();
+        assert_eq!(
+            store.key_invalid().unwrap().unwrap().code,
+            "api_key_invalid"
+        );
+        assert!(store.key_verification().unwrap().is_none());
+        let v = KeyVerificationRecord {
+            title: Some("Ashby Sync".into()),
+            created_at: Some("2026-01-01T00:00:00.000Z".into()),
+            scopes: vec!["jobs:read".into()],
+            modules: [("jobs".to_string(), "read".to_string())].into(),
+            write_scopes: vec![],
+            org_fingerprint: None,
+            verified_at: at,
+        };
+        store.save_key_verification(&v).unwrap();
+        assert_eq!(store.key_verification().unwrap(), Some(v));
+        assert!(store.key_invalid().unwrap().is_none());
+    }
+}

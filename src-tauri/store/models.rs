@@ -1,0 +1,510 @@
+//! Types the store reads and writes. Query results derive `Serialize` + `TS` (camelCase) for the UI;
+//! the `*Record` types are what the sync engine writes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+// ---------------------------------------------------------------------------------------------
+// Written by the sync engine
+// ---------------------------------------------------------------------------------------------
+
+/// The synced streams, in the order a run processes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Stream {
+    Departments,
+    Locations,
+    Jobs,
+    Postings,
+}
+
+impl Stream {
+    pub const ALL: [Stream; 4] = [
+        Stream::Departments,
+        Stream::Locations,
+        Stream::Jobs,
+        Stream::Postings,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stream::Departments => "departments",
+            Stream::Locations => "locations",
+            Stream::Jobs => "jobs",
+            Stream::Postings => "postings",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stream> {
+        Stream::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Whether a pass saw everything (and may therefore remove rows it didn't see) or only changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassKind {
+    Full,
+    Incremental,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DepartmentRecord {
+    pub id: String,
+    pub name: String,
+    pub external_name: Option<String>,
+    pub parent_id: Option<String>,
+    pub is_archived: bool,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LocationRecord {
+    pub id: String,
+    pub name: String,
+    pub external_name: Option<String>,
+    pub parent_location_id: Option<String>,
+    /// `Location` or `LocationHierarchy`.
+    pub location_type: Option<String>,
+    pub workplace_type: Option<String>,
+    pub is_archived: bool,
+    pub is_remote: Option<bool>,
+    /// The postal address object as JSON text (no personal data: an office address).
+    pub address_json: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HiringTeamRecord {
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JobRecord {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub employment_type: Option<String>,
+    pub confidential: bool,
+    pub department_id: Option<String>,
+    pub location_id: Option<String>,
+    pub custom_requisition_id: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: String,
+    pub opened_at: Option<String>,
+    pub closed_at: Option<String>,
+    /// Published and unpublished posting ids, as `job.list` reports them.
+    pub job_posting_ids: Vec<String>,
+    pub hiring_team: Vec<HiringTeamRecord>,
+}
+
+/// A `jobPosting.list` item (no description).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostingRecord {
+    pub id: String,
+    pub job_id: String,
+    pub title: String,
+    pub department_name: Option<String>,
+    pub team_name: Option<String>,
+    pub location_name: Option<String>,
+    pub primary_location_id: Option<String>,
+    pub secondary_location_ids: Vec<String>,
+    pub workplace_type: Option<String>,
+    pub employment_type: Option<String>,
+    pub is_listed: bool,
+    pub published_date: Option<String>,
+    pub application_deadline: Option<String>,
+    pub external_link: Option<String>,
+    pub apply_link: Option<String>,
+    /// The only compensation data kept: the summary string Ashby shows.
+    pub compensation_tier_summary: Option<String>,
+    pub should_display_compensation: bool,
+    pub updated_at: String,
+}
+
+/// A posting's description from `jobPosting.info`. The HTML is raw here; the store sanitizes it
+/// before writing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostingDescription {
+    pub description_html: String,
+    pub description_plain: String,
+    /// The posting's `updatedAt` as returned with the description.
+    pub updated_at: String,
+}
+
+/// Rows a pass inserted, changed and removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamCounts {
+    pub inserted: u32,
+    pub updated: u32,
+    pub removed: u32,
+}
+
+impl StreamCounts {
+    pub fn total(&self) -> u32 {
+        self.inserted + self.updated + self.removed
+    }
+}
+
+/// Per-stream sync bookkeeping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamState {
+    pub sync_token: Option<String>,
+    pub last_full_sync_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error_code: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync runs
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Trigger {
+    Schedule,
+    Manual,
+    Startup,
+    Cli,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+            Trigger::Startup => "startup",
+            Trigger::Cli => "cli",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Trigger> {
+        [
+            Trigger::Schedule,
+            Trigger::Manual,
+            Trigger::Startup,
+            Trigger::Cli,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RunResult {
+    Ok,
+    Partial,
+    Failed,
+}
+
+impl RunResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Ok => "ok",
+            RunResult::Partial => "partial",
+            RunResult::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RunResult> {
+        [RunResult::Ok, RunResult::Partial, RunResult::Failed]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// What happened to one stream during a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamRunSummary {
+    pub stream: Stream,
+    /// `true` when the pass saw everything (first sync, expired token, daily reconcile, `--full`).
+    pub full: bool,
+    pub counts: StreamCounts,
+    /// `ok`, `skipped` (no permission), `failed` or `not_run`.
+    pub outcome: String,
+    pub error_code: Option<String>,
+}
+
+/// One row of the sync history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRunRecord {
+    pub id: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub trigger: Trigger,
+    pub full: bool,
+    /// `None` while the run is still going (or if the app was killed during it).
+    pub result: Option<RunResult>,
+    pub streams: Vec<StreamRunSummary>,
+    pub requests: u32,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// What `finish_run` records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFinish {
+    pub finished_at: DateTime<Utc>,
+    pub result: RunResult,
+    pub streams: Vec<StreamRunSummary>,
+    pub requests: u32,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// Inputs the scheduler derives its next due time from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleFacts {
+    /// Finish time of the last run that ended ok or partial.
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Finish time of the last finished run, whatever its result.
+    pub last_finished_at: Option<DateTime<Utc>>,
+    /// Failed runs since the last success.
+    pub consecutive_failures: u32,
+    pub key_invalid: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key verification facts and settings
+// ---------------------------------------------------------------------------------------------
+
+/// The facts learnt when the key was verified. The key itself is never stored here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyVerificationRecord {
+    pub title: Option<String>,
+    pub created_at: Option<String>,
+    pub scopes: Vec<String>,
+    /// module name → `read` | `missing` | `unknown`
+    pub modules: BTreeMap<String, String>,
+    pub write_scopes: Vec<String>,
+    pub org_fingerprint: Option<String>,
+    pub verified_at: DateTime<Utc>,
+}
+
+/// Set when Ashby rejected the key during a sync; the UI asks for a new key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInvalid {
+    pub code: String,
+    pub at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries for the UI and the CLI
+// ---------------------------------------------------------------------------------------------
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum JobSort {
+    /// Best match first (only meaningful with a search; falls back to `Updated`).
+    Relevance,
+    Updated,
+    Title,
+    Opened,
+}
+
+/// Filters, sort and page for `Store::list_jobs`. Everything is optional: the default lists open
+/// jobs, most recently updated first, 50 per page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobQuery {
+    /// Free text; words are ANDed, the last word matches as a prefix.
+    pub search: Option<String>,
+    /// `Draft`, `Open`, `Closed`, `Archived`; empty means `Open`.
+    pub statuses: Vec<String>,
+    /// Includes the department's teams (sub-departments).
+    pub department_id: Option<String>,
+    /// Includes child locations of a region.
+    pub location_id: Option<String>,
+    pub employment_type: Option<String>,
+    pub workplace_type: Option<String>,
+    /// `true`: jobs with at least one listed posting; `false`: jobs with none.
+    pub listed: Option<bool>,
+    /// Default: `Relevance` when searching, else `Updated`.
+    pub sort: Option<JobSort>,
+    /// Default: descending for `Updated`/`Opened`, ascending for `Title`.
+    pub descending: Option<bool>,
+    pub offset: u32,
+    /// Default 50, at most 500.
+    pub limit: Option<u32>,
+}
+
+/// A piece of text; `mark` pieces matched the search. Render as text nodes (never as HTML).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TextSpan {
+    pub text: String,
+    pub mark: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JobListItem {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub employment_type: Option<String>,
+    pub confidential: bool,
+    pub department_id: Option<String>,
+    pub department_name: Option<String>,
+    pub location_id: Option<String>,
+    pub location_name: Option<String>,
+    pub workplace_type: Option<String>,
+    pub is_listed: bool,
+    pub posting_count: u32,
+    pub updated_at: String,
+    pub opened_at: Option<String>,
+    pub closed_at: Option<String>,
+    /// The title split into spans with search hits marked (only when searching).
+    pub title_highlight: Option<Vec<TextSpan>>,
+    /// A short excerpt of a matching posting description (only when searching and it matched).
+    pub snippet: Option<Vec<TextSpan>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JobPage {
+    /// Matching jobs (capped for very broad searches; see `truncated`).
+    pub total: u32,
+    /// `true` when a search matched more jobs than are ranked; refine the search.
+    pub truncated: bool,
+    pub offset: u32,
+    pub rows: Vec<JobListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HiringTeamMember {
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// "First Last".
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PostingDetail {
+    pub id: String,
+    pub job_id: String,
+    pub title: String,
+    pub department_name: Option<String>,
+    pub team_name: Option<String>,
+    pub location_name: Option<String>,
+    pub primary_location_id: Option<String>,
+    pub secondary_location_ids: Vec<String>,
+    pub workplace_type: Option<String>,
+    pub employment_type: Option<String>,
+    pub is_listed: bool,
+    pub published_date: Option<String>,
+    pub application_deadline: Option<String>,
+    pub external_link: Option<String>,
+    pub apply_link: Option<String>,
+    pub compensation_tier_summary: Option<String>,
+    pub should_display_compensation: bool,
+    pub updated_at: String,
+    /// Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
+    pub description_html: Option<String>,
+    pub description_plain: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDetail {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub employment_type: Option<String>,
+    pub confidential: bool,
+    pub department_id: Option<String>,
+    pub department_name: Option<String>,
+    /// Department chain from the top, e.g. ["Engineering", "Platform"].
+    pub department_path: Vec<NamedRef>,
+    pub location_id: Option<String>,
+    pub location_name: Option<String>,
+    pub workplace_type: Option<String>,
+    pub custom_requisition_id: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: String,
+    pub opened_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub job_posting_ids: Vec<String>,
+    pub hiring_team: Vec<HiringTeamMember>,
+    pub postings: Vec<PostingDetail>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeFacet {
+    pub id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub is_archived: bool,
+    /// Jobs directly in this department/location.
+    pub count: u32,
+    /// Jobs here or in any descendant (what filtering by this id returns).
+    pub total_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueCount {
+    pub value: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Facets {
+    /// Counts below are for jobs in the requested statuses (default Open).
+    pub departments: Vec<TreeFacet>,
+    pub locations: Vec<TreeFacet>,
+    pub employment_types: Vec<ValueCount>,
+    pub workplace_types: Vec<ValueCount>,
+    /// Counts per status over all jobs (independent of the requested statuses).
+    pub statuses: Vec<ValueCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheCounts {
+    pub jobs: u32,
+    pub open_jobs: u32,
+    pub postings: u32,
+    pub departments: u32,
+    pub locations: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheStatus {
+    pub counts: CacheCounts,
+    pub last_run: Option<SyncRunRecord>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_full_sync_at: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub key_invalid: Option<KeyInvalid>,
+}

@@ -1,0 +1,533 @@
+//! Read-only queries for the UI and the CLI. They run on the reader connection inside one read
+//! transaction each, so a page and its total come from the same snapshot even while a sync
+//! commits.
+
+use super::search::SearchTerms;
+use super::*;
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, OptionalExtension, Row};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// At most this many search hits are ranked. Very common words ("engineer") would otherwise make
+/// every keystroke score most of the index; the newest jobs are kept (see `truncated`).
+pub const SEARCH_CANDIDATE_CAP: usize = 2_000;
+
+/// bm25 column weights: title, department, location, posting titles, descriptions.
+const BM25: &str = "bm25(jobs_fts, 10.0, 3.0, 3.0, 5.0, 1.0)";
+
+const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
+
+const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
+    j.department_id, d.name, j.location_id, l.name, j.workplace_type, j.is_listed, \
+    j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
+
+const LIST_FROM: &str = "jobs j LEFT JOIN departments d ON d.id = j.department_id \
+    LEFT JOIN locations l ON l.id = j.location_id";
+
+fn list_item(r: &Row<'_>) -> rusqlite::Result<(i64, JobListItem)> {
+    Ok((
+        r.get(15)?,
+        JobListItem {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            status: r.get(2)?,
+            employment_type: r.get(3)?,
+            confidential: r.get(4)?,
+            department_id: r.get(5)?,
+            department_name: r.get(6)?,
+            location_id: r.get(7)?,
+            location_name: r.get(8)?,
+            workplace_type: r.get(9)?,
+            is_listed: r.get(10)?,
+            posting_count: r.get::<_, i64>(11)?.clamp(0, u32::MAX as i64) as u32,
+            updated_at: r.get(12)?,
+            opened_at: r.get(13)?,
+            closed_at: r.get(14)?,
+            title_highlight: None,
+            snippet: None,
+        },
+    ))
+}
+
+/// Canonical status names; empty means the default (Open).
+pub(crate) fn normalize_statuses(statuses: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = statuses
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            KNOWN_STATUSES
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(s))
+                .map(|k| k.to_string())
+                .unwrap_or_else(|| s.to_string())
+        })
+        .collect();
+    out.dedup();
+    if out.is_empty() {
+        out.push("Open".into());
+    }
+    out
+}
+
+/// `AND …` conditions over `jobs j` and their parameters, in order.
+fn filters(q: &JobQuery) -> (String, Vec<Value>) {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    let statuses = normalize_statuses(&q.statuses);
+    sql.push_str(" AND j.status IN (");
+    sql.push_str(&vec!["?"; statuses.len()].join(", "));
+    sql.push(')');
+    params.extend(statuses.into_iter().map(Value::Text));
+    if let Some(dep) = q.department_id.as_ref().filter(|s| !s.is_empty()) {
+        sql.push_str(
+            " AND j.department_id IN (WITH RECURSIVE sub (id) AS (SELECT ? UNION \
+             SELECT x.id FROM departments x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)",
+        );
+        params.push(Value::Text(dep.clone()));
+    }
+    if let Some(loc) = q.location_id.as_ref().filter(|s| !s.is_empty()) {
+        sql.push_str(
+            " AND j.location_id IN (WITH RECURSIVE sub (id) AS (SELECT ? UNION \
+             SELECT x.id FROM locations x JOIN sub ON x.parent_location_id = sub.id) \
+             SELECT id FROM sub)",
+        );
+        params.push(Value::Text(loc.clone()));
+    }
+    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND j.employment_type = ?");
+        params.push(Value::Text(et.clone()));
+    }
+    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND j.workplace_type = ?");
+        params.push(Value::Text(wt.clone()));
+    }
+    if let Some(listed) = q.listed {
+        sql.push_str(" AND j.is_listed = ?");
+        params.push(Value::Integer(listed as i64));
+    }
+    (sql, params)
+}
+
+fn effective_sort(q: &JobQuery, searching: bool) -> (JobSort, bool) {
+    let sort = match q.sort {
+        Some(JobSort::Relevance) | None if searching => JobSort::Relevance,
+        Some(JobSort::Relevance) | None => JobSort::Updated,
+        Some(s) => s,
+    };
+    let desc = q.descending.unwrap_or(!matches!(sort, JobSort::Title));
+    (sort, desc)
+}
+
+fn order_by(sort: JobSort, desc: bool) -> &'static str {
+    match (sort, desc) {
+        (JobSort::Title, false) => "j.title COLLATE NOCASE ASC, j.seq ASC",
+        (JobSort::Title, true) => "j.title COLLATE NOCASE DESC, j.seq DESC",
+        (JobSort::Opened, true) => "j.opened_at IS NULL, j.opened_at DESC, j.seq DESC",
+        (JobSort::Opened, false) => "j.opened_at IS NULL, j.opened_at ASC, j.seq ASC",
+        (_, false) => "j.updated_at ASC, j.seq ASC",
+        (_, true) => "j.updated_at DESC, j.seq DESC",
+    }
+}
+
+struct Candidate {
+    seq: i64,
+    score: f64,
+    updated_at: String,
+    title_key: String,
+    opened_at: Option<String>,
+}
+
+fn compare(a: &Candidate, b: &Candidate, sort: JobSort, desc: bool) -> Ordering {
+    let dir = |o: Ordering| if desc { o.reverse() } else { o };
+    match sort {
+        JobSort::Relevance => a
+            .score
+            .partial_cmp(&b.score)
+            .unwrap_or(Ordering::Equal)
+            .then(b.seq.cmp(&a.seq)),
+        JobSort::Title => dir(a.title_key.cmp(&b.title_key).then(a.seq.cmp(&b.seq))),
+        JobSort::Opened => match (&a.opened_at, &b.opened_at) {
+            (None, None) => dir(a.seq.cmp(&b.seq)),
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => dir(x.cmp(y).then(a.seq.cmp(&b.seq))),
+        },
+        JobSort::Updated => dir(a.updated_at.cmp(&b.updated_at).then(a.seq.cmp(&b.seq))),
+    }
+}
+
+impl Store {
+    /// One page of cached jobs. See [`JobQuery`] for the defaults.
+    pub fn list_jobs(&self, q: &JobQuery) -> Result<JobPage> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?;
+        let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+        let (filter_sql, filter_params) = filters(q);
+        let terms = q.search.as_deref().and_then(SearchTerms::parse);
+        let (sort, desc) = effective_sort(q, terms.is_some());
+
+        let Some(terms) = terms else {
+            let total: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM jobs j WHERE 1 = 1{filter_sql}"),
+                params_from_iter(filter_params.iter()),
+                |r| r.get(0),
+            )?;
+            let mut params = filter_params;
+            params.push(Value::Integer(limit as i64));
+            params.push(Value::Integer(q.offset as i64));
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {LIST_COLUMNS} FROM {LIST_FROM} WHERE 1 = 1{filter_sql}
+                 ORDER BY {} LIMIT ? OFFSET ?",
+                order_by(sort, desc)
+            ))?;
+            let rows = stmt
+                .query_map(params_from_iter(params.iter()), list_item)?
+                .map(|r| r.map(|(_, item)| item))
+                .collect::<rusqlite::Result<_>>()?;
+            return Ok(JobPage {
+                total: total.clamp(0, u32::MAX as i64) as u32,
+                truncated: false,
+                offset: q.offset,
+                rows,
+            });
+        };
+
+        // Bounded candidate set: FTS drives (CROSS JOIN keeps that order), filters apply per hit,
+        // bm25 is computed only for hits that pass them.
+        let mut params = vec![Value::Text(terms.match_expr())];
+        params.extend(filter_params);
+        let mut stmt = tx.prepare(&format!(
+            "SELECT j.seq, {BM25}, j.updated_at, j.title, j.opened_at
+             FROM jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid
+             WHERE jobs_fts MATCH ?{filter_sql}
+             ORDER BY jobs_fts.rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
+        ))?;
+        let mut candidates: Vec<Candidate> = stmt
+            .query_map(params_from_iter(params.iter()), |r| {
+                Ok(Candidate {
+                    seq: r.get(0)?,
+                    score: r.get(1)?,
+                    updated_at: r.get(2)?,
+                    title_key: r.get::<_, String>(3)?.to_lowercase(),
+                    opened_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let truncated = candidates.len() >= SEARCH_CANDIDATE_CAP;
+        candidates.sort_by(|a, b| compare(a, b, sort, desc));
+        let page: Vec<i64> = candidates
+            .iter()
+            .skip(q.offset as usize)
+            .take(limit as usize)
+            .map(|c| c.seq)
+            .collect();
+
+        let mut rows = Vec::with_capacity(page.len());
+        if !page.is_empty() {
+            let mut by_seq: HashMap<i64, JobListItem> = {
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT {LIST_COLUMNS} FROM {LIST_FROM}
+                     WHERE j.seq IN (SELECT value FROM json_each(?1))"
+                ))?;
+                let map = stmt
+                    .query_map([to_json(&page)], list_item)?
+                    .collect::<rusqlite::Result<_>>()?;
+                map
+            };
+            let mut descriptions = tx.prepare_cached(
+                "SELECT description_plain FROM job_postings
+                 WHERE job_id = ?1 AND description_plain IS NOT NULL
+                 ORDER BY is_listed DESC, id",
+            )?;
+            for seq in page {
+                let Some(mut item) = by_seq.remove(&seq) else {
+                    continue;
+                };
+                item.title_highlight = Some(terms.highlight(&item.title));
+                let texts: Vec<String> = descriptions
+                    .query_map([&item.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                item.snippet = texts.iter().find_map(|t| terms.snippet(t, 60, 160));
+                rows.push(item);
+            }
+        }
+        Ok(JobPage {
+            total: candidates.len() as u32,
+            truncated,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// Everything about one job, or `None` if it isn't cached.
+    pub fn job_detail(&self, id: &str) -> Result<Option<JobDetail>> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?;
+        let job = tx
+            .query_row(
+                "SELECT j.id, j.title, j.status, j.employment_type, j.confidential,
+                        j.department_id, d.name, j.location_id, l.name, j.workplace_type,
+                        j.custom_requisition_id, j.created_at, j.updated_at, j.opened_at,
+                        j.closed_at, j.job_posting_ids_json
+                 FROM jobs j LEFT JOIN departments d ON d.id = j.department_id
+                             LEFT JOIN locations l ON l.id = j.location_id
+                 WHERE j.id = ?1",
+                [id],
+                |r| {
+                    Ok(JobDetail {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        status: r.get(2)?,
+                        employment_type: r.get(3)?,
+                        confidential: r.get(4)?,
+                        department_id: r.get(5)?,
+                        department_name: r.get(6)?,
+                        department_path: Vec::new(),
+                        location_id: r.get(7)?,
+                        location_name: r.get(8)?,
+                        workplace_type: r.get(9)?,
+                        custom_requisition_id: r.get(10)?,
+                        created_at: r.get(11)?,
+                        updated_at: r.get(12)?,
+                        opened_at: r.get(13)?,
+                        closed_at: r.get(14)?,
+                        job_posting_ids: serde_json::from_str(&r.get::<_, String>(15)?)
+                            .unwrap_or_default(),
+                        hiring_team: Vec::new(),
+                        postings: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut job) = job else {
+            return Ok(None);
+        };
+        job.department_path = department_path(&tx, job.department_id.as_deref())?;
+        job.hiring_team = hiring_team(&tx, &job.id)?;
+        job.postings = postings_of(&tx, &job.id)?;
+        Ok(Some(job))
+    }
+
+    /// Filter values with job counts for the given statuses (empty = Open).
+    pub fn facets(&self, statuses: &[String]) -> Result<Facets> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?;
+        let statuses = normalize_statuses(statuses);
+        let in_list = vec!["?"; statuses.len()].join(", ");
+        let grouped = |col: &str| -> Result<HashMap<String, u32>> {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {col}, count(*) FROM jobs WHERE status IN ({in_list}) AND {col} IS NOT NULL
+                 GROUP BY {col}"
+            ))?;
+            let map = stmt
+                .query_map(params_from_iter(statuses.iter()), |r| {
+                    Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(map)
+        };
+        let by_department = grouped("department_id")?;
+        let by_location = grouped("location_id")?;
+        let by_employment = grouped("employment_type")?;
+        let by_workplace = grouped("workplace_type")?;
+        let departments = tree_facets(
+            &tx,
+            "SELECT id, name, parent_id, is_archived FROM departments",
+            &by_department,
+        )?;
+        let locations = tree_facets(
+            &tx,
+            "SELECT id, name, parent_location_id, is_archived FROM locations",
+            &by_location,
+        )?;
+        let value_counts = |m: HashMap<String, u32>| {
+            let mut v: Vec<ValueCount> = m
+                .into_iter()
+                .map(|(value, count)| ValueCount { value, count })
+                .collect();
+            v.sort_by(|a, b| a.value.cmp(&b.value));
+            v
+        };
+        let all_statuses: HashMap<String, u32> = {
+            let mut stmt = tx.prepare("SELECT status, count(*) FROM jobs GROUP BY status")?;
+            let map = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+                .collect::<rusqlite::Result<_>>()?;
+            map
+        };
+        Ok(Facets {
+            departments,
+            locations,
+            employment_types: value_counts(by_employment),
+            workplace_types: value_counts(by_workplace),
+            statuses: value_counts(all_statuses),
+        })
+    }
+
+    /// Counts, last run and key state for the status bar and `ashby-sync status`.
+    pub fn status(&self) -> Result<CacheStatus> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?;
+        let count = |sql: &str| -> Result<u32> {
+            Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
+        };
+        let counts = CacheCounts {
+            jobs: count("SELECT count(*) FROM jobs")?,
+            open_jobs: count("SELECT count(*) FROM jobs WHERE status = 'Open'")?,
+            postings: count("SELECT count(*) FROM job_postings")?,
+            departments: count("SELECT count(*) FROM departments")?,
+            locations: count("SELECT count(*) FROM locations")?,
+        };
+        let last_run = super::runs::last_run_on(&tx)?;
+        let facts = super::runs::schedule_facts_on(&tx)?;
+        let last_full: Option<String> = tx.query_row(
+            "SELECT min(last_full_sync_at) FROM sync_state WHERE last_full_sync_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(CacheStatus {
+            counts,
+            last_run,
+            last_success_at: facts.last_success_at,
+            last_full_sync_at: last_full.as_deref().and_then(parse_time),
+            consecutive_failures: facts.consecutive_failures,
+            key_invalid: key_invalid_on(&tx)?,
+        })
+    }
+}
+
+fn department_path(conn: &Connection, start: Option<&str>) -> Result<Vec<NamedRef>> {
+    let mut out = Vec::new();
+    let mut cur = start.map(str::to_string);
+    let mut stmt = conn.prepare_cached("SELECT name, parent_id FROM departments WHERE id = ?1")?;
+    for _ in 0..16 {
+        let Some(id) = cur.take() else { break };
+        let Some((name, parent)) = stmt
+            .query_row([&id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?
+        else {
+            break;
+        };
+        out.push(NamedRef { id, name });
+        cur = parent;
+    }
+    out.reverse();
+    Ok(out)
+}
+
+pub(crate) fn hiring_team(conn: &Connection, job_id: &str) -> Result<Vec<HiringTeamMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, first_name, last_name, email, role FROM job_hiring_team
+         WHERE job_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt
+        .query_map([job_id], |r| {
+            let first: String = r.get(1)?;
+            let last: String = r.get(2)?;
+            Ok(HiringTeamMember {
+                user_id: r.get(0)?,
+                name: format!("{first} {last}").trim().to_string(),
+                first_name: first,
+                last_name: last,
+                email: r.get(3)?,
+                role: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn postings_of(conn: &Connection, job_id: &str) -> Result<Vec<PostingDetail>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, job_id, title, department_name, team_name, location_name, primary_location_id,
+                secondary_location_ids_json, workplace_type, employment_type, is_listed,
+                published_date, application_deadline, external_link, apply_link,
+                compensation_tier_summary, should_display_compensation, updated_at,
+                description_html, description_plain
+         FROM job_postings WHERE job_id = ?1 ORDER BY is_listed DESC, published_date DESC, id",
+    )?;
+    let rows = stmt
+        .query_map([job_id], |r| {
+            Ok(PostingDetail {
+                id: r.get(0)?,
+                job_id: r.get(1)?,
+                title: r.get(2)?,
+                department_name: r.get(3)?,
+                team_name: r.get(4)?,
+                location_name: r.get(5)?,
+                primary_location_id: r.get(6)?,
+                secondary_location_ids: serde_json::from_str(&r.get::<_, String>(7)?)
+                    .unwrap_or_default(),
+                workplace_type: r.get(8)?,
+                employment_type: r.get(9)?,
+                is_listed: r.get(10)?,
+                published_date: r.get(11)?,
+                application_deadline: r.get(12)?,
+                external_link: r.get(13)?,
+                apply_link: r.get(14)?,
+                compensation_tier_summary: r.get(15)?,
+                should_display_compensation: r.get(16)?,
+                updated_at: r.get(17)?,
+                description_html: r.get(18)?,
+                description_plain: r.get(19)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn tree_facets(
+    conn: &Connection,
+    sql: &str,
+    direct: &HashMap<String, u32>,
+) -> Result<Vec<TreeFacet>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut nodes: Vec<TreeFacet> = stmt
+        .query_map([], |r| {
+            let id: String = r.get(0)?;
+            Ok(TreeFacet {
+                count: direct.get(&id).copied().unwrap_or(0),
+                total_count: 0,
+                id,
+                name: r.get(1)?,
+                parent_id: r.get(2)?,
+                is_archived: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let index: HashMap<String, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.clone(), i))
+        .collect();
+    let parents: Vec<Option<usize>> = nodes
+        .iter()
+        .map(|n| n.parent_id.as_ref().and_then(|p| index.get(p).copied()))
+        .collect();
+    let mut totals = vec![0u32; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        let mut cur = Some(i);
+        // Bounded walk up: cycles in a malformed hierarchy can't loop forever.
+        for _ in 0..16 {
+            let Some(c) = cur else { break };
+            totals[c] += n.count;
+            cur = parents[c];
+        }
+    }
+    for (n, t) in nodes.iter_mut().zip(totals) {
+        n.total_count = t;
+    }
+    nodes.retain(|n| !n.is_archived || n.total_count > 0);
+    nodes.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(nodes)
+}

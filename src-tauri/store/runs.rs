@@ -1,0 +1,155 @@
+//! Sync-run history and the facts the scheduler derives its next run from.
+
+use super::*;
+use rusqlite::{params, OptionalExtension, Row};
+
+const INTERRUPTED: &str = "interrupted";
+
+const RUN_COLUMNS: &str = "id, started_at, finished_at, trigger, full, result, streams_json, \
+                           requests, error_code, error_message";
+
+fn run_from_row(r: &Row<'_>) -> rusqlite::Result<SyncRunRecord> {
+    let started: String = r.get(1)?;
+    let finished: Option<String> = r.get(2)?;
+    let trigger: String = r.get(3)?;
+    let result: Option<String> = r.get(5)?;
+    let streams: String = r.get(6)?;
+    Ok(SyncRunRecord {
+        id: r.get(0)?,
+        started_at: parse_time(&started).unwrap_or_default(),
+        finished_at: finished.as_deref().and_then(parse_time),
+        trigger: Trigger::parse(&trigger).unwrap_or(Trigger::Manual),
+        full: r.get(4)?,
+        result: result.as_deref().and_then(RunResult::parse),
+        streams: serde_json::from_str(&streams).unwrap_or_default(),
+        requests: r.get::<_, i64>(7)?.clamp(0, u32::MAX as i64) as u32,
+        error_code: r.get(8)?,
+        error_message: r.get(9)?,
+    })
+}
+
+impl Store {
+    /// Records the start of a run. Runs still open from an earlier process (killed or quit
+    /// mid-sync) are closed as failed/`interrupted` first.
+    pub fn begin_run(&self, trigger: Trigger, full: bool, now: DateTime<Utc>) -> Result<i64> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE sync_runs SET result = 'failed', error_code = ?1,
+                 error_message = 'The app stopped before this sync finished.',
+                 finished_at = COALESCE(finished_at, started_at)
+             WHERE result IS NULL",
+            [INTERRUPTED],
+        )?;
+        tx.execute(
+            "INSERT INTO sync_runs (started_at, trigger, full) VALUES (?1, ?2, ?3)",
+            params![fmt_time(now), trigger.as_str(), full],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn finish_run(&self, run_id: i64, f: &RunFinish) -> Result<()> {
+        self.writer().execute(
+            "UPDATE sync_runs SET finished_at = ?2, result = ?3, streams_json = ?4, requests = ?5,
+                                  error_code = ?6, error_message = ?7
+             WHERE id = ?1",
+            params![
+                run_id,
+                fmt_time(f.finished_at),
+                f.result.as_str(),
+                to_json(&f.streams),
+                f.requests as i64,
+                f.error_code,
+                f.error_message
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Closes a run whose task was stopped (app quitting mid-sync).
+    pub fn mark_run_interrupted(&self, run_id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.writer().execute(
+            "UPDATE sync_runs SET result = 'failed', error_code = ?2,
+                 error_message = 'The sync was stopped before it finished.', finished_at = ?3
+             WHERE id = ?1 AND result IS NULL",
+            params![run_id, INTERRUPTED, fmt_time(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Most recent runs first.
+    pub fn sync_history(&self, limit: u32) -> Result<Vec<SyncRunRecord>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {RUN_COLUMNS} FROM sync_runs ORDER BY id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt
+            .query_map([limit as i64], run_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn sync_run(&self, run_id: i64) -> Result<Option<SyncRunRecord>> {
+        let conn = self.reader();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = ?1"),
+                [run_id],
+                run_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Last success, last finish and failures since — what the scheduler needs at start-up.
+    /// Interrupted runs (the app quit mid-sync) are not failures.
+    pub fn schedule_facts(&self) -> Result<ScheduleFacts> {
+        let conn = self.reader();
+        schedule_facts_on(&conn)
+    }
+}
+
+pub(crate) fn last_run_on(conn: &Connection) -> Result<Option<SyncRunRecord>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {RUN_COLUMNS} FROM sync_runs ORDER BY id DESC LIMIT 1"),
+            [],
+            run_from_row,
+        )
+        .optional()?)
+}
+
+pub(crate) fn schedule_facts_on(conn: &Connection) -> Result<ScheduleFacts> {
+    let (last_success, last_success_id): (Option<String>, Option<i64>) = conn
+        .query_row(
+            "SELECT finished_at, id FROM sync_runs WHERE result IN ('ok', 'partial')
+         ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((None, None));
+    let last_finished: Option<String> = conn
+        .query_row(
+            "SELECT finished_at FROM sync_runs
+             WHERE result IS NOT NULL AND error_code IS NOT ?1
+             ORDER BY id DESC LIMIT 1",
+            [INTERRUPTED],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let failures: i64 = conn.query_row(
+        "SELECT count(*) FROM sync_runs
+         WHERE result = 'failed' AND error_code IS NOT ?1 AND id > ?2",
+        params![INTERRUPTED, last_success_id.unwrap_or(0)],
+        |r| r.get(0),
+    )?;
+    Ok(ScheduleFacts {
+        last_success_at: last_success.as_deref().and_then(parse_time),
+        last_finished_at: last_finished.as_deref().and_then(parse_time),
+        consecutive_failures: failures.clamp(0, u32::MAX as i64) as u32,
+        key_invalid: key_invalid_on(conn)?.is_some(),
+    })
+}

@@ -1,0 +1,638 @@
+//! Writes made by the sync engine. Every `commit_*` applies one stream's whole pass and its new
+//! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
+//! without its token. If anything fails the transaction rolls back and the previous cache stays.
+
+use super::*;
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+const DEPARTMENT_UPSERT: &str = "
+INSERT INTO departments (id, name, external_name, parent_id, is_archived, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (id) DO UPDATE SET
+    name = excluded.name, external_name = excluded.external_name, parent_id = excluded.parent_id,
+    is_archived = excluded.is_archived, created_at = excluded.created_at,
+    updated_at = excluded.updated_at
+WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
+   OR parent_id IS NOT excluded.parent_id OR is_archived IS NOT excluded.is_archived
+   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at";
+
+const LOCATION_UPSERT: &str = "
+INSERT INTO locations (id, name, external_name, parent_location_id, location_type, workplace_type,
+                       is_archived, is_remote, address_json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (id) DO UPDATE SET
+    name = excluded.name, external_name = excluded.external_name,
+    parent_location_id = excluded.parent_location_id, location_type = excluded.location_type,
+    workplace_type = excluded.workplace_type, is_archived = excluded.is_archived,
+    is_remote = excluded.is_remote, address_json = excluded.address_json
+WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
+   OR parent_location_id IS NOT excluded.parent_location_id
+   OR location_type IS NOT excluded.location_type OR workplace_type IS NOT excluded.workplace_type
+   OR is_archived IS NOT excluded.is_archived OR is_remote IS NOT excluded.is_remote
+   OR address_json IS NOT excluded.address_json";
+
+const JOB_UPSERT: &str = "
+INSERT INTO jobs (id, title, status, employment_type, confidential, department_id, location_id,
+                  custom_requisition_id, created_at, updated_at, opened_at, closed_at,
+                  job_posting_ids_json, hiring_team_sig)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ON CONFLICT (id) DO UPDATE SET
+    title = excluded.title, status = excluded.status, employment_type = excluded.employment_type,
+    confidential = excluded.confidential, department_id = excluded.department_id,
+    location_id = excluded.location_id, custom_requisition_id = excluded.custom_requisition_id,
+    created_at = excluded.created_at, updated_at = excluded.updated_at,
+    opened_at = excluded.opened_at, closed_at = excluded.closed_at,
+    job_posting_ids_json = excluded.job_posting_ids_json,
+    hiring_team_sig = excluded.hiring_team_sig
+WHERE title IS NOT excluded.title OR status IS NOT excluded.status
+   OR employment_type IS NOT excluded.employment_type OR confidential IS NOT excluded.confidential
+   OR department_id IS NOT excluded.department_id OR location_id IS NOT excluded.location_id
+   OR custom_requisition_id IS NOT excluded.custom_requisition_id
+   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at
+   OR opened_at IS NOT excluded.opened_at OR closed_at IS NOT excluded.closed_at
+   OR job_posting_ids_json IS NOT excluded.job_posting_ids_json
+   OR hiring_team_sig IS NOT excluded.hiring_team_sig";
+
+const POSTING_UPSERT: &str = "
+INSERT INTO job_postings (id, job_id, title, department_name, team_name, location_name,
+                          primary_location_id, secondary_location_ids_json, workplace_type,
+                          employment_type, is_listed, published_date, application_deadline,
+                          external_link, apply_link, compensation_tier_summary,
+                          should_display_compensation, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+ON CONFLICT (id) DO UPDATE SET
+    job_id = excluded.job_id, title = excluded.title, department_name = excluded.department_name,
+    team_name = excluded.team_name, location_name = excluded.location_name,
+    primary_location_id = excluded.primary_location_id,
+    secondary_location_ids_json = excluded.secondary_location_ids_json,
+    workplace_type = excluded.workplace_type, employment_type = excluded.employment_type,
+    is_listed = excluded.is_listed, published_date = excluded.published_date,
+    application_deadline = excluded.application_deadline, external_link = excluded.external_link,
+    apply_link = excluded.apply_link, compensation_tier_summary = excluded.compensation_tier_summary,
+    should_display_compensation = excluded.should_display_compensation,
+    updated_at = excluded.updated_at
+WHERE job_id IS NOT excluded.job_id OR title IS NOT excluded.title
+   OR department_name IS NOT excluded.department_name OR team_name IS NOT excluded.team_name
+   OR location_name IS NOT excluded.location_name
+   OR primary_location_id IS NOT excluded.primary_location_id
+   OR secondary_location_ids_json IS NOT excluded.secondary_location_ids_json
+   OR workplace_type IS NOT excluded.workplace_type
+   OR employment_type IS NOT excluded.employment_type OR is_listed IS NOT excluded.is_listed
+   OR published_date IS NOT excluded.published_date
+   OR application_deadline IS NOT excluded.application_deadline
+   OR external_link IS NOT excluded.external_link OR apply_link IS NOT excluded.apply_link
+   OR compensation_tier_summary IS NOT excluded.compensation_tier_summary
+   OR should_display_compensation IS NOT excluded.should_display_compensation
+   OR updated_at IS NOT excluded.updated_at";
+
+const POSTING_DESCRIPTION_UPDATE: &str = "
+UPDATE job_postings
+SET description_html = ?2, description_plain = ?3, description_updated_at = ?4
+WHERE id = ?1 AND (description_html IS NOT ?2 OR description_plain IS NOT ?3
+                   OR description_updated_at IS NOT ?4)";
+
+/// Jobs in a department subtree (teams are departments with a parent).
+const TOUCH_DEPARTMENT_JOBS: &str = "
+INSERT OR IGNORE INTO temp.touched_jobs (id)
+SELECT j.id FROM jobs j WHERE j.department_id IN (
+    WITH RECURSIVE sub (id) AS (
+        SELECT value FROM json_each(?1)
+        UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id
+    ) SELECT id FROM sub)";
+
+const TOUCH_LOCATION_JOBS: &str = "
+INSERT OR IGNORE INTO temp.touched_jobs (id)
+SELECT j.id FROM jobs j WHERE j.location_id IN (
+    WITH RECURSIVE sub (id) AS (
+        SELECT value FROM json_each(?1)
+        UNION SELECT l.id FROM locations l JOIN sub ON l.parent_location_id = sub.id
+    ) SELECT id FROM sub)";
+
+impl Store {
+    pub fn stream_state(&self, stream: Stream) -> Result<StreamState> {
+        Ok(self.stream_states()?.remove(&stream).unwrap_or_default())
+    }
+
+    pub fn stream_states(&self) -> Result<BTreeMap<Stream, StreamState>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT stream, sync_token, last_full_sync_at, last_success_at, last_attempt_at,
+                    last_error_code FROM sync_state",
+        )?;
+        let mut out = BTreeMap::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                StreamState {
+                    sync_token: r.get(1)?,
+                    last_full_sync_at: r.get::<_, Option<String>>(2)?.and_then(|s| parse_time(&s)),
+                    last_success_at: r.get::<_, Option<String>>(3)?.and_then(|s| parse_time(&s)),
+                    last_attempt_at: r.get::<_, Option<String>>(4)?.and_then(|s| parse_time(&s)),
+                    last_error_code: r.get(5)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (name, state) = row?;
+            if let Some(stream) = Stream::parse(&name) {
+                out.insert(stream, state);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A stream's pass failed: remember the code (the token and data stay as they were).
+    pub fn record_stream_error(&self, stream: Stream, code: &str, at: DateTime<Utc>) -> Result<()> {
+        self.writer().execute(
+            "INSERT INTO sync_state (stream, last_attempt_at, last_error_code) VALUES (?1, ?2, ?3)
+             ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+                                                last_error_code = excluded.last_error_code",
+            params![stream.as_str(), fmt_time(at), code],
+        )?;
+        Ok(())
+    }
+
+    /// Drops every sync token so the next run is a full, reconciling pass.
+    pub fn clear_sync_tokens(&self) -> Result<()> {
+        self.writer()
+            .execute("UPDATE sync_state SET sync_token = NULL", [])?;
+        Ok(())
+    }
+
+    /// Removes all synced data and sync state (e.g. the key now belongs to another organisation).
+    /// History, settings and key facts stay.
+    pub fn clear_cache(&self) -> Result<()> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM job_hiring_team; DELETE FROM jobs; DELETE FROM job_postings;
+             DELETE FROM departments; DELETE FROM locations; DELETE FROM sync_state;
+             DELETE FROM temp.touched_jobs;
+             INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn commit_departments(
+        &self,
+        rows: &[DepartmentRecord],
+        kind: PassKind,
+        sync_token: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<StreamCounts> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let existing = ids(&tx, "SELECT id FROM departments")?;
+        let mut seen = HashSet::new();
+        let mut changed = HashSet::new();
+        {
+            let mut up = tx.prepare_cached(DEPARTMENT_UPSERT)?;
+            for d in rows {
+                seen.insert(d.id.as_str());
+                let n = up.execute(params![
+                    d.id,
+                    d.name,
+                    d.external_name,
+                    d.parent_id,
+                    d.is_archived,
+                    d.created_at,
+                    d.updated_at
+                ])?;
+                if n > 0 {
+                    changed.insert(d.id.clone());
+                }
+            }
+        }
+        let mut counts = split_counts(&existing, &changed);
+        if kind == PassKind::Full {
+            let gone: Vec<String> = existing
+                .iter()
+                .filter(|id| !seen.contains(id.as_str()))
+                .cloned()
+                .collect();
+            let mut del = tx.prepare_cached("DELETE FROM departments WHERE id = ?1")?;
+            for id in gone {
+                del.execute([&id])?;
+                counts.removed += 1;
+                changed.insert(id);
+            }
+        }
+        if !changed.is_empty() {
+            tx.execute(TOUCH_DEPARTMENT_JOBS, [to_json(&changed)])?;
+        }
+        refresh_touched_jobs(&tx)?;
+        set_stream_success(&tx, Stream::Departments, kind, sync_token, now)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    pub fn commit_locations(
+        &self,
+        rows: &[LocationRecord],
+        kind: PassKind,
+        sync_token: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<StreamCounts> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let existing = ids(&tx, "SELECT id FROM locations")?;
+        let mut seen = HashSet::new();
+        let mut changed = HashSet::new();
+        {
+            let mut up = tx.prepare_cached(LOCATION_UPSERT)?;
+            for l in rows {
+                seen.insert(l.id.as_str());
+                let n = up.execute(params![
+                    l.id,
+                    l.name,
+                    l.external_name,
+                    l.parent_location_id,
+                    l.location_type,
+                    l.workplace_type,
+                    l.is_archived,
+                    l.is_remote,
+                    l.address_json
+                ])?;
+                if n > 0 {
+                    changed.insert(l.id.clone());
+                }
+            }
+        }
+        let mut counts = split_counts(&existing, &changed);
+        if kind == PassKind::Full {
+            let gone: Vec<String> = existing
+                .iter()
+                .filter(|id| !seen.contains(id.as_str()))
+                .cloned()
+                .collect();
+            let mut del = tx.prepare_cached("DELETE FROM locations WHERE id = ?1")?;
+            for id in gone {
+                del.execute([&id])?;
+                counts.removed += 1;
+                changed.insert(id);
+            }
+        }
+        if !changed.is_empty() {
+            tx.execute(TOUCH_LOCATION_JOBS, [to_json(&changed)])?;
+        }
+        refresh_touched_jobs(&tx)?;
+        set_stream_success(&tx, Stream::Locations, kind, sync_token, now)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    pub fn commit_jobs(
+        &self,
+        rows: &[JobRecord],
+        kind: PassKind,
+        sync_token: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<StreamCounts> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let existing = ids(&tx, "SELECT id FROM jobs")?;
+        let mut seen = HashSet::new();
+        let mut changed = HashSet::new();
+        {
+            let mut up = tx.prepare_cached(JOB_UPSERT)?;
+            let mut del_team =
+                tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?;
+            let mut add_team = tx.prepare_cached(
+                "INSERT INTO job_hiring_team (job_id, position, user_id, first_name, last_name,
+                                              email, role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut touch =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            for j in rows {
+                seen.insert(j.id.as_str());
+                let n = up.execute(params![
+                    j.id,
+                    j.title,
+                    j.status,
+                    j.employment_type,
+                    j.confidential,
+                    j.department_id,
+                    j.location_id,
+                    j.custom_requisition_id,
+                    j.created_at,
+                    j.updated_at,
+                    j.opened_at,
+                    j.closed_at,
+                    to_json(&j.job_posting_ids),
+                    hiring_team_sig(&j.hiring_team),
+                ])?;
+                if n > 0 {
+                    del_team.execute([&j.id])?;
+                    for (pos, m) in j.hiring_team.iter().enumerate() {
+                        add_team.execute(params![
+                            j.id,
+                            pos as i64,
+                            m.user_id,
+                            m.first_name,
+                            m.last_name,
+                            m.email,
+                            m.role
+                        ])?;
+                    }
+                    touch.execute([&j.id])?;
+                    changed.insert(j.id.clone());
+                }
+            }
+        }
+        let mut counts = split_counts(&existing, &changed);
+        if kind == PassKind::Full {
+            let gone: Vec<String> = existing
+                .iter()
+                .filter(|id| !seen.contains(id.as_str()))
+                .cloned()
+                .collect();
+            for id in gone {
+                delete_job(&tx, &id)?;
+                counts.removed += 1;
+            }
+        }
+        refresh_touched_jobs(&tx)?;
+        set_stream_success(&tx, Stream::Jobs, kind, sync_token, now)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// id → the posting `updatedAt` its stored description belongs to (`None`: no description).
+    /// The engine fetches `jobPosting.info` for postings that are new or whose `updatedAt` moved.
+    pub fn posting_description_state(&self) -> Result<HashMap<String, Option<String>>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT id, CASE WHEN description_html IS NULL THEN NULL
+                             ELSE description_updated_at END
+             FROM job_postings",
+        )?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(map)
+    }
+
+    /// Applies the full `jobPosting.list` (always complete: postings missing from it are
+    /// removed) plus the descriptions fetched this run (sanitized here, before storage).
+    pub fn commit_postings(
+        &self,
+        rows: &[PostingRecord],
+        descriptions: &HashMap<String, PostingDescription>,
+        now: DateTime<Utc>,
+    ) -> Result<StreamCounts> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let existing: HashMap<String, String> = {
+            let mut stmt = tx.prepare("SELECT id, job_id FROM job_postings")?;
+            let map = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            map
+        };
+        let mut seen = HashSet::new();
+        let mut changed = HashSet::new();
+        {
+            let mut up = tx.prepare_cached(POSTING_UPSERT)?;
+            let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
+            let mut touch =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            for p in rows {
+                seen.insert(p.id.as_str());
+                let mut n = up.execute(params![
+                    p.id,
+                    p.job_id,
+                    p.title,
+                    p.department_name,
+                    p.team_name,
+                    p.location_name,
+                    p.primary_location_id,
+                    to_json(&p.secondary_location_ids),
+                    p.workplace_type,
+                    p.employment_type,
+                    p.is_listed,
+                    p.published_date,
+                    p.application_deadline,
+                    p.external_link,
+                    p.apply_link,
+                    p.compensation_tier_summary,
+                    p.should_display_compensation,
+                    p.updated_at
+                ])?;
+                if let Some(d) = descriptions.get(&p.id) {
+                    n += desc.execute(params![
+                        p.id,
+                        sanitize_description_html(&d.description_html),
+                        d.description_plain,
+                        d.updated_at
+                    ])?;
+                }
+                if n > 0 {
+                    changed.insert(p.id.clone());
+                    touch.execute([&p.job_id])?;
+                    if let Some(old_job) = existing.get(&p.id).filter(|j| **j != p.job_id) {
+                        touch.execute([old_job])?;
+                    }
+                }
+            }
+        }
+        let existing_ids: HashSet<String> = existing.keys().cloned().collect();
+        let mut counts = split_counts(&existing_ids, &changed);
+        {
+            let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
+            let mut touch =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            for (id, job_id) in &existing {
+                if !seen.contains(id.as_str()) {
+                    del.execute([id])?;
+                    touch.execute([job_id])?;
+                    counts.removed += 1;
+                }
+            }
+        }
+        refresh_touched_jobs(&tx)?;
+        set_stream_success(&tx, Stream::Postings, PassKind::Full, None, now)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+}
+
+fn ids(tx: &Transaction<'_>, sql: &str) -> Result<HashSet<String>> {
+    let mut stmt = tx.prepare(sql)?;
+    let set = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(set)
+}
+
+fn split_counts(existing: &HashSet<String>, changed: &HashSet<String>) -> StreamCounts {
+    let updated = changed.iter().filter(|id| existing.contains(*id)).count() as u32;
+    StreamCounts {
+        inserted: changed.len() as u32 - updated,
+        updated,
+        removed: 0,
+    }
+}
+
+fn hiring_team_sig(team: &[HiringTeamRecord]) -> String {
+    let parts: Vec<[&str; 5]> = team
+        .iter()
+        .map(|m| {
+            [
+                m.user_id.as_str(),
+                m.first_name.as_str(),
+                m.last_name.as_str(),
+                m.email.as_deref().unwrap_or(""),
+                m.role.as_str(),
+            ]
+        })
+        .collect();
+    to_json(&parts)
+}
+
+fn delete_job(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    let seq: Option<i64> = tx
+        .query_row("SELECT seq FROM jobs WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    if let Some(seq) = seq {
+        tx.execute("DELETE FROM jobs_fts WHERE rowid = ?1", [seq])?;
+        // job_hiring_team rows go with it (ON DELETE CASCADE).
+        tx.execute("DELETE FROM jobs WHERE seq = ?1", [seq])?;
+    }
+    tx.execute("DELETE FROM temp.touched_jobs WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+fn set_stream_success(
+    tx: &Transaction<'_>,
+    stream: Stream,
+    kind: PassKind,
+    sync_token: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO sync_state (stream, sync_token, last_full_sync_at, last_success_at,
+                                 last_attempt_at, last_error_code)
+         VALUES (?1, ?2, CASE WHEN ?3 THEN ?4 END, ?4, ?4, NULL)
+         ON CONFLICT (stream) DO UPDATE SET
+             sync_token = excluded.sync_token,
+             last_full_sync_at = COALESCE(excluded.last_full_sync_at, sync_state.last_full_sync_at),
+             last_success_at = excluded.last_success_at,
+             last_attempt_at = excluded.last_attempt_at,
+             last_error_code = NULL",
+        params![
+            stream.as_str(),
+            sync_token,
+            kind == PassKind::Full,
+            fmt_time(now)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Name chains (self first, then parents) for the search index.
+fn name_chains(
+    tx: &Transaction<'_>,
+    sql: &str,
+) -> Result<HashMap<String, (String, Option<String>, Option<String>)>> {
+    let mut stmt = tx.prepare(sql)?;
+    let map = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(map)
+}
+
+fn chain_text(
+    map: &HashMap<String, (String, Option<String>, Option<String>)>,
+    start: Option<&str>,
+) -> String {
+    let mut out = Vec::new();
+    let mut cur = start.map(str::to_string);
+    // Bounded: a malformed hierarchy with a cycle must not loop forever.
+    for _ in 0..16 {
+        let Some(id) = cur.take() else { break };
+        let Some((name, external, parent)) = map.get(&id) else {
+            break;
+        };
+        out.push(name.clone());
+        if let Some(ext) = external.as_ref().filter(|e| *e != name) {
+            out.push(ext.clone());
+        }
+        cur = parent.clone();
+    }
+    out.join(" ")
+}
+
+/// Recomputes the derived job columns and the search-index row of every job touched in this
+/// transaction, then empties the touched set.
+pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
+    let touched: Vec<(i64, String, String, Option<String>, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT j.seq, j.id, j.title, j.department_id, j.location_id
+             FROM temp.touched_jobs t JOIN jobs j ON j.id = t.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows
+    };
+    if !touched.is_empty() {
+        let departments = name_chains(
+            tx,
+            "SELECT id, name, external_name, parent_id FROM departments",
+        )?;
+        let locations = name_chains(
+            tx,
+            "SELECT id, name, external_name, parent_location_id FROM locations",
+        )?;
+        let location_wt: HashMap<String, Option<String>> = {
+            let mut stmt = tx.prepare("SELECT id, workplace_type FROM locations")?;
+            let map = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            map
+        };
+        let mut postings = tx.prepare_cached(
+            "SELECT title, is_listed, workplace_type, description_plain FROM job_postings
+             WHERE job_id = ?1 ORDER BY is_listed DESC, id",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE jobs SET workplace_type = ?2, is_listed = ?3, posting_count = ?4
+             WHERE seq = ?1",
+        )?;
+        let mut fts_del = tx.prepare_cached("DELETE FROM jobs_fts WHERE rowid = ?1")?;
+        let mut fts_add = tx.prepare_cached(
+            "INSERT INTO jobs_fts (rowid, title, department, location, postings, description)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (seq, id, title, dept, loc) in touched {
+            let rows: Vec<(String, bool, Option<String>, Option<String>)> = postings
+                .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let listed = rows.iter().any(|p| p.1);
+            // Listed postings sort first, so theirs wins; else the location's.
+            let workplace = rows.iter().find_map(|p| p.2.clone()).or_else(|| {
+                loc.as_ref()
+                    .and_then(|l| location_wt.get(l).cloned().flatten())
+            });
+            update.execute(params![seq, workplace, listed, rows.len() as i64])?;
+            let posting_titles: Vec<&str> = rows.iter().map(|p| p.0.as_str()).collect();
+            let descriptions: Vec<&str> = rows.iter().filter_map(|p| p.3.as_deref()).collect();
+            fts_del.execute([seq])?;
+            fts_add.execute(params![
+                seq,
+                title,
+                chain_text(&departments, dept.as_deref()),
+                chain_text(&locations, loc.as_deref()),
+                posting_titles.join("\n"),
+                descriptions.join("\n"),
+            ])?;
+        }
+    }
+    tx.execute("DELETE FROM temp.touched_jobs", [])?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! The sync engine (one run: Ashby → SQLite, API.md §5.3) and the hourly scheduler. Plain Rust,
+//! no Tauri types: the app adapts [`SchedulerEvents`] to window events, the CLI and the tests
+//! drive [`Engine`] directly.
+
+mod clock;
+mod engine;
+mod scheduler;
+
+pub use clock::{ManualWallClock, SystemWallClock, TokioWallClock, WallClock};
+pub use engine::{
+    sync_once, Engine, EngineConfig, NoProgress, ProgressSink, SyncProgress, SyncStage,
+    SyncSummary, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_PASS_RESTARTS,
+    DEFAULT_PROGRESS_INTERVAL,
+};
+pub use scheduler::{
+    next_due, start as start_scheduler, ClientFactory, EngineRunner, NoEvents, SchedulerConfig,
+    SchedulerEvents, SchedulerHandle, SchedulerState, SyncRunner, DEFAULT_BACKOFF,
+    DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
+};

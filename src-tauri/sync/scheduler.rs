@@ -1,0 +1,486 @@
+//! The hourly scheduler: one tokio task that decides when to run a sync, runs at most one at a
+//! time, and reports progress/completion through [`SchedulerEvents`].
+//!
+//! * Due one `interval` after the last successful run, by the wall clock — checked at least every
+//!   `check_every`, so a laptop waking from sleep past the due time syncs right away.
+//! * Overdue at launch → a `startup` run immediately (catch-up).
+//! * After failures: `backoff` steps (5, 15, 30, 60 min), then back to the interval.
+//! * A little random jitter on scheduled runs so many installs don't hit Ashby in lockstep.
+//! * "Sync now" is single-flight: while a run is going, callers join it. Finishing it moves the
+//!   next scheduled run to one interval after it.
+//! * No key / key rejected → automatic runs pause until [`SchedulerHandle::key_changed`].
+//! * [`SchedulerHandle::shutdown`] stops a running sync; its open transaction rolls back, every
+//!   committed stream stays (nothing half-written).
+
+use super::clock::{SystemWallClock, WallClock};
+use super::engine::{Engine, EngineConfig, ProgressSink, SyncProgress, SyncSummary};
+use crate::ashby::Client;
+use crate::error::AppError;
+use crate::store::{RunResult, ScheduleFacts, Store, Trigger};
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+use ts_rs::TS;
+
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
+pub const DEFAULT_CHECK_EVERY: Duration = Duration::from_secs(60);
+pub const DEFAULT_JITTER: Duration = Duration::from_secs(90);
+pub const DEFAULT_BACKOFF: [Duration; 4] = [
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(60 * 60),
+];
+
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    pub interval: Duration,
+    /// How often the wall clock is compared with the due time.
+    pub check_every: Duration,
+    /// Scheduled runs start up to this much later than due (random).
+    pub jitter: Duration,
+    /// Wait after the 1st, 2nd, … consecutive failure; the last step repeats.
+    pub backoff: Vec<Duration>,
+    pub clock: Arc<dyn WallClock>,
+    /// Seed for the jitter (tests); `None` = random.
+    pub seed: Option<u64>,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig {
+            interval: DEFAULT_INTERVAL,
+            check_every: DEFAULT_CHECK_EVERY,
+            jitter: DEFAULT_JITTER,
+            backoff: DEFAULT_BACKOFF.to_vec(),
+            clock: Arc::new(SystemWallClock),
+            seed: None,
+        }
+    }
+}
+
+/// When the next automatic run is due (before jitter), or `None` while paused for a key.
+/// Shared with `ashby-sync status`.
+pub fn next_due(
+    facts: &ScheduleFacts,
+    interval: Duration,
+    backoff: &[Duration],
+) -> Option<DateTime<Utc>> {
+    if facts.key_invalid {
+        return None;
+    }
+    let add = |t: DateTime<Utc>, d: Duration| t + chrono::Duration::from_std(d).unwrap_or_default();
+    if facts.consecutive_failures > 0 {
+        if let Some(last) = facts.last_finished_at {
+            let step = backoff
+                .get(facts.consecutive_failures as usize - 1)
+                .or(backoff.last())
+                .copied()
+                .unwrap_or(interval);
+            return Some(add(last, step));
+        }
+    }
+    match facts.last_success_at {
+        Some(t) => Some(add(t, interval)),
+        // Never synced: due now.
+        None => Some(DateTime::<Utc>::MIN_UTC),
+    }
+}
+
+/// Runs one sync. The app's implementation is [`EngineRunner`]; tests plug in fakes.
+pub trait SyncRunner: Send + Sync + 'static {
+    fn run(
+        &self,
+        trigger: Trigger,
+        full: bool,
+        progress: Arc<dyn ProgressSink>,
+    ) -> BoxFuture<'static, SyncSummary>;
+}
+
+/// Builds the client for a run: `Ok(None)` when no key is stored yet.
+pub type ClientFactory = Arc<dyn Fn() -> Result<Option<Client>, AppError> + Send + Sync>;
+
+/// The real runner: asks `clients` for a client (key from `ASHBY_API_KEY` or the keychain) and
+/// runs the [`Engine`] on `store`.
+#[derive(Clone)]
+pub struct EngineRunner {
+    pub store: Store,
+    pub clients: ClientFactory,
+    pub config: EngineConfig,
+}
+
+impl SyncRunner for EngineRunner {
+    fn run(
+        &self,
+        trigger: Trigger,
+        full: bool,
+        progress: Arc<dyn ProgressSink>,
+    ) -> BoxFuture<'static, SyncSummary> {
+        let store = self.store.clone();
+        let clients = self.clients.clone();
+        let cfg = self.config.clone();
+        Box::pin(async move {
+            let now = cfg.clock.now();
+            // The keychain may block (D-Bus, unlock prompt): off the runtime threads.
+            let client = tokio::task::spawn_blocking(move || clients())
+                .await
+                .unwrap_or_else(|e| Err(AppError::new("internal", e.to_string())));
+            match client {
+                Ok(Some(client)) => {
+                    Engine::with_config(client, store, cfg)
+                        .run(trigger, full, &*progress)
+                        .await
+                }
+                Ok(None) => SyncSummary::not_started(
+                    trigger,
+                    now,
+                    "no_key",
+                    "No Ashby API key is stored yet. Finish the set-up to start syncing.".into(),
+                    true,
+                ),
+                Err(e) => SyncSummary::not_started(trigger, now, e.code(), e.to_string(), false),
+            }
+        })
+    }
+}
+
+/// Where the scheduler reports to (the Tauri layer turns these into events).
+pub trait SchedulerEvents: Send + Sync + 'static {
+    fn progress(&self, _progress: &SyncProgress) {}
+    fn started(&self, _trigger: Trigger) {}
+    fn finished(&self, _summary: &SyncSummary) {}
+    fn state_changed(&self, _state: &SchedulerState) {}
+}
+
+/// Ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoEvents;
+
+impl SchedulerEvents for NoEvents {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SchedulerState {
+    /// The trigger of the run in progress, if any.
+    pub running: Option<Trigger>,
+    /// Next automatic run (with jitter); `None` while paused or running.
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// Automatic runs wait for a (new) key.
+    pub paused_for_key: bool,
+    pub consecutive_failures: u32,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_summary: Option<SyncSummary>,
+}
+
+enum Cmd {
+    SyncNow {
+        full: bool,
+        reply: Option<oneshot::Sender<SyncSummary>>,
+    },
+    KeyChanged,
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// Control of a running scheduler. Cheap to clone.
+#[derive(Clone)]
+pub struct SchedulerHandle {
+    tx: mpsc::UnboundedSender<Cmd>,
+    state: watch::Receiver<SchedulerState>,
+}
+
+impl std::fmt::Debug for SchedulerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchedulerHandle")
+            .field("state", &*self.state.borrow())
+            .finish()
+    }
+}
+
+impl SchedulerHandle {
+    /// Runs a sync now, or joins the one in progress, and returns its summary. `None` if the
+    /// scheduler stopped before the run finished.
+    pub async fn sync_now(&self, full: bool) -> Option<SyncSummary> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::SyncNow {
+                full,
+                reply: Some(tx),
+            })
+            .ok()?;
+        rx.await.ok()
+    }
+
+    /// "Sync now" without waiting (tray menu).
+    pub fn request_sync(&self, full: bool) {
+        let _ = self.tx.send(Cmd::SyncNow { full, reply: None });
+    }
+
+    /// A new key was saved: leave the "waiting for a key" pause and sync soon.
+    pub fn key_changed(&self) {
+        let _ = self.tx.send(Cmd::KeyChanged);
+    }
+
+    pub fn state(&self) -> SchedulerState {
+        self.state.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<SchedulerState> {
+        self.state.clone()
+    }
+
+    /// Stops the scheduler; a sync in progress is cancelled (committed streams stay, the pass in
+    /// flight rolls back) and its history row closed as interrupted.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Cmd::Shutdown(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+/// Starts the scheduler task on the current tokio runtime. `facts` come from
+/// `Store::schedule_facts()`.
+pub fn start(
+    runner: Arc<dyn SyncRunner>,
+    events: Arc<dyn SchedulerEvents>,
+    facts: ScheduleFacts,
+    config: SchedulerConfig,
+) -> SchedulerHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let initial = SchedulerState {
+        running: None,
+        next_run_at: None,
+        paused_for_key: facts.key_invalid,
+        consecutive_failures: facts.consecutive_failures,
+        last_success_at: facts.last_success_at,
+        last_summary: None,
+    };
+    let (state_tx, state_rx) = watch::channel(initial);
+    let rng = match config.seed {
+        Some(s) => fastrand::Rng::with_seed(s),
+        None => fastrand::Rng::new(),
+    };
+    let task = Task {
+        runner,
+        events,
+        facts,
+        cfg: config,
+        rx,
+        state_tx,
+        running: None,
+        next_run_at: None,
+        last_summary: None,
+        rng,
+    };
+    tokio::spawn(task.run());
+    SchedulerHandle {
+        tx,
+        state: state_rx,
+    }
+}
+
+struct Running {
+    trigger: Trigger,
+    handle: JoinHandle<SyncSummary>,
+    waiters: Vec<oneshot::Sender<SyncSummary>>,
+}
+
+struct Task {
+    runner: Arc<dyn SyncRunner>,
+    events: Arc<dyn SchedulerEvents>,
+    facts: ScheduleFacts,
+    cfg: SchedulerConfig,
+    rx: mpsc::UnboundedReceiver<Cmd>,
+    state_tx: watch::Sender<SchedulerState>,
+    running: Option<Running>,
+    next_run_at: Option<DateTime<Utc>>,
+    last_summary: Option<SyncSummary>,
+    rng: fastrand::Rng,
+}
+
+struct EventsProgress(Arc<dyn SchedulerEvents>);
+
+impl ProgressSink for EventsProgress {
+    fn report(&self, progress: &SyncProgress) {
+        self.0.progress(progress);
+    }
+}
+
+async fn wait_running(running: &mut Option<Running>) -> SyncSummary {
+    match running {
+        Some(r) => {
+            let trigger = r.trigger;
+            match (&mut r.handle).await {
+                Ok(summary) => summary,
+                Err(e) => SyncSummary::not_started(
+                    trigger,
+                    Utc::now(),
+                    "internal",
+                    format!("The sync stopped unexpectedly ({e}). It will be retried."),
+                    false,
+                ),
+            }
+        }
+        None => std::future::pending().await,
+    }
+}
+
+impl Task {
+    async fn run(mut self) {
+        self.reschedule();
+        // Catch-up at launch: overdue (or never synced) → run now.
+        if self
+            .next_run_at
+            .is_some_and(|due| due <= self.cfg.clock.now())
+        {
+            self.start_run(Trigger::Startup, false, None);
+        }
+        loop {
+            self.publish();
+            let wait = self.wait_time();
+            tokio::select! {
+                cmd = self.rx.recv() => match cmd {
+                    None => {
+                        self.stop().await;
+                        return;
+                    }
+                    Some(Cmd::Shutdown(ack)) => {
+                        self.stop().await;
+                        self.publish();
+                        let _ = ack.send(());
+                        return;
+                    }
+                    Some(Cmd::SyncNow { full, reply }) => match &mut self.running {
+                        // Single-flight: join the run in progress.
+                        Some(r) => r.waiters.extend(reply),
+                        None => self.start_run(Trigger::Manual, full, reply),
+                    },
+                    Some(Cmd::KeyChanged) => {
+                        self.facts.key_invalid = false;
+                        self.facts.consecutive_failures = 0;
+                        if self.running.is_none() {
+                            self.next_run_at = Some(self.cfg.clock.now());
+                        }
+                    }
+                },
+                summary = wait_running(&mut self.running) => self.on_finished(summary),
+                _ = tokio::time::sleep(wait), if self.running.is_none() => {
+                    if self.next_run_at.is_some_and(|due| due <= self.cfg.clock.now()) {
+                        self.start_run(Trigger::Schedule, false, None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sleep until due, but never longer than `check_every` (wall clock may jump: sleep/wake).
+    fn wait_time(&self) -> Duration {
+        let now = self.cfg.clock.now();
+        match self.next_run_at {
+            Some(due) if due <= now => Duration::ZERO,
+            Some(due) => (due - now)
+                .to_std()
+                .unwrap_or_default()
+                .min(self.cfg.check_every),
+            None => self.cfg.check_every,
+        }
+    }
+
+    fn reschedule(&mut self) {
+        let now = self.cfg.clock.now();
+        self.next_run_at = next_due(&self.facts, self.cfg.interval, &self.cfg.backoff).map(|due| {
+            if due <= now {
+                now
+            } else {
+                let jitter_ms = self.cfg.jitter.as_millis().min(u64::MAX as u128) as u64;
+                let j = if jitter_ms == 0 {
+                    0
+                } else {
+                    self.rng.u64(0..=jitter_ms)
+                };
+                due + chrono::Duration::milliseconds(j as i64)
+            }
+        });
+    }
+
+    fn start_run(
+        &mut self,
+        trigger: Trigger,
+        full: bool,
+        reply: Option<oneshot::Sender<SyncSummary>>,
+    ) {
+        tracing::info!(
+            trigger = trigger.as_str(),
+            full,
+            "scheduler: starting a sync"
+        );
+        let progress: Arc<dyn ProgressSink> = Arc::new(EventsProgress(self.events.clone()));
+        let handle = tokio::spawn(self.runner.run(trigger, full, progress));
+        self.running = Some(Running {
+            trigger,
+            handle,
+            waiters: reply.into_iter().collect(),
+        });
+        self.next_run_at = None;
+        self.events.started(trigger);
+    }
+
+    fn on_finished(&mut self, summary: SyncSummary) {
+        let Some(running) = self.running.take() else {
+            return;
+        };
+        match summary.result {
+            RunResult::Ok | RunResult::Partial => {
+                self.facts.last_success_at = Some(summary.finished_at);
+                self.facts.consecutive_failures = 0;
+            }
+            RunResult::Failed => self.facts.consecutive_failures += 1,
+        }
+        self.facts.last_finished_at = Some(summary.finished_at);
+        if summary.needs_key {
+            self.facts.key_invalid = true;
+        }
+        self.events.finished(&summary);
+        for w in running.waiters {
+            let _ = w.send(summary.clone());
+        }
+        self.last_summary = Some(summary);
+        self.reschedule();
+    }
+
+    async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            tracing::info!("scheduler: stopping the sync in progress");
+            r.handle.abort();
+            // Wait for the cancellation to finish (drops the run, closing its history row).
+            let _ = r.handle.await;
+        }
+        self.next_run_at = None;
+    }
+
+    fn publish(&self) {
+        let state = SchedulerState {
+            running: self.running.as_ref().map(|r| r.trigger),
+            next_run_at: self.next_run_at,
+            paused_for_key: self.facts.key_invalid,
+            consecutive_failures: self.facts.consecutive_failures,
+            last_success_at: self.facts.last_success_at,
+            last_summary: self.last_summary.clone(),
+        };
+        let changed = self.state_tx.send_if_modified(|cur| {
+            if *cur != state {
+                *cur = state.clone();
+                true
+            } else {
+                false
+            }
+        });
+        if changed {
+            self.events.state_changed(&state);
+        }
+    }
+}

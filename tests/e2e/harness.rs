@@ -1,0 +1,516 @@
+//! Real-window end-to-end harness: Xvfb + a private D-Bus session with an unlocked gnome-keyring +
+//! tauri-driver → WebKitWebDriver → the real `ashby-sync` binary, with XDG dirs and the data dir in a
+//! per-test temp dir. Everything runs in its own process group and is killed on drop, on success
+//! and on panic alike.
+
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub type Res<T> = Result<T, String>;
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
+}
+
+/// A spawned helper process, killed with its whole process group on drop.
+struct Proc {
+    name: &'static str,
+    child: Child,
+}
+
+impl Proc {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Proc {
+        let child = cmd.process_group(0).spawn().unwrap_or_else(|e| {
+            panic!("could not start {name}: {e} (run `cargo xtask test`, which installs it)")
+        });
+        Proc { name, child }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let pgid = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &pgid]).status();
+        let _ = self.child.wait();
+        let _ = self.name;
+    }
+}
+
+fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The desktop session one test runs in: display, session bus, keychain, temp home dirs.
+/// It outlives app restarts, so a restarted app sees the same keychain and data.
+pub struct Desktop {
+    pub tmp: tempfile::TempDir,
+    pub display: String,
+    pub dbus_address: String,
+    pub data_dir: PathBuf,
+    procs: Vec<Proc>,
+}
+
+impl Desktop {
+    pub fn start() -> Desktop {
+        let tmp = tempfile::Builder::new()
+            .prefix("ashby-e2e-")
+            .tempdir()
+            .expect("tempdir");
+        for d in ["data", "config", "cache", "runtime", "app-data"] {
+            std::fs::create_dir_all(tmp.path().join(d)).expect("mkdir");
+        }
+        let runtime = tmp.path().join("runtime");
+        let _ = std::fs::set_permissions(
+            &runtime,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        );
+        let mut procs = Vec::new();
+
+        // Display: our own Xvfb on the first free number.
+        let n = (90..400)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .expect("no free X display number");
+        let display = format!(":{n}");
+        procs.push(Proc::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        ));
+        wait_until("Xvfb", Duration::from_secs(10), || {
+            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        });
+
+        // A private session bus.
+        let mut dbus = Command::new("dbus-daemon");
+        dbus.args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut dbus = Proc::spawn("dbus-daemon", &mut dbus);
+        let mut line = String::new();
+        {
+            use std::io::BufRead;
+            let out = dbus.child.stdout.take().expect("dbus stdout");
+            std::io::BufReader::new(out)
+                .read_line(&mut line)
+                .expect("dbus address");
+        }
+        let dbus_address = line.trim().to_string();
+        assert!(!dbus_address.is_empty(), "dbus-daemon printed no address");
+        procs.push(dbus);
+
+        let mut d = Desktop {
+            data_dir: tmp.path().join("app-data"),
+            tmp,
+            display,
+            dbus_address,
+            procs,
+        };
+
+        // gnome-keyring with the secrets component, unlocked with an empty password.
+        let mut kr = Command::new("gnome-keyring-daemon");
+        kr.args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        d.apply_env(&mut kr);
+        let mut kr = Proc::spawn("gnome-keyring-daemon", &mut kr);
+        drop(kr.child.stdin.take()); // empty password, then EOF
+        d.procs.push(kr);
+        let addr = d.dbus_address.clone();
+        wait_until(
+            "the Secret Service on the private bus",
+            Duration::from_secs(10),
+            || {
+                Command::new("dbus-send")
+                    .args([
+                        "--session",
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        "string:org.freedesktop.secrets",
+                    ])
+                    .env("DBUS_SESSION_BUS_ADDRESS", &addr)
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+                    .unwrap_or(false)
+            },
+        );
+        d
+    }
+
+    /// The environment every process of the session gets.
+    pub fn apply_env(&self, cmd: &mut Command) {
+        let t = self.tmp.path();
+        cmd.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
+            .env("XDG_DATA_HOME", t.join("data"))
+            .env("XDG_CONFIG_HOME", t.join("config"))
+            .env("XDG_CACHE_HOME", t.join("cache"))
+            .env("XDG_RUNTIME_DIR", t.join("runtime"))
+            .env("ASHBY_SYNC_DATA_DIR", &self.data_dir)
+            .env("GDK_BACKEND", "x11")
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("WAYLAND_DISPLAY");
+    }
+
+    /// Runs a command inside this session (e.g. `secret-tool`) and returns its stdout.
+    pub fn run(&self, prog: &str, args: &[&str]) -> (bool, String) {
+        let mut cmd = Command::new(prog);
+        cmd.args(args);
+        self.apply_env(&mut cmd);
+        match cmd.output() {
+            Ok(o) => (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stdout).to_string(),
+            ),
+            Err(e) => (false, e.to_string()),
+        }
+    }
+
+    pub fn log_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        walk(self.tmp.path(), &mut out);
+        out
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+}
+
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ashby-sync"))
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// One running app window driven over WebDriver.
+pub struct App {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    pub name: String,
+    shots: u32,
+    pub output: PathBuf,
+    _driver: Proc,
+}
+
+impl App {
+    /// Starts tauri-driver and the app in `desk`, with extra environment variables.
+    pub async fn launch(desk: &Desktop, name: &str, extra_env: &[(&str, &str)]) -> App {
+        let port = free_port();
+        let native = free_port();
+        let output = desk.tmp.path().join(format!("{name}-app-output.log"));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&output)
+            .expect("log file");
+        let err = out.try_clone().expect("log file");
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err));
+        desk.apply_env(&mut cmd);
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let driver = Proc::spawn("tauri-driver", &mut cmd);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http client");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": app_binary().display().to_string()}
+        }}});
+        let session = loop {
+            let r = http
+                .post(format!("{base}/session"))
+                .json(&caps)
+                .send()
+                .await;
+            match r {
+                Ok(resp) => {
+                    let v: Value = resp.json().await.unwrap_or(Value::Null);
+                    if let Some(id) = v["value"]["sessionId"].as_str() {
+                        break id.to_string();
+                    }
+                    if Instant::now() > deadline {
+                        panic!("tauri-driver refused the session: {v}");
+                    }
+                }
+                Err(e) if Instant::now() > deadline => panic!("tauri-driver did not answer: {e}"),
+                Err(_) => {}
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        App {
+            http,
+            base,
+            session,
+            name: name.to_string(),
+            shots: 0,
+            output,
+            _driver: driver,
+        }
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Res<Value> {
+        let url = format!("{}/session/{}{}", self.base, self.session, path);
+        let mut req = self.http.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.map_err(|e| format!("{path}: {e}"))?;
+        let status = resp.status();
+        let v: Value = resp
+            .json()
+            .await
+            .map_err(|e| format!("{path}: bad JSON: {e}"))?;
+        if !status.is_success() {
+            return Err(format!("{path}: {status}: {}", v["value"]));
+        }
+        Ok(v["value"].clone())
+    }
+
+    pub async fn eval(&self, script: &str) -> Res<Value> {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    pub async fn eval_async(&self, script: &str) -> Res<Value> {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    pub async fn find(&self, css: &str) -> Res<String> {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await?;
+        v[ELEMENT_KEY]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("no element {css}"))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Res<Vec<String>> {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Waits for an element to exist and be displayed.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Res<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(id) = self.find(css).await {
+                let shown = self
+                    .cmd(
+                        reqwest::Method::GET,
+                        &format!("/element/{id}/displayed"),
+                        None,
+                    )
+                    .await
+                    .map(|v| v.as_bool().unwrap_or(true))
+                    .unwrap_or(false);
+                if shown {
+                    return Ok(id);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out after {timeout:?} waiting for {css}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str, timeout: Duration) -> Res<String> {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            if let Ok(t) = self.text(css).await {
+                if t.contains(needle) {
+                    return Ok(t);
+                }
+                last = t;
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "timed out waiting for {css} to contain {needle:?}; last text: {last:?}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> Res<String> {
+        let id = self.find(css).await?;
+        let v = self
+            .cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
+    pub async fn click(&self, css: &str) -> Res<()> {
+        let id = self.wait_for(css, Duration::from_secs(10)).await?;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn click_element(&self, id: &str) -> Res<()> {
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> Res<()> {
+        let id = self.wait_for(css, Duration::from_secs(10)).await?;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear(&self, css: &str) -> Res<()> {
+        let id = self.find(css).await?;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Presses one key (WebDriver key code, e.g. "\u{E007}" for Enter) on the focused element.
+    pub async fn press(&self, key: &str) -> Res<()> {
+        let actions = json!({"actions": [{"type": "key", "id": "kbd", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+        ]}]});
+        self.cmd(reqwest::Method::POST, "/actions", Some(actions))
+            .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window as `target/e2e-screenshots/<test>-<nn>-<step>.png`,
+    /// after two animation frames so the picture is not a stale frame.
+    pub async fn screenshot(&mut self, step: &str) -> Res<PathBuf> {
+        let _ = self
+            .eval_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            )
+            .await;
+        let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or_default())
+            .map_err(|e| format!("screenshot: {e}"))?;
+        self.shots += 1;
+        let path = screenshot_dir().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
+        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    /// Ends the session (the app quits) and the driver.
+    pub async fn quit(self) {
+        let _ = self.cmd(reqwest::Method::DELETE, "", None).await;
+        // Dropping `_driver` kills tauri-driver, WebKitWebDriver and the app's process group.
+    }
+}

@@ -1,0 +1,51 @@
+// Typed wrappers over Tauri IPC. Types come from ipc.ts, generated from the Rust structs.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AppInfo,
+  BootState,
+  ErrorPayload,
+  KeyStatus,
+  Verification,
+  WizardProgress,
+  WizardStep,
+} from "./ipc";
+
+/** A failed command, with the stable machine code from Rust. */
+export class IpcError extends Error {
+  readonly code: string;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.code = payload.code;
+  }
+}
+
+export function toIpcError(e: unknown): IpcError {
+  if (e instanceof IpcError) return e;
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const p = e as { code: unknown; message: unknown };
+    return new IpcError({ code: String(p.code), message: String(p.message) });
+  }
+  return new IpcError({ code: "internal", message: String(e) });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  bootState: () => call<BootState>("boot_state"),
+  wizardSteps: () => call<WizardStep[]>("wizard_steps"),
+  wizardProgress: () => call<WizardProgress>("wizard_progress"),
+  setWizardProgress: (progress: WizardProgress) => call<void>("set_wizard_progress", { progress }),
+  verifyKey: (key: string) => call<Verification>("verify_key", { key }),
+  cancelVerification: () => call<void>("cancel_verification"),
+  saveKey: () => call<void>("save_key"),
+  keyStatus: () => call<KeyStatus>("key_status"),
+  reverifyKey: () => call<Verification>("reverify_key"),
+  removeKey: (deleteCache: boolean) => call<void>("remove_key", { deleteCache }),
+};

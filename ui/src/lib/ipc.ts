@@ -1,0 +1,329 @@
+// Generated from the Rust types by `cargo xtask bindings` (src-tauri/bindings.rs). Do not edit.
+
+export type Access = "read" | "missing" | "unknown";
+
+export type AppInfo = { name: string, version: string, partnerName: string, dataDir: string, logDir: string, };
+
+export type BootScreen = "wizard" | "jobs" | "keychain";
+
+export type BootState = { screen: BootScreen, keychainError: ErrorPayload | null, dbRecoveredFrom: string | null, 
+/**
+ * The key comes from `ASHBY_API_KEY` for this run (never stored).
+ */
+keyOverridden: boolean, };
+
+export type CacheCounts = { jobs: number, openJobs: number, postings: number, departments: number, locations: number, };
+
+export type CacheStatus = { counts: CacheCounts, lastRun: SyncRunRecord | null, lastSuccessAt: string | null, lastFullSyncAt: string | null, consecutiveFailures: number, keyInvalid: KeyInvalid | null, };
+
+export type ChecklistItem = { 
+/**
+ * Stable id (`jobs`, `candidates`, …, `confidentialAccess`); the UI persists ticks by it.
+ */
+id: string, kind: ChecklistKind, 
+/**
+ * What the user looks for in Ashby, e.g. "Jobs".
+ */
+label: string, 
+/**
+ * Why it matters, in one sentence.
+ */
+detail: string, 
+/**
+ * The module this item grants, for `ModuleRead` items.
+ */
+module: Module | null, };
+
+export type ChecklistKind = "moduleRead" | "toggle";
+
+export type ErrorPayload = { code: string, message: string, };
+
+export type Facets = { 
+/**
+ * Counts below are for jobs in the requested statuses (default Open).
+ */
+departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Array<ValueCount>, workplaceTypes: Array<ValueCount>, 
+/**
+ * Counts per status over all jobs (independent of the requested statuses).
+ */
+statuses: Array<ValueCount>, };
+
+export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
+/**
+ * "First Last".
+ */
+name: string, email: string | null, role: string, };
+
+export type JobDetail = { id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, departmentName: string | null, 
+/**
+ * Department chain from the top, e.g. ["Engineering", "Platform"].
+ */
+departmentPath: Array<NamedRef>, locationId: string | null, locationName: string | null, workplaceType: string | null, customRequisitionId: string | null, createdAt: string | null, updatedAt: string, openedAt: string | null, closedAt: string | null, jobPostingIds: Array<string>, hiringTeam: Array<HiringTeamMember>, postings: Array<PostingDetail>, };
+
+export type JobListItem = { id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: string | null, isListed: boolean, postingCount: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
+/**
+ * The title split into spans with search hits marked (only when searching).
+ */
+titleHighlight: Array<TextSpan> | null, 
+/**
+ * A short excerpt of a matching posting description (only when searching and it matched).
+ */
+snippet: Array<TextSpan> | null, };
+
+export type JobPage = { 
+/**
+ * Matching jobs (capped for very broad searches; see `truncated`).
+ */
+total: number, 
+/**
+ * `true` when a search matched more jobs than are ranked; refine the search.
+ */
+truncated: boolean, offset: number, rows: Array<JobListItem>, };
+
+export type JobQuery = { 
+/**
+ * Free text; words are ANDed, the last word matches as a prefix.
+ */
+search: string | null, 
+/**
+ * `Draft`, `Open`, `Closed`, `Archived`; empty means `Open`.
+ */
+statuses: Array<string>, 
+/**
+ * Includes the department's teams (sub-departments).
+ */
+departmentId: string | null, 
+/**
+ * Includes child locations of a region.
+ */
+locationId: string | null, employmentType: string | null, workplaceType: string | null, 
+/**
+ * `true`: jobs with at least one listed posting; `false`: jobs with none.
+ */
+listed: boolean | null, 
+/**
+ * Default: `Relevance` when searching, else `Updated`.
+ */
+sort: JobSort | null, 
+/**
+ * Default: descending for `Updated`/`Opened`, ascending for `Title`.
+ */
+descending: boolean | null, offset: number, 
+/**
+ * Default 50, at most 500.
+ */
+limit: number | null, };
+
+export type JobSort = "relevance" | "updated" | "title" | "opened";
+
+export type KeyInvalid = { code: string, at: string, };
+
+export type KeyStatus = { 
+/**
+ * A key is in the keychain.
+ */
+stored: boolean, 
+/**
+ * `ASHBY_API_KEY` is set for this run.
+ */
+overridden: boolean, 
+/**
+ * What the last verification learned.
+ */
+verification: Verification | null, 
+/**
+ * Ashby rejected the key during a sync.
+ */
+keyInvalid: KeyInvalid | null, };
+
+export type Module = "jobs" | "candidates" | "interviews" | "hiringProcessMetadata" | "organization" | "offers" | "apiKeys" | "approvals" | "reports";
+
+export type ModuleCheck = { module: Module, 
+/**
+ * As Ashby labels it ("Hiring Process").
+ */
+label: string, access: Access, 
+/**
+ * The sync needs this module (Jobs, Organization).
+ */
+required: boolean, 
+/**
+ * How to grant the permission, when `access` is `Missing`.
+ */
+fix: string | null, 
+/**
+ * Why the answer is `Unknown`.
+ */
+detail: string | null, };
+
+export type NamedRef = { id: string, name: string, };
+
+export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
+
+export type PostingDetail = { id: string, jobId: string, title: string, departmentName: string | null, teamName: string | null, locationName: string | null, primaryLocationId: string | null, secondaryLocationIds: Array<string>, workplaceType: string | null, employmentType: string | null, isListed: boolean, publishedDate: string | null, applicationDeadline: string | null, externalLink: string | null, applyLink: string | null, compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, 
+/**
+ * Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
+ */
+descriptionHtml: string | null, descriptionPlain: string | null, };
+
+export type RunResult = "ok" | "partial" | "failed";
+
+export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
+
+export type StepId = "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
+
+export type StepKind = "instructions" | "keyInput" | "save";
+
+export type Stream = "departments" | "locations" | "jobs" | "postings";
+
+export type StreamCounts = { inserted: number, updated: number, removed: number, };
+
+export type StreamRunSummary = { stream: Stream, 
+/**
+ * `true` when the pass saw everything (first sync, expired token, daily reconcile, `--full`).
+ */
+full: boolean, counts: StreamCounts, 
+/**
+ * `ok`, `skipped` (no permission), `failed` or `not_run`.
+ */
+outcome: string, errorCode: string | null, };
+
+export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
+/**
+ * Page of the current list (1-based; 0 when not paging).
+ */
+page: number, 
+/**
+ * Items of the current stream handled so far.
+ */
+items: number, 
+/**
+ * Items expected, when known (descriptions).
+ */
+total: number | null, };
+
+export type SyncRunRecord = { id: number, startedAt: string, finishedAt: string | null, trigger: Trigger, full: boolean, 
+/**
+ * `None` while the run is still going (or if the app was killed during it).
+ */
+result: RunResult | null, streams: Array<StreamRunSummary>, requests: number, errorCode: string | null, errorMessage: string | null, };
+
+export type SyncStage = "starting" | "listing" | "descriptions" | "saving";
+
+export type SyncStatus = { cache: CacheStatus, 
+/**
+ * The trigger of the sync running now, if any.
+ */
+running: Trigger | null, 
+/**
+ * When the scheduler will sync next (`None` while running, paused or not scheduling).
+ */
+nextSyncAt: string | null, 
+/**
+ * Automatic syncs wait for a new key.
+ */
+pausedForKey: boolean, 
+/**
+ * Whether Ashby answered the last attempt (`None` until something was tried).
+ */
+online: boolean | null, };
+
+export type SyncSummary = { 
+/**
+ * The history row (`None` if the run could not even be recorded or started).
+ */
+runId: number | null, trigger: Trigger, result: RunResult, startedAt: string, finishedAt: string, streams: Array<StreamRunSummary>, 
+/**
+ * HTTP requests made (retries included).
+ */
+requests: number, errorCode: string | null, errorMessage: string | null, 
+/**
+ * Modules the key lacks read access to (streams skipped; result `partial`).
+ */
+missingModules: Array<string>, 
+/**
+ * No key, or Ashby rejected it: the UI must ask for a key; automatic syncs pause.
+ */
+needsKey: boolean, };
+
+export type TextSpan = { text: string, mark: boolean, };
+
+export type TreeFacet = { id: string, name: string, parentId: string | null, isArchived: boolean, 
+/**
+ * Jobs directly in this department/location.
+ */
+count: number, 
+/**
+ * Jobs here or in any descendant (what filtering by this id returns).
+ */
+totalCount: number, };
+
+export type Trigger = "schedule" | "manual" | "startup" | "cli";
+
+export type ValueCount = { value: string, count: number, };
+
+export type Verification = { outcome: Outcome, 
+/**
+ * Ashby accepted the key.
+ */
+valid: boolean, 
+/**
+ * Saving is allowed: valid key with Read on Jobs and Organization (what the sync needs).
+ */
+canSave: boolean, 
+/**
+ * The key's name in Ashby (needs API Keys read).
+ */
+title: string | null, 
+/**
+ * When the key was created, as Ashby reports it (ISO 8601).
+ */
+createdAt: string | null, 
+/**
+ * Scopes from `apiKey.info`, e.g. `jobs:read`.
+ */
+scopes: Array<string>, 
+/**
+ * Scopes that allow changing data; the guide asks for a read-only key.
+ */
+writeScopes: Array<string>, 
+/**
+ * One row per module, in Ashby's order.
+ */
+modules: Array<ModuleCheck>, 
+/**
+ * Headline for the outcome: what happened and what to do.
+ */
+message: string, 
+/**
+ * Secondary messages: write access, missing optional modules, unchecked modules.
+ */
+warnings: Array<string>, verifiedAt: string, };
+
+export type WizardProgress = { 
+/**
+ * 0-based step index.
+ */
+step: number, 
+/**
+ * Checklist items the user ticked.
+ */
+ticks: Array<string>, };
+
+export type WizardStep = { id: StepId, 
+/**
+ * 1-based position ("Step n of total").
+ */
+number: number, total: number, kind: StepKind, title: string, 
+/**
+ * Paragraphs, in order.
+ */
+body: Array<string>, actions: Array<StepAction>, checklist: Array<ChecklistItem>, 
+/**
+ * Shown prominently (e.g. "don't grant write access").
+ */
+warnings: Array<string>, 
+/**
+ * Shown as notes below the body.
+ */
+notes: Array<string>, };
