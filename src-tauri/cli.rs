@@ -350,7 +350,11 @@ async fn cmd_key_verify(json: bool) -> Result<ExitCode, AppError> {
                 "  {:<16} {:<8}{}",
                 m.label,
                 access,
-                if m.required { "  (needed for sync)" } else { "" }
+                if m.required {
+                    "  (needed for sync)"
+                } else {
+                    ""
+                }
             );
         }
         if !v.write_scopes.is_empty() {
@@ -465,7 +469,10 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
         None => println!("Last sync:  never"),
     }
     match out.next_sync_at {
-        Some(t) => println!("Next sync:  {} (while the app runs)", t.format("%Y-%m-%d %H:%M UTC")),
+        Some(t) => println!(
+            "Next sync:  {} (while the app runs)",
+            t.format("%Y-%m-%d %H:%M UTC")
+        ),
         None => println!("Next sync:  not scheduled (no usable key)"),
     }
     let c = &out.counts;

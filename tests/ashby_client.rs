@@ -420,8 +420,8 @@ async fn module_read_checks_with_full_and_partial_keys() {
             );
         }
     }
-    // Each probe is one request: nothing retried.
-    assert_eq!(fake.count("offer.list"), 2);
+    // One request per probe (full key once, partial key twice): nothing retried.
+    assert_eq!(fake.count("offer.list"), 3);
     let (revoked, _) = client_for(&fake.base_url(), &keys.revoked);
     assert_eq!(
         revoked.has_module_read(Module::Jobs).await,
@@ -515,6 +515,14 @@ async fn success_false_with_null_error_info_is_an_error() {
         .await
         .unwrap_err();
     assert!(!err.is_retryable(), "{err:?}");
+    assert_eq!(
+        err,
+        Error::Api {
+            code: "unknown_error".into(),
+            message: None,
+            request_id: None
+        }
+    );
     assert_eq!(fake.count("job.list"), 1);
     assert!(clock.sleeps().is_empty());
 }

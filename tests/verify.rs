@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ashby_sync::ashby::{ApiKey, Client, ClientConfig, ManualClock};
-use ashby_sync::setup::{verify_key, verification_config, Access, Module, Outcome, Verification};
+use ashby_sync::setup::{verification_config, verify_key, Access, Module, Outcome, Verification};
 use fake_ashby::{FakeAshby, FakeConfig, Fault, KeySpec};
 
 async fn fake() -> FakeAshby {
@@ -100,7 +100,9 @@ async fn partial_key_lists_missing_modules_with_fixes_and_can_still_save() {
     }
     assert_eq!(
         check(&v, Module::Offers).fix.as_deref(),
-        Some("Ashby → Admin → API Keys → your key → tick Read for Offers, save, then verify again.")
+        Some(
+            "Ashby → Admin → API Keys → your key → tick Read for Offers, save, then verify again."
+        )
     );
     for m in [
         Module::Jobs,
@@ -165,7 +167,7 @@ async fn revoked_key_is_invalid_and_nothing_else_is_probed() {
     assert!(v.title.is_none());
     assert_eq!(c.request_count(), 1);
     assert_eq!(fake.count("job.list"), 0);
-    assert_eq!(v.to_cli().valid, false);
+    assert!(!v.to_cli().valid);
 }
 
 #[tokio::test]
@@ -281,7 +283,11 @@ async fn unreachable_ashby_says_so_with_a_proxy_hint() {
     assert!(v.message.contains("HTTPS_PROXY"), "{}", v.message);
     assert!(v.message.contains("127.0.0.1"), "{}", v.message);
     assert!(v.modules.iter().all(|m| m.access == Access::Unknown));
-    assert_eq!(c.request_count(), 2, "apiKey.info and its one retry, no probes");
+    assert_eq!(
+        c.request_count(),
+        2,
+        "apiKey.info and its one retry, no probes"
+    );
 }
 
 #[tokio::test]

@@ -265,10 +265,8 @@ pub(crate) fn parse_error_body(body: &Value) -> ErrorBody {
         .and_then(|a| a.first())
     {
         match first {
-            Value::String(s) => {
-                if out.code.is_none() && !s.trim().is_empty() {
-                    out.code = Some(s.trim().to_string());
-                }
+            Value::String(s) if out.code.is_none() && !s.trim().is_empty() => {
+                out.code = Some(s.trim().to_string());
             }
             Value::Object(o) => {
                 if out.code.is_none() {
@@ -277,9 +275,9 @@ pub(crate) fn parse_error_body(body: &Value) -> ErrorBody {
                 if out.message.is_none() {
                     out.message = non_empty_str(o.get("message"));
                 }
-                // Some shapes only carry a message; use it as the code of last resort.
+                // Some shapes carry only a message; if it looks like a code, it is one.
                 if out.code.is_none() {
-                    out.code = out.message.clone();
+                    out.code = out.message.clone().filter(|m| looks_like_code(m));
                 }
             }
             _ => {}
@@ -289,6 +287,12 @@ pub(crate) fn parse_error_body(body: &Value) -> ErrorBody {
         out.request_id = non_empty_str(obj.get("requestId"));
     }
     out
+}
+
+fn looks_like_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn non_empty_str(v: Option<&Value>) -> Option<String> {

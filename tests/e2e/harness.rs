@@ -42,7 +42,7 @@ impl Proc {
 impl Drop for Proc {
     fn drop(&mut self) {
         let pgid = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
+        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).stderr(Stdio::null()).status();
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -50,7 +50,7 @@ impl Drop for Proc {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &pgid]).status();
+        let _ = Command::new("kill").args(["-KILL", "--", &pgid]).stderr(Stdio::null()).status();
         let _ = self.child.wait();
         let _ = self.name;
     }
@@ -145,7 +145,7 @@ impl Desktop {
             procs,
         };
 
-        // gnome-keyring with the secrets component, unlocked with an empty password.
+        // gnome-keyring with the secrets component, its login keyring created and unlocked.
         let mut kr = Command::new("gnome-keyring-daemon");
         kr.args(["--foreground", "--unlock", "--components=secrets"])
             .stdin(Stdio::piped())
@@ -153,7 +153,11 @@ impl Desktop {
             .stderr(Stdio::null());
         d.apply_env(&mut kr);
         let mut kr = Proc::spawn("gnome-keyring-daemon", &mut kr);
-        drop(kr.child.stdin.take()); // empty password, then EOF
+        // The login keyring is created with this password; an empty one leaves no collection.
+        if let Some(mut stdin) = kr.child.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(b"e2e-keyring-password");
+        }
         d.procs.push(kr);
         let addr = d.dbus_address.clone();
         wait_until(

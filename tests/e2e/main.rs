@@ -2,6 +2,7 @@
 //! (`cargo test --features e2e --test e2e`).
 
 mod harness;
+mod jobs;
 mod wizard;
 
 use harness::{App, Desktop, Res};

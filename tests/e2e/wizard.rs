@@ -89,9 +89,9 @@ async fn walks_all_steps_saves_to_the_keychain_and_survives_a_restart() {
             ("logIn", "Log in to Ashby"),
             ("findApiKeys", "API keys"),
             ("createKey", "Create"),
-            ("permissions", "ermission"),
-            ("saveAndCopy", "opy"),
-            ("pasteKey", "aste"),
+            ("permissions", "read access"),
+            ("saveAndCopy", "Save the key"),
+            ("pasteKey", "Paste"),
         ];
         for (n, (id, title)) in expected.iter().enumerate() {
             next_until(&app, id).await?;

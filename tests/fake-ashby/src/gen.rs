@@ -880,8 +880,22 @@ pub(crate) fn new_job_spec(title: &str) -> JobSpec {
 }
 
 const SKILL_TAGS: &[&str] = &[
-    "Rust", "Go", "TypeScript", "Python", "SQL", "Kubernetes", "AWS", "Figma", "Salesforce", "HubSpot",
-    "NetSuite", "PyTorch", "Negotiation", "Public speaking", "German", "Japanese",
+    "Rust",
+    "Go",
+    "TypeScript",
+    "Python",
+    "SQL",
+    "Kubernetes",
+    "AWS",
+    "Figma",
+    "Salesforce",
+    "HubSpot",
+    "NetSuite",
+    "PyTorch",
+    "Negotiation",
+    "Public speaking",
+    "German",
+    "Japanese",
 ];
 
 const CUSTOM_FIELD_TITLES: &[&str] = &[
@@ -896,7 +910,7 @@ const CUSTOM_FIELD_TITLES: &[&str] = &[
     "Salary range",
 ];
 
-fn job_custom_fields(g: &mut Gen, extras: &Extras, family: &Family) -> Vec<CustomField> {
+fn job_custom_fields(g: &mut Gen, extras: &Extras) -> Vec<CustomField> {
     let mut out = Vec::new();
     let idx: Vec<usize> = {
         let mut v: Vec<usize> = (1..CUSTOM_FIELD_TITLES.len()).collect();
@@ -920,7 +934,11 @@ fn job_custom_fields(g: &mut Gen, extras: &Extras, family: &Family) -> Vec<Custo
             }
             4 => (json!(g.rng.u32(1..6)), None, None),
             5 => {
-                let picked: Vec<String> = g.sample(SKILL_TAGS, 3).into_iter().map(|s| s.to_string()).collect();
+                let picked: Vec<String> = g
+                    .sample(SKILL_TAGS, 3)
+                    .into_iter()
+                    .map(|s| s.to_string())
+                    .collect();
                 (json!(picked.clone()), Some(json!(picked)), None)
             }
             6 => (
@@ -1184,7 +1202,7 @@ pub(crate) fn add_job(
                     .map(|l| l.id.as_str())
     });
     let (tiers, tier_summary, summary_components) = salary_tiers(g, senior, remote_eu);
-    let custom_fields = job_custom_fields(g, extras, family);
+    let custom_fields = job_custom_fields(g, extras);
     let job_index = ds.jobs.len();
     let req_num = 1000 + job_index;
     let mut job = Job {

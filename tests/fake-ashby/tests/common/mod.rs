@@ -22,7 +22,8 @@ impl Api {
         let resp = self.send(key, endpoint, body).await;
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body");
-        let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: not JSON ({e}): {text}"));
+        let v = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{endpoint}: not JSON ({e}): {text}"));
         (status, v)
     }
 
@@ -49,15 +50,25 @@ impl Api {
         let (s, v) = self.post(key, endpoint, body).await;
         assert_eq!(s, status, "{endpoint}: {v}");
         assert_eq!(v["success"], json!(false), "{endpoint}: {v}");
-        let code = v["errorInfo"]["code"].as_str().expect("errorInfo.code").to_string();
+        let code = v["errorInfo"]["code"]
+            .as_str()
+            .expect("errorInfo.code")
+            .to_string();
         assert_eq!(v["errors"][0].as_str(), Some(code.as_str()));
-        assert!(v["errorInfo"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(v["errorInfo"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
         assert!(v["errorInfo"]["requestId"].as_str().is_some());
         code
     }
 
     /// Pages a list to the end. Returns (rows, final syncToken, pages).
-    pub async fn page_all(&self, key: &str, endpoint: &str, body: Value) -> (Vec<Value>, String, usize) {
+    pub async fn page_all(
+        &self,
+        key: &str,
+        endpoint: &str,
+        body: Value,
+    ) -> (Vec<Value>, String, usize) {
         let mut rows = Vec::new();
         let mut cursor: Option<String> = None;
         let mut pages = 0;
@@ -70,11 +81,20 @@ impl Api {
             pages += 1;
             rows.extend(v["results"].as_array().expect("results").iter().cloned());
             if v["moreDataAvailable"] == json!(true) {
-                assert!(v.get("syncToken").is_none(), "syncToken only on the last page");
+                assert!(
+                    v.get("syncToken").is_none(),
+                    "syncToken only on the last page"
+                );
                 cursor = Some(v["nextCursor"].as_str().expect("nextCursor").to_string());
             } else {
-                assert!(v.get("nextCursor").is_none(), "no nextCursor on the last page");
-                let token = v["syncToken"].as_str().expect("syncToken on last page").to_string();
+                assert!(
+                    v.get("nextCursor").is_none(),
+                    "no nextCursor on the last page"
+                );
+                let token = v["syncToken"]
+                    .as_str()
+                    .expect("syncToken on last page")
+                    .to_string();
                 return (rows, token, pages);
             }
             assert!(pages < 10_000, "runaway pagination");
@@ -97,7 +117,9 @@ pub async fn start_with(cfg: FakeConfig) -> (FakeAshby, Api) {
 }
 
 pub fn ids(rows: &[Value]) -> Vec<String> {
-    rows.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+    rows.iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect()
 }
 
 pub const ALL_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];

@@ -1,0 +1,408 @@
+//! Issue: offline jobs browser. The real window over a cache filled by the real CLI from the fake
+//! Ashby server (about 2,000 jobs): search with highlights, filters against the fake's dataset, a
+//! sanitized detail that doesn't run the planted XSS, Sync now with progress, history with the
+//! chart, offline browsing, a restart, and dark mode.
+
+use crate::harness::{App, Desktop, Res};
+use crate::T;
+use fake_ashby::model::{Dataset, EmploymentType, JobStatus};
+use fake_ashby::{FakeAshby, FakeConfig, CANARY_TITLE};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::process::Command;
+use std::time::Duration;
+
+const JOBS: usize = 2_000;
+/// Long enough for a sync over loopback with added latency, or for the client's retries to give up.
+const SYNC_T: Duration = Duration::from_secs(120);
+
+async fn fake() -> FakeAshby {
+    FakeAshby::start(FakeConfig {
+        jobs: JOBS,
+        ..Default::default()
+    })
+    .await
+    .expect("fake Ashby server")
+}
+
+/// Fills the desktop's data dir the way a user would from a terminal: `ashby-sync sync`.
+fn cli_sync(desk: &Desktop, fake: &FakeAshby) {
+    let mut cmd = Command::new(crate::harness::app_binary());
+    cmd.arg("sync");
+    desk.apply_env(&mut cmd);
+    cmd.env("ASHBY_API_KEY", fake.keys().full)
+        .env("ASHBY_API_BASE_URL", fake.base_url());
+    let out = cmd.output().expect("run ashby-sync sync");
+    assert!(
+        out.status.success(),
+        "ashby-sync sync failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Launches the app straight into the jobs view (`ASHBY_API_KEY` is a non-stored override).
+async fn launch(desk: &Desktop, name: &str, fake_url: &str, key: &str, extra: &[(&str, &str)]) -> App {
+    let mut env = vec![("ASHBY_API_KEY", key), ("ASHBY_API_BASE_URL", fake_url)];
+    env.extend_from_slice(extra);
+    App::launch(desk, name, &env).await
+}
+
+/// Screenshots the final state, quits, and fails with the body's error.
+async fn finish(mut app: App, r: Res<()>) {
+    let shot = app.screenshot("final").await;
+    let name = app.name.clone();
+    app.quit().await;
+    if let Err(e) = r {
+        panic!("{name} failed: {e}\n(final screenshot: {shot:?})");
+    }
+}
+
+/// The result count once the list has answered.
+async fn total(app: &App) -> Res<u64> {
+    let v = app
+        .eval("const e = document.querySelector(\"[data-testid='result-count']\"); return e ? e.dataset.total : ''")
+        .await?;
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no result count yet ({v})"))
+}
+
+async fn wait_total(app: &App, expected: u64, what: &str) -> Res<()> {
+    let deadline = std::time::Instant::now() + T;
+    let mut last = Err(String::new());
+    while std::time::Instant::now() < deadline {
+        last = total(app).await;
+        if last.as_ref().ok() == Some(&expected) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{what}: expected {expected} jobs, the app shows {last:?}"))
+}
+
+/// Sets a <select> the way a user's choice does (value + change event).
+async fn choose(app: &App, select: &str, value: &str) -> Res<()> {
+    let js = format!(
+        "const s = document.querySelector({sel}); if (!s) return 'missing';\
+         if (![...s.options].some(o => o.value === {val})) return 'no option';\
+         s.value = {val}; s.dispatchEvent(new Event('change', {{bubbles: true}})); return 'ok'",
+        sel = serde_json::to_string(select).unwrap_or_default(),
+        val = serde_json::to_string(value).unwrap_or_default(),
+    );
+    match app.eval(&js).await?.as_str() {
+        Some("ok") => Ok(()),
+        other => Err(format!("could not choose {value} in {select}: {other:?}")),
+    }
+}
+
+/// Ids of the rows in the DOM, in order.
+async fn row_ids(app: &App) -> Res<Vec<String>> {
+    let v = app
+        .eval("return [...document.querySelectorAll(\"[data-testid='job-row']\")].map(r => r.dataset.id)")
+        .await?;
+    Ok(v.as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default())
+}
+
+fn descendants(ds: &Dataset, root: &str) -> HashSet<String> {
+    let mut set: HashSet<String> = [root.to_string()].into();
+    loop {
+        let before = set.len();
+        for d in &ds.departments {
+            if d.parent_id.as_ref().is_some_and(|p| set.contains(p)) {
+                set.insert(d.id.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn count(ds: &Dataset, statuses: &[JobStatus], deps: Option<&HashSet<String>>, et: Option<EmploymentType>) -> u64 {
+    ds.jobs
+        .iter()
+        .filter(|j| statuses.contains(&j.status))
+        .filter(|j| deps.is_none_or(|d| j.department_id.as_ref().is_some_and(|id| d.contains(id))))
+        .filter(|j| et.is_none_or(|e| j.employment_type == e))
+        .count() as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_filters_and_a_sanitized_detail() {
+    let fake = fake().await;
+    let desk = Desktop::start();
+    cli_sync(&desk, &fake);
+    let ds = fake.dataset();
+    let canary = ds
+        .jobs
+        .iter()
+        .find(|j| j.title == CANARY_TITLE)
+        .expect("the fake plants its XSS canary job")
+        .id
+        .clone();
+    let open = count(&ds, &[JobStatus::Open], None, None);
+
+    let mut app = launch(&desk, "jobs-browse", &fake.base_url(), &fake.keys().full, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        // Default: Open jobs, the count from the cache.
+        wait_total(&app, open, "open jobs").await?;
+        app.wait_for("[data-testid='job-row']", T).await?;
+        // Windowed: a couple of dozen rows in the DOM, not 1,000.
+        let rows = row_ids(&app).await?;
+        if rows.is_empty() || rows.len() > 60 {
+            return Err(format!("{} rows in the DOM for {open} jobs", rows.len()));
+        }
+        app.wait_text("[data-testid='last-synced']", "Last synced", T).await?;
+        app.screenshot("list").await?;
+
+        // Scrolling far down loads that page.
+        app.eval("const l = document.querySelector(\"[data-testid='job-list']\"); l.scrollTop = l.scrollHeight; return 1")
+            .await?;
+        let deadline = std::time::Instant::now() + T;
+        loop {
+            let idx = app
+                .eval("return Math.max(...[...document.querySelectorAll(\"[data-testid='job-row']\")].map(r => +r.dataset.index))")
+                .await?;
+            if idx.as_f64() == Some((open - 1) as f64) {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("the last row never rendered (max index {idx})"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // `/` focuses search from anywhere; typing searches (debounced) with highlights.
+        app.eval("document.activeElement && document.activeElement.blur(); return 1").await?;
+        app.press("/").await?;
+        let focused = app.eval("return document.activeElement && document.activeElement.id").await?;
+        if focused.as_str() != Some("job-search") {
+            return Err(format!("`/` focused {focused}, not the search"));
+        }
+        app.type_into("[data-testid='search']", "senior rust platf").await?;
+        let deadline = std::time::Instant::now() + T;
+        loop {
+            if row_ids(&app).await?.first() == Some(&canary) && total(&app).await.unwrap_or(0) >= 1 {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("search did not rank {CANARY_TITLE} first: {:?}", row_ids(&app).await?));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let marks = app
+            .eval(&format!(
+                "return [...document.querySelectorAll(\"[data-testid='job-row'][data-id='{canary}'] [data-testid='job-title'] mark\")].map(m => m.textContent)"
+            ))
+            .await?;
+        let marks: Vec<String> = marks
+            .as_array()
+            .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_lowercase)).collect())
+            .unwrap_or_default();
+        for word in ["senior", "rust", "platf"] {
+            if !marks.iter().any(|m| m.starts_with(word)) {
+                return Err(format!("{word:?} not highlighted in the title; marks: {marks:?}"));
+            }
+        }
+        app.screenshot("search").await?;
+
+        // ↓ + Enter opens the first result; the description is sanitized and the XSS never runs.
+        app.press("\u{E015}").await?; // ArrowDown
+        app.press("\u{E007}").await?; // Enter
+        app.wait_for(&format!("[data-testid='job-detail'][data-id='{canary}']"), T)
+            .await?;
+        app.wait_for("[data-testid='posting-description']", T).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await; // give an onerror a chance to fire
+        let check = app
+            .eval(
+                "const d = document.querySelector(\"[data-testid='posting-description']\");\
+                 return { xss: typeof window.__xss, html: d.innerHTML,\
+                   bad: d.querySelectorAll('script, img, iframe, [onerror], a[href^=\"javascript\"]').length,\
+                   text: d.textContent }",
+            )
+            .await?;
+        if check["xss"] != "undefined" {
+            return Err(format!("window.__xss is set: the planted script ran ({})", check["xss"]));
+        }
+        if check["bad"].as_u64() != Some(0) {
+            return Err(format!("unsafe markup in the description: {}", check["html"]));
+        }
+        if !check["text"].as_str().unwrap_or_default().contains("Tokio") {
+            return Err(format!("the description's text is missing: {}", check["html"]));
+        }
+        app.wait_for("[data-action='open-in-ashby']", T).await?;
+        app.wait_for("[data-testid='hiring-team']", T).await?;
+        app.screenshot("detail").await?;
+
+        // Esc clears the search (back to all open jobs), Esc again closes the detail.
+        app.press("\u{E00C}").await?;
+        wait_total(&app, open, "after Esc cleared the search").await?;
+        app.press("\u{E00C}").await?;
+        app.wait_for("[data-testid='detail-empty']", T).await?;
+
+        // Filters: a department (teams included), then + Closed, then one employment type.
+        let (dep, deps) = ds
+            .departments
+            .iter()
+            .filter(|d| d.parent_id.is_none())
+            .map(|d| (d.id.clone(), descendants(&ds, &d.id)))
+            .filter(|(_, set)| set.len() > 1)
+            .max_by_key(|(_, set)| count(&ds, &[JobStatus::Open], Some(set), None))
+            .ok_or("no department with teams in the fake's data")?;
+        let want = count(&ds, &[JobStatus::Open], Some(&deps), None);
+        choose(&app, "#filter-department", &dep).await?;
+        wait_total(&app, want, "open jobs in the department and its teams").await?;
+        if want >= open {
+            return Err(format!("department filter did not narrow: {want} of {open}"));
+        }
+        app.click("#filter-status-Closed").await?;
+        let want = count(&ds, &[JobStatus::Open, JobStatus::Closed], Some(&deps), None);
+        wait_total(&app, want, "open + closed jobs in the department").await?;
+        choose(&app, "#filter-employment", "FullTime").await?;
+        let want = count(&ds, &[JobStatus::Open, JobStatus::Closed], Some(&deps), Some(EmploymentType::FullTime));
+        wait_total(&app, want, "full-time open + closed jobs in the department").await?;
+        let statuses = app
+            .eval("return [...new Set([...document.querySelectorAll(\"[data-testid='job-status']\")].map(s => s.textContent))]")
+            .await?;
+        for s in statuses.as_array().into_iter().flatten() {
+            if !matches!(s.as_str(), Some("Open" | "Closed")) {
+                return Err(format!("a {s} job is listed with Open + Closed chosen"));
+            }
+        }
+        app.screenshot("filtered").await?;
+
+        // A search that matches nothing says so.
+        app.type_into("[data-testid='search']", "zzqxj").await?;
+        app.wait_for("[data-testid='empty-no-matches']", T).await?;
+        app.screenshot("no-matches").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+    fake.shutdown().await;
+}
+
+/// Milliseconds of the Last synced time shown in the status bar.
+async fn last_synced(app: &App) -> Res<String> {
+    let v = app
+        .eval("const e = document.querySelector(\"[data-testid='last-synced']\"); return e ? e.dataset.at : ''")
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_history_offline_restart_and_dark_mode() {
+    let fake = fake().await;
+    let desk = Desktop::start();
+    cli_sync(&desk, &fake);
+    let open = count(&fake.dataset(), &[JobStatus::Open], None, None);
+    let url = fake.base_url();
+    let key = fake.keys().full;
+
+    let mut app = launch(&desk, "jobs-sync", &url, &key, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        wait_total(&app, open, "open jobs").await?;
+        let before = last_synced(&app).await?;
+        if before.is_empty() {
+            return Err("Last synced is empty after the CLI sync".into());
+        }
+        app.wait_text("[data-testid='last-synced']", "Last synced", T).await?;
+
+        // Something to sync, and answers slow enough to watch the progress.
+        fake.create_job("Underwater Welding Lead");
+        fake.set_latency(Duration::from_millis(400));
+        app.click("[data-testid='sync-now']").await?;
+        app.wait_for("[data-testid='sync-progress']", T).await?;
+        app.wait_text("[data-testid='sync-progress']", " · ", T).await?;
+        app.screenshot("sync-progress").await?;
+        let deadline = std::time::Instant::now() + SYNC_T;
+        loop {
+            let at = last_synced(&app).await?;
+            if at != before && !at.is_empty() && app.find("[data-testid='sync-progress']").await.is_err() {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("Last synced never changed from {before}"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        fake.set_latency(Duration::ZERO);
+        app.wait_text("[data-testid='last-synced']", "just now", T).await?;
+        app.wait_text("[data-testid='online-state']", "Online", T).await?;
+        wait_total(&app, open + 1, "open jobs once the new one synced").await?;
+
+        // History: the CLI's run and Sync now's, and the chart.
+        app.click("[data-action='view-history']").await?;
+        app.wait_for("[data-screen='history']", T).await?;
+        app.wait_text("[data-testid='history-table']", "Sync now", T).await?;
+        app.wait_text("[data-testid='history-table']", "Command line", T).await?;
+        let bars = app.find_all("[data-testid='chart'] li").await?;
+        if bars.len() < 2 {
+            return Err(format!("the chart has {} bars", bars.len()));
+        }
+        app.screenshot("history").await?;
+        app.click("[data-action='back']").await?;
+        app.wait_for("[data-testid='job-row']", T).await?;
+        Ok(())
+    }
+    .await;
+    if r.is_err() {
+        finish(app, r).await;
+        return;
+    }
+
+    // Ashby unreachable: Sync now fails, the app says Offline, browsing and search still work.
+    fake.shutdown().await;
+    let r: Res<()> = async {
+        app.click("[data-testid='sync-now']").await?;
+        let deadline = std::time::Instant::now() + SYNC_T;
+        while app.find("[data-testid='online-state'][data-online='false']").await.is_err() {
+            if std::time::Instant::now() > deadline {
+                return Err(format!("never showed Offline: {:?}", app.text("[data-testid='status-bar']").await));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        app.wait_text("[data-testid='online-state']", "Offline", T).await?;
+        app.wait_for("[data-testid='sync-banner'][data-kind='offline']", T).await?;
+        wait_total(&app, open + 1, "open jobs while offline").await?;
+        app.type_into("[data-testid='search']", "welding").await?;
+        app.wait_text("[data-testid='job-row'] [data-testid='job-title']", "Underwater Welding Lead", T)
+            .await?;
+        app.wait_for("[data-testid='job-row'] mark", T).await?;
+        app.click("[data-testid='job-row']").await?;
+        app.wait_for("[data-testid='job-detail']", T).await?;
+        app.screenshot("offline").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+
+    // After a restart (still offline, and asking WebKitGTK for the dark theme) the jobs are there.
+    let mut app = launch(&desk, "jobs-restart", &url, &key, &[("GTK_THEME", "Adwaita:dark")]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        wait_total(&app, open + 1, "open jobs after a restart").await?;
+        app.wait_for("[data-testid='job-row']", T).await?;
+        app.click("[data-testid='job-row']").await?;
+        app.wait_for("[data-testid='job-detail']", T).await?;
+        let dark = app
+            .eval("return matchMedia('(prefers-color-scheme: dark)').matches")
+            .await?;
+        if dark != Value::Bool(true) {
+            return Err("GTK_THEME=Adwaita:dark did not make WebKitGTK prefer dark".into());
+        }
+        let bg = app.eval("return getComputedStyle(document.body).backgroundColor").await?;
+        if bg.as_str() != Some("rgb(17, 19, 24)") {
+            return Err(format!("dark mode preferred but the page background is {bg}"));
+        }
+        app.screenshot("dark").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+}

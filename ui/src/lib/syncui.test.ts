@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import type { SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
+import { isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
+
+const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
+  cache: {
+    counts: { jobs: 10, openJobs: 5, postings: 8, departments: 2, locations: 3 },
+    lastRun: lastRun && {
+      id: 1, startedAt: "2025-03-10T12:00:00Z", finishedAt: "2025-03-10T12:01:00Z", trigger: "schedule", full: false,
+      result: "ok", streams: [], requests: 3, errorCode: null, errorMessage: null, ...lastRun,
+    },
+    lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
+  },
+  running: null, nextSyncAt: null, pausedForKey: false, online: null, ...extra,
+});
+
+const summary = (s: Partial<SyncSummary>): SyncSummary => ({
+  runId: 2, trigger: "manual", result: "ok", startedAt: "2025-03-10T12:00:00Z", finishedAt: "2025-03-10T12:00:05Z",
+  streams: [], requests: 4, errorCode: null, errorMessage: null, missingModules: [], needsKey: false, ...s,
+});
+
+describe("progress", () => {
+  it("says what is happening with counts", () => {
+    expect(progressLabel(null)).toBe("Starting sync…");
+    expect(progressLabel({ stage: "listing", stream: "jobs", page: 3, items: 250, total: null })).toBe("Downloading jobs · page 3 · 250 so far");
+    expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 120, total: 800 })).toBe("Downloading posting descriptions · 120 of 800");
+    expect(progressLabel({ stage: "saving", stream: "jobs", page: 0, items: 2000, total: null })).toBe("Saving jobs · 2,000");
+  });
+  it("estimates overall progress only when it can", () => {
+    expect(progressFraction({ stage: "listing", stream: "jobs", page: 1, items: 100, total: null })).toBeNull();
+    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 50, total: 100 })).toBeCloseTo(0.875);
+    expect(progressFraction({ stage: "saving", stream: "departments", page: 0, items: 5, total: null })).toBeCloseTo(0.2375);
+  });
+});
+
+describe("syncProblem", () => {
+  it("is quiet when the last run went fine", () => {
+    expect(syncProblem(status({ result: "ok" }), null)).toBeNull();
+    expect(syncProblem(status(null), null)).toBeNull();
+  });
+  it("asks for a new key when Ashby rejected it", () => {
+    const p = syncProblem(status(null, { cache: { ...status(null).cache, keyInvalid: { code: "invalid_key", at: "2025-03-10T12:00:00Z" } } }), null);
+    expect(p?.fix).toBe("reenterKey");
+    expect(syncProblem(status({ result: "failed", errorCode: "invalid_key" }), null)?.kind).toBe("key");
+  });
+  it("names the modules to grant after a partial run", () => {
+    const p = syncProblem(status(null), summary({ result: "partial", missingModules: ["Job postings"] }));
+    expect(p?.fix).toBe("grantModule");
+    expect(p?.message).toMatch(/Job postings/);
+    const fromHistory = syncProblem(status({ result: "partial", streams: [{ stream: "postings", full: false, counts: { inserted: 0, updated: 0, removed: 0 }, outcome: "skipped", errorCode: "missing_permission" }] }), null);
+    expect(fromHistory?.modules).toEqual(["Job postings"]);
+  });
+  it("says offline for network failures and offers retry for others", () => {
+    const off = status({ result: "failed", errorCode: "network", errorMessage: "x" }, { online: false });
+    expect(syncProblem(off, null)?.kind).toBe("offline");
+    expect(isOffline(off, null)).toBe(true);
+    const other = syncProblem(status({ result: "failed", errorCode: "server_error", errorMessage: "Ashby had a problem." }), null);
+    expect(other).toMatchObject({ kind: "error", fix: "retry", message: "Ashby had a problem." });
+  });
+  it("prefers the live summary over the history row", () => {
+    const off = status({ result: "failed", errorCode: "network" }, { online: false });
+    expect(syncProblem(off, summary({ result: "ok" }))).toBeNull();
+    expect(isOffline(off, summary({ result: "ok" }))).toBe(false);
+  });
+});

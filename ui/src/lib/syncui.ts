@@ -1,0 +1,129 @@
+// What the status bar says about a sync: progress in words, and the problem to fix (if any).
+import type { Stream, SyncProgress, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
+
+export const ASHBY_API_KEYS_URL = "https://app.ashbyhq.com/admin/api/keys";
+
+const STREAM_WORDS: Record<Stream, string> = {
+  departments: "departments",
+  locations: "locations",
+  jobs: "jobs",
+  postings: "job postings",
+};
+const STREAM_ORDER: Stream[] = ["departments", "locations", "jobs", "postings"];
+
+export function streamLabel(s: Stream): string {
+  const w = STREAM_WORDS[s];
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** "Downloading jobs · page 3 · 250 so far" */
+export function progressLabel(p: SyncProgress | null): string {
+  if (!p || p.stage === "starting") return "Starting sync…";
+  const what = p.stream ? STREAM_WORDS[p.stream] : "data";
+  const n = p.items.toLocaleString();
+  switch (p.stage) {
+    case "listing":
+      return `Downloading ${what}${p.page > 0 ? ` · page ${p.page}` : ""} · ${n} so far`;
+    case "descriptions":
+      return p.total !== null
+        ? `Downloading posting descriptions · ${n} of ${p.total.toLocaleString()}`
+        : `Downloading posting descriptions · ${n} so far`;
+    case "saving":
+      return `Saving ${what} · ${n}`;
+  }
+}
+
+/**
+ * Overall progress 0..1 across the four streams, or `null` when it can't be estimated (a list's
+ * length is unknown until its last page).
+ */
+export function progressFraction(p: SyncProgress | null): number | null {
+  if (!p || !p.stream) return null;
+  const i = STREAM_ORDER.indexOf(p.stream);
+  if (i < 0) return null;
+  let inner: number;
+  if (p.stage === "saving") inner = 0.95;
+  else if (p.total && p.total > 0) inner = Math.min(1, p.items / p.total);
+  else return null;
+  return Math.min(1, (i + inner) / STREAM_ORDER.length);
+}
+
+export type Fix = "reenterKey" | "grantModule" | "retry";
+
+export interface Problem {
+  kind: "key" | "permission" | "offline" | "error";
+  message: string;
+  fix: Fix;
+  /** For `permission`: the Ashby modules to grant. */
+  modules: string[];
+}
+
+/** The facts about the last run that the banner needs, from the live summary or the history row. */
+interface LastRun {
+  result: "ok" | "partial" | "failed" | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  missingModules: string[];
+  needsKey: boolean;
+}
+
+function lastRun(summary: SyncSummary | null, row: SyncRunRecord | null): LastRun | null {
+  if (summary) return { ...summary };
+  if (!row) return null;
+  const skipped = row.streams.filter((s) => s.outcome === "skipped").map((s) => streamLabel(s.stream));
+  return { result: row.result, errorCode: row.errorCode, errorMessage: row.errorMessage, missingModules: skipped, needsKey: false };
+}
+
+const KEY_CODES = new Set(["invalid_key", "missing_key", "no_key"]);
+const OFFLINE_CODES = new Set(["network", "timeout"]);
+
+/** The one problem worth a banner, most blocking first; `null` when all is well. */
+export function syncProblem(status: SyncStatus | null, summary: SyncSummary | null): Problem | null {
+  if (!status) return null;
+  const run = lastRun(summary, status.cache.lastRun);
+  const none: string[] = [];
+  if (status.cache.keyInvalid || run?.needsKey || (run?.errorCode && KEY_CODES.has(run.errorCode))) {
+    const noKey = run?.errorCode === "no_key" || run?.errorCode === "missing_key";
+    return {
+      kind: "key",
+      message: noKey
+        ? "No Ashby API key is set up, so nothing can sync. Add one to continue."
+        : "Ashby no longer accepts the API key (it was revoked or deleted). Your cached jobs stay available; enter a new key to sync again.",
+      fix: "reenterKey",
+      modules: none,
+    };
+  }
+  if (!run || run.result === null) return null;
+  if (run.errorCode === "missing_permission" || (run.result !== "failed" && run.missingModules.length)) {
+    const mods = run.missingModules;
+    return {
+      kind: "permission",
+      message: mods.length
+        ? `The API key can't read ${mods.join(", ")}, so ${mods.length === 1 ? "that part was" : "those parts were"} skipped. In Ashby → Admin → API Keys, tick Read for ${mods.length === 1 ? "it" : "them"}, save, then sync again.`
+        : (run.errorMessage ?? "The API key is missing a permission. Grant it in Ashby → Admin → API Keys, then sync again."),
+      fix: "grantModule",
+      modules: mods,
+    };
+  }
+  if (run.result !== "failed") return null;
+  if (run.errorCode && OFFLINE_CODES.has(run.errorCode)) {
+    return {
+      kind: "offline",
+      message: "Ashby can't be reached, so you're seeing the jobs from the last sync. Check your internet connection (or proxy); syncing resumes by itself.",
+      fix: "retry",
+      modules: none,
+    };
+  }
+  return {
+    kind: "error",
+    message: run.errorMessage ?? "The last sync failed. Try again.",
+    fix: "retry",
+    modules: none,
+  };
+}
+
+/** Whether the app should say Offline. */
+export function isOffline(status: SyncStatus | null, summary: SyncSummary | null): boolean {
+  if (summary) return summary.result === "failed" && OFFLINE_CODES.has(summary.errorCode ?? "");
+  return status?.online === false;
+}

@@ -1,0 +1,77 @@
+// Dates as a coordinator reads them: "5 minutes ago", "in 12 minutes", with the exact time on hover.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Parses an ISO date or date-time; `null` for missing or unparseable input. */
+export function parseDate(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+/** "just now", "5 minutes ago", "in 2 hours", "yesterday", "3 days ago", else a date. */
+export function relativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parseDate(iso);
+  if (!d) return "never";
+  const diff = d.getTime() - now;
+  const abs = Math.abs(diff);
+  const fmt = (s: string) => (diff < 0 ? `${s} ago` : `in ${s}`);
+  if (abs < 45_000) return diff < 0 ? "just now" : "in a moment";
+  if (abs < HOUR) return fmt(plural(Math.max(1, Math.round(abs / MINUTE)), "minute"));
+  if (abs < DAY) return fmt(plural(Math.round(abs / HOUR), "hour"));
+  if (abs < 2 * DAY) return diff < 0 ? "yesterday" : "tomorrow";
+  if (abs < 30 * DAY) return fmt(plural(Math.round(abs / DAY), "day"));
+  return formatDate(iso);
+}
+
+/** The full local date and time, for tooltips. */
+export function exactTime(iso: string | null | undefined): string {
+  const d = parseDate(iso);
+  return d
+    ? d.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" })
+    : "Never";
+}
+
+/** "14:05" today, otherwise "Mon 3 Mar, 14:05". */
+export function clockTime(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parseDate(iso);
+  if (!d) return "—";
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const sameDay = new Date(now).toDateString() === d.toDateString();
+  return sameDay
+    ? time
+    : `${d.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" })}, ${time}`;
+}
+
+/** A calendar date ("3 Mar 2025"); date-only strings are read as that day wherever we are. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const d = parseDate(dateOnly ? `${iso}T12:00:00` : iso);
+  return d ? d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) : iso;
+}
+
+/** "850 ms", "12 s", "3 min 5 s", "1 h 2 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** Milliseconds between two ISO times, or `null` if either is missing. */
+export function durationBetween(start: string | null | undefined, end: string | null | undefined): number | null {
+  const a = parseDate(start);
+  const b = parseDate(end);
+  return a && b ? b.getTime() - a.getTime() : null;
+}
