@@ -896,7 +896,8 @@ impl Client {
         endpoint: &str,
         results: Value,
     ) -> Result<T, Error> {
-        match serde_json::from_value::<T>(results.clone()) {
+        // Deserialise from a borrow so a successful page is never copied.
+        match T::deserialize(&results) {
             Ok(v) => Ok(v),
             Err(e) => {
                 let key = &self.inner.key;

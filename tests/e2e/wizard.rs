@@ -234,3 +234,37 @@ async fn a_key_with_write_scopes_gets_a_warning() {
         "{warnings:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remove_key_deletes_the_keychain_entry() {
+    let fake = fake().await;
+    let key = fake.keys().full;
+    let desk = Desktop::start();
+    let mut app = launch(&desk, "remove-key", &fake).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='wizard']", T).await?;
+        next_until(&app, "pasteKey").await?;
+        assert_eq!(paste_and_verify(&app, &key).await?, "fullRead");
+        next_until(&app, "save").await?;
+        app.click("[data-action='save']").await?;
+        app.wait_for("[data-screen='jobs']", T).await?;
+        let (ok, found) = desk.run("secret-tool", &["lookup", "service", "com.ashbysync.desktop"]);
+        assert!(ok && found.trim() == key, "the key was not saved to the keychain");
+
+        app.click("[data-action='settings']").await?;
+        app.wait_for("[data-screen='settings']", T).await?;
+        app.wait_text("[data-testid='key-title']", "Ashby Sync", T).await?;
+        app.screenshot("settings").await?;
+        app.click("[data-action='remove-key']").await?;
+        app.click("[data-action='confirm-remove']").await?;
+        app.wait_for("[data-screen='wizard']", T).await?;
+        Ok(())
+    }
+    .await;
+    let _ = app.screenshot("final").await;
+    app.quit().await;
+    fake.shutdown().await;
+    r.unwrap();
+    let (ok, found) = desk.run("secret-tool", &["lookup", "service", "com.ashbysync.desktop"]);
+    assert!(!ok || found.trim().is_empty(), "the keychain entry is still there");
+}

@@ -992,7 +992,7 @@ fn salary_tiers(
     } * 1000;
     let top = base + g.rng.u32(30..90) * 1000;
     let salary = CompensationComponent {
-        id: Some(g.uuid()),
+        id: None,
         compensation_type: "Salary".into(),
         interval: "1 YEAR".into(),
         currency_code: Some(cur.into()),
@@ -1005,7 +1005,7 @@ fn salary_tiers(
     let mut summary = salary.summary.clone();
     if g.chance(60) {
         let eq = CompensationComponent {
-            id: Some(g.uuid()),
+            id: None,
             compensation_type: "EquityPercentage".into(),
             interval: "NONE".into(),
             currency_code: None,
@@ -1019,7 +1019,7 @@ fn salary_tiers(
     }
     if g.chance(30) {
         comps.push(CompensationComponent {
-            id: Some(g.uuid()),
+            id: None,
             compensation_type: "Bonus".into(),
             interval: "1 YEAR".into(),
             currency_code: Some(cur.into()),
@@ -1044,7 +1044,7 @@ fn salary_tiers(
             title: Some("Zone B".into()),
             additional_information: Some("For candidates located outside major metro areas".into()),
             components: vec![CompensationComponent {
-                id: Some(g.uuid()),
+                id: None,
                 min_value: Some((base * 9 / 10) as f64),
                 max_value: Some((top * 9 / 10) as f64),
                 summary: format!("{sym}{}K – {sym}{}K", base * 9 / 10000, top * 9 / 10000),

@@ -189,6 +189,7 @@ pub struct HiringTeamMember {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompensationComponent {
+    /// Only the public job board sends component ids; the API's components have none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Salary` | `EquityPercentage` | `EquityCashValue` | `Commission` | `Bonus`.

@@ -936,7 +936,7 @@ impl State {
                     json!({
                         "compensationTierSummary": c.compensation_tier_summary,
                         "scrapeableCompensationSalarySummary": c.summary_components.first().map(|s| s.summary.clone()),
-                        "compensationTiers": c.compensation_tiers,
+                        "compensationTiers": board_tiers(&c.compensation_tiers),
                         "summaryComponents": c.summary_components,
                     })
                 } else {
@@ -1061,6 +1061,20 @@ impl Page {
         }
         v
     }
+}
+
+/// The public board's tiers carry an `id` on every component (the API's don't).
+fn board_tiers(tiers: &[CompensationTier]) -> Value {
+    let mut v = json!(tiers);
+    for (ti, t) in v.as_array_mut().into_iter().flatten().enumerate() {
+        let tier_id = t["id"].as_str().unwrap_or_default().to_string();
+        for (ci, c) in t["components"].as_array_mut().into_iter().flatten().enumerate() {
+            if c.get("id").is_none() {
+                c["id"] = json!(paging::derived_uuid(&format!("{tier_id}:{ti}:{ci}")));
+            }
+        }
+    }
+    v
 }
 
 /// Hash of the request's parameters other than limit/cursor/syncToken, independent of key order.

@@ -1076,14 +1076,16 @@ async fn faults_every_kind() {
 
     // The log records faulted requests with their status (0 = no response).
     let recs = fake.requests();
-    let statuses: Vec<u16> = recs
+    let mut statuses: Vec<u16> = recs
         .iter()
         .filter(|r| r.endpoint == "job.list")
         .map(|r| r.status)
         .collect();
+    // The 4th (hung, abandoned by the client) may or may not have completed.
+    statuses.remove(3);
     assert_eq!(
         statuses,
-        vec![503, 503, 200, 200, 200, 0, 200, 200, 200, 200]
+        vec![503, 503, 200, 200, 0, 200, 200, 200, 200]
     );
 }
 

@@ -1,0 +1,539 @@
+//! The SQLite cache on its own: commits, reconciliation, queries, search, facets, history.
+//! Real SQLite files in temp dirs; no network.
+
+use ashby_sync::store::*;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Store::open(&dir.path().join("cache.sqlite3")).unwrap();
+    assert!(out.recovered_from.is_none());
+    (dir, out.store)
+}
+
+fn dept(id: &str, name: &str, parent: Option<&str>) -> DepartmentRecord {
+    DepartmentRecord {
+        id: id.into(),
+        name: name.into(),
+        parent_id: parent.map(Into::into),
+        created_at: Some("2024-01-01T00:00:00.000Z".into()),
+        updated_at: Some("2024-01-01T00:00:00.000Z".into()),
+        ..Default::default()
+    }
+}
+
+fn loc(id: &str, name: &str, parent: Option<&str>, wt: Option<&str>) -> LocationRecord {
+    LocationRecord {
+        id: id.into(),
+        name: name.into(),
+        parent_location_id: parent.map(Into::into),
+        workplace_type: wt.map(Into::into),
+        location_type: Some(if parent.is_some() { "Location" } else { "LocationHierarchy" }.into()),
+        ..Default::default()
+    }
+}
+
+fn job(id: &str, title: &str, status: &str, dept: &str, loc: &str, updated: &str) -> JobRecord {
+    JobRecord {
+        id: id.into(),
+        title: title.into(),
+        status: status.into(),
+        employment_type: Some("FullTime".into()),
+        department_id: Some(dept.into()),
+        location_id: Some(loc.into()),
+        created_at: Some("2024-01-01T00:00:00.000Z".into()),
+        updated_at: updated.into(),
+        opened_at: Some(updated.into()),
+        hiring_team: vec![
+            HiringTeamRecord {
+                user_id: "u1".into(),
+                first_name: "Ada".into(),
+                last_name: "Lovelace".into(),
+                email: Some("ada@example.com".into()),
+                role: "Hiring Manager".into(),
+            },
+            HiringTeamRecord {
+                user_id: "u2".into(),
+                first_name: "Grace".into(),
+                last_name: "Hopper".into(),
+                email: None,
+                role: "Recruiter".into(),
+            },
+        ],
+        ..Default::default()
+    }
+}
+
+fn posting(id: &str, job: &str, title: &str, listed: bool, wt: Option<&str>, updated: &str) -> PostingRecord {
+    PostingRecord {
+        id: id.into(),
+        job_id: job.into(),
+        title: title.into(),
+        is_listed: listed,
+        workplace_type: wt.map(Into::into),
+        employment_type: Some("FullTime".into()),
+        published_date: Some("2024-02-01".into()),
+        apply_link: Some(format!("https://jobs.example.com/{id}/apply")),
+        compensation_tier_summary: Some("$100K – $150K".into()),
+        updated_at: updated.into(),
+        ..Default::default()
+    }
+}
+
+fn desc(html: &str, plain: &str, updated: &str) -> PostingDescription {
+    PostingDescription {
+        description_html: html.into(),
+        description_plain: plain.into(),
+        updated_at: updated.into(),
+    }
+}
+
+const NOW: &str = "2026-03-01T12:00:00.000Z";
+
+/// Engineering (Platform team, Data team), Sales (archived, empty); Europe (Berlin, Lisbon), Remote.
+fn seed(store: &Store) {
+    let now = t(NOW);
+    store
+        .commit_departments(
+            &[
+                dept("d-eng", "Engineering", None),
+                dept("d-plat", "Platform", Some("d-eng")),
+                dept("d-data", "Data", Some("d-eng")),
+                DepartmentRecord {
+                    is_archived: true,
+                    ..dept("d-sales", "Sales", None)
+                },
+            ],
+            PassKind::Full,
+            Some("dtok1"),
+            now,
+        )
+        .unwrap();
+    store
+        .commit_locations(
+            &[
+                loc("l-eu", "Europe", None, None),
+                loc("l-ber", "Berlin", Some("l-eu"), Some("OnSite")),
+                loc("l-lis", "Lisbon", Some("l-eu"), Some("Hybrid")),
+                loc("l-rem", "Remote", None, Some("Remote")),
+            ],
+            PassKind::Full,
+            Some("ltok1"),
+            now,
+        )
+        .unwrap();
+    let counts = store
+        .commit_jobs(
+            &[
+                job("j1", "Senior Rust Engineer", "Open", "d-plat", "l-ber", "2026-02-10T00:00:00.000Z"),
+                job("j2", "Data Analyst", "Open", "d-data", "l-lis", "2026-02-12T00:00:00.000Z"),
+                job("j3", "Engineering Manager", "Open", "d-eng", "l-rem", "2026-02-11T00:00:00.000Z"),
+                job("j4", "Café Barista", "Closed", "d-eng", "l-ber", "2026-01-01T00:00:00.000Z"),
+                job("j5", "Draft Role", "Draft", "d-data", "l-lis", "2026-01-02T00:00:00.000Z"),
+            ],
+            PassKind::Full,
+            Some("jtok1"),
+            now,
+        )
+        .unwrap();
+    assert_eq!(counts, StreamCounts { inserted: 5, updated: 0, removed: 0 });
+    let descs: HashMap<String, PostingDescription> = [
+        (
+            "p1".to_string(),
+            desc(
+                r#"<p>Build <b>Kubernetes</b> things.</p><script>alert(1)</script><img src="https://t.example/p.gif"><a href="javascript:x()">x</a>"#,
+                "Build Kubernetes things. You will love it.",
+                "2026-02-10T00:00:00.000Z",
+            ),
+        ),
+        (
+            "p2".to_string(),
+            desc("<p>SQL and dashboards</p>", "SQL and dashboards", "2026-02-12T00:00:00.000Z"),
+        ),
+    ]
+    .into();
+    let counts = store
+        .commit_postings(
+            &[
+                posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z"),
+                posting("p2", "j2", "Data Analyst", false, Some("Hybrid"), "2026-02-12T00:00:00.000Z"),
+            ],
+            &descs,
+            now,
+        )
+        .unwrap();
+    assert_eq!(counts, StreamCounts { inserted: 2, updated: 0, removed: 0 });
+}
+
+fn ids(page: &JobPage) -> Vec<&str> {
+    page.rows.iter().map(|r| r.id.as_str()).collect()
+}
+
+#[test]
+fn list_filters_sort_and_page() {
+    let (_d, store) = open();
+    seed(&store);
+
+    // Default: Open only, most recently updated first.
+    let page = store.list_jobs(&JobQuery::default()).unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(ids(&page), ["j2", "j3", "j1"]);
+    let j1 = page.rows.iter().find(|r| r.id == "j1").unwrap();
+    assert_eq!(j1.department_name.as_deref(), Some("Platform"));
+    assert_eq!(j1.location_name.as_deref(), Some("Berlin"));
+    assert_eq!(j1.workplace_type.as_deref(), Some("OnSite"));
+    assert!(j1.is_listed);
+    assert_eq!(j1.posting_count, 1);
+    assert!(j1.title_highlight.is_none());
+
+    let q = |f: fn(&mut JobQuery)| {
+        let mut q = JobQuery::default();
+        f(&mut q);
+        store.list_jobs(&q).unwrap()
+    };
+    // Department includes its teams.
+    assert_eq!(ids(&q(|q| q.department_id = Some("d-eng".into()))), ["j2", "j3", "j1"]);
+    assert_eq!(ids(&q(|q| q.department_id = Some("d-plat".into()))), ["j1"]);
+    // Region includes its offices.
+    assert_eq!(ids(&q(|q| q.location_id = Some("l-eu".into()))), ["j2", "j1"]);
+    // Workplace type: from the posting, else the location.
+    assert_eq!(ids(&q(|q| q.workplace_type = Some("Remote".into()))), ["j3"]);
+    assert_eq!(ids(&q(|q| q.workplace_type = Some("Hybrid".into()))), ["j2"]);
+    assert_eq!(ids(&q(|q| q.listed = Some(true))), ["j1"]);
+    assert_eq!(ids(&q(|q| q.listed = Some(false))), ["j2", "j3"]);
+    assert_eq!(ids(&q(|q| q.employment_type = Some("PartTime".into()))), Vec::<&str>::new());
+    // Statuses (case-insensitive) and sort by title.
+    let page = q(|q| {
+        q.statuses = vec!["open".into(), "Closed".into(), "Draft".into()];
+        q.sort = Some(JobSort::Title);
+    });
+    assert_eq!(ids(&page), ["j4", "j2", "j5", "j3", "j1"]);
+    // Paging.
+    let page = q(|q| {
+        q.statuses = vec!["Open".into(), "Closed".into(), "Draft".into()];
+        q.sort = Some(JobSort::Title);
+        q.offset = 2;
+        q.limit = Some(2);
+    });
+    assert_eq!(page.total, 5);
+    assert_eq!(ids(&page), ["j5", "j3"]);
+    // Opened, ascending.
+    let page = q(|q| {
+        q.sort = Some(JobSort::Opened);
+        q.descending = Some(false);
+    });
+    assert_eq!(ids(&page), ["j1", "j3", "j2"]);
+}
+
+#[test]
+fn detail_has_team_postings_and_sanitized_html() {
+    let (_d, store) = open();
+    seed(&store);
+    let d = store.job_detail("j1").unwrap().unwrap();
+    assert_eq!(d.title, "Senior Rust Engineer");
+    assert_eq!(
+        d.department_path.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+        ["Engineering", "Platform"]
+    );
+    let team: Vec<(&str, &str)> = d.hiring_team.iter().map(|m| (m.name.as_str(), m.role.as_str())).collect();
+    assert_eq!(team, [("Ada Lovelace", "Hiring Manager"), ("Grace Hopper", "Recruiter")]);
+    assert_eq!(d.postings.len(), 1);
+    let html = d.postings[0].description_html.as_deref().unwrap();
+    assert_eq!(
+        html,
+        sanitize_description_html(r#"<p>Build <b>Kubernetes</b> things.</p><script>alert(1)</script><img src="https://t.example/p.gif"><a href="javascript:x()">x</a>"#)
+    );
+    for bad in ["script", "alert", "img", "t.example", "javascript"] {
+        assert!(!html.contains(bad), "{bad} in {html}");
+    }
+    assert!(html.contains("<b>Kubernetes</b>"));
+    assert_eq!(d.postings[0].compensation_tier_summary.as_deref(), Some("$100K – $150K"));
+    assert!(store.job_detail("nope").unwrap().is_none());
+}
+
+#[test]
+fn search_ranks_highlights_and_follows_changes() {
+    let (_d, store) = open();
+    seed(&store);
+    let search = |text: &str| {
+        store
+            .list_jobs(&JobQuery {
+                search: Some(text.into()),
+                statuses: vec!["Open".into(), "Closed".into(), "Draft".into()],
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    // Title words, last word as prefix.
+    let page = search("rust engi");
+    assert_eq!(ids(&page), ["j1"]);
+    let spans = page.rows[0].title_highlight.as_ref().unwrap();
+    let marked: Vec<&str> = spans.iter().filter(|s| s.mark).map(|s| s.text.as_str()).collect();
+    assert_eq!(marked, ["Rust", "Engineer"]);
+    let joined: String = spans.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(joined, "Senior Rust Engineer");
+    // Title matches rank above department-name matches.
+    let page = search("engineering");
+    assert_eq!(ids(&page)[0], "j3");
+    assert_eq!(page.total, 5, "department chain is indexed: every job is under Engineering");
+    // Team and location names.
+    assert_eq!(ids(&search("platform")), ["j1"]);
+    assert_eq!(ids(&search("lisbon")).len(), 2);
+    assert_eq!(ids(&search("europe")).len(), 4);
+    // Description text gives a snippet with the hit marked.
+    let page = search("kubernetes");
+    assert_eq!(ids(&page), ["j1"]);
+    let snippet = page.rows[0].snippet.as_ref().unwrap();
+    assert!(snippet.iter().any(|s| s.mark && s.text == "Kubernetes"));
+    // Diacritics folded both ways.
+    assert_eq!(ids(&search("cafe")), ["j4"]);
+    assert_eq!(ids(&search("barista café")), ["j4"]);
+    // FTS syntax in the input is just text.
+    assert_eq!(search("\"rust\" OR NEAR(x) -data *").total, 0);
+    assert_eq!(search("  ").total, 3, "blank search = no search (Open only)");
+
+    // A retitled job is found by its new title only.
+    let mut j1 = job("j1", "Staff Go Developer", "Open", "d-plat", "l-ber", "2026-02-20T00:00:00.000Z");
+    j1.hiring_team.pop();
+    let c = store
+        .commit_jobs(&[j1], PassKind::Incremental, Some("jtok2"), t(NOW))
+        .unwrap();
+    assert_eq!(c, StreamCounts { inserted: 0, updated: 1, removed: 0 });
+    assert_eq!(search("rust").total, 0);
+    assert_eq!(ids(&search("gopher go")), Vec::<&str>::new());
+    assert_eq!(ids(&search("go developer")), ["j1"]);
+    assert_eq!(store.job_detail("j1").unwrap().unwrap().hiring_team.len(), 1);
+    // Renaming a department reindexes the jobs of its whole subtree.
+    store
+        .commit_departments(&[dept("d-eng", "R&D", None)], PassKind::Incremental, Some("dtok2"), t(NOW))
+        .unwrap();
+    assert_eq!(search("engineering").total, 1, "only the title 'Engineering Manager' is left");
+    // "R&D" is indexed as the words "r" and "d"; one-letter words match whole.
+    assert_eq!(search("r&d").total, 5);
+    assert_eq!(ids(&search("platform r")), ["j1"]);
+    // A posting's new description is searchable; the old one is gone.
+    let descs: HashMap<String, PostingDescription> =
+        [("p2".to_string(), desc("<p>Python</p>", "Python notebooks", "2026-02-25T00:00:00.000Z"))].into();
+    store
+        .commit_postings(
+            &[
+                posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z"),
+                posting("p2", "j2", "Data Analyst", false, Some("Hybrid"), "2026-02-25T00:00:00.000Z"),
+            ],
+            &descs,
+            t(NOW),
+        )
+        .unwrap();
+    assert_eq!(search("dashboards").total, 0);
+    assert_eq!(ids(&search("notebooks")), ["j2"]);
+    // A job removed by a full pass disappears from search.
+    let remaining: Vec<JobRecord> = ["j1", "j2", "j4", "j5"]
+        .iter()
+        .map(|id| {
+            let d = store.job_detail(id).unwrap().unwrap();
+            JobRecord {
+                id: d.id,
+                title: d.title,
+                status: d.status,
+                employment_type: d.employment_type,
+                department_id: d.department_id,
+                location_id: d.location_id,
+                created_at: d.created_at,
+                updated_at: d.updated_at,
+                opened_at: d.opened_at,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let c = store
+        .commit_jobs(&remaining, PassKind::Full, Some("jtok3"), t(NOW))
+        .unwrap();
+    assert_eq!(c.removed, 1);
+    assert_eq!(search("manager").total, 0);
+    assert!(store.job_detail("j3").unwrap().is_none());
+    assert!(store.integrity_ok().unwrap());
+}
+
+#[test]
+fn reconcile_counts_and_tokens() {
+    let (_d, store) = open();
+    seed(&store);
+    assert_eq!(store.stream_state(Stream::Jobs).unwrap().sync_token.as_deref(), Some("jtok1"));
+    // Same data again: nothing changes.
+    let again = store
+        .commit_departments(
+            &[
+                dept("d-eng", "Engineering", None),
+                dept("d-plat", "Platform", Some("d-eng")),
+                dept("d-data", "Data", Some("d-eng")),
+                DepartmentRecord {
+                    is_archived: true,
+                    ..dept("d-sales", "Sales", None)
+                },
+            ],
+            PassKind::Full,
+            Some("dtok2"),
+            t(NOW),
+        )
+        .unwrap();
+    assert_eq!(again, StreamCounts::default());
+    // Incremental never removes; full does.
+    let c = store
+        .commit_departments(&[dept("d-new", "Legal", None)], PassKind::Incremental, Some("dtok3"), t(NOW))
+        .unwrap();
+    assert_eq!(c, StreamCounts { inserted: 1, updated: 0, removed: 0 });
+    let c = store
+        .commit_departments(&[dept("d-eng", "Engineering", None)], PassKind::Full, Some("dtok4"), t(NOW))
+        .unwrap();
+    assert_eq!(c, StreamCounts { inserted: 0, updated: 0, removed: 4 });
+    // Postings: the list is always complete.
+    let c = store
+        .commit_postings(
+            &[posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z")],
+            &HashMap::new(),
+            t(NOW),
+        )
+        .unwrap();
+    assert_eq!(c, StreamCounts { inserted: 0, updated: 0, removed: 1 });
+    let page = store.list_jobs(&JobQuery { listed: Some(false), ..Default::default() }).unwrap();
+    assert_eq!(ids(&page), ["j2", "j3"]);
+    assert_eq!(page.rows[0].posting_count, 0);
+    assert_eq!(page.rows[0].workplace_type.as_deref(), Some("Hybrid"), "falls back to the location");
+    // Descriptions are kept when not re-fetched, keyed by the updatedAt they belong to.
+    let state = store.posting_description_state().unwrap();
+    assert_eq!(state.get("p1"), Some(&Some("2026-02-10T00:00:00.000Z".to_string())));
+    assert!(store.job_detail("j1").unwrap().unwrap().postings[0].description_html.is_some());
+    let st = store.stream_state(Stream::Postings).unwrap();
+    assert_eq!(st.sync_token, None);
+    assert_eq!(st.last_full_sync_at, Some(t(NOW)));
+    // An incremental pass keeps the last full-sync time.
+    store
+        .commit_jobs(&[], PassKind::Incremental, Some("jtok9"), t("2026-03-02T00:00:00.000Z"))
+        .unwrap();
+    let st = store.stream_state(Stream::Jobs).unwrap();
+    assert_eq!(st.sync_token.as_deref(), Some("jtok9"));
+    assert_eq!(st.last_full_sync_at, Some(t(NOW)));
+    assert_eq!(st.last_success_at, Some(t("2026-03-02T00:00:00.000Z")));
+    store.record_stream_error(Stream::Jobs, "rate_limited", t("2026-03-03T00:00:00.000Z")).unwrap();
+    let st = store.stream_state(Stream::Jobs).unwrap();
+    assert_eq!(st.sync_token.as_deref(), Some("jtok9"), "an error never touches the token");
+    assert_eq!(st.last_error_code.as_deref(), Some("rate_limited"));
+    store.clear_sync_tokens().unwrap();
+    assert!(store.stream_states().unwrap().values().all(|s| s.sync_token.is_none()));
+    store.clear_cache().unwrap();
+    assert_eq!(store.status().unwrap().counts, CacheCounts::default());
+    assert_eq!(store.list_jobs(&JobQuery { search: Some("rust".into()), ..Default::default() }).unwrap().total, 0);
+}
+
+#[test]
+fn facets_count_subtrees() {
+    let (_d, store) = open();
+    seed(&store);
+    let f = store.facets(&[]).unwrap();
+    let dep: HashMap<&str, (u32, u32)> = f
+        .departments
+        .iter()
+        .map(|d| (d.id.as_str(), (d.count, d.total_count)))
+        .collect();
+    assert_eq!(dep["d-eng"], (1, 3));
+    assert_eq!(dep["d-plat"], (1, 1));
+    assert!(!dep.contains_key("d-sales"), "archived and empty → hidden");
+    let locs: HashMap<&str, (u32, u32)> = f.locations.iter().map(|d| (d.id.as_str(), (d.count, d.total_count))).collect();
+    assert_eq!(locs["l-eu"], (0, 2));
+    assert_eq!(locs["l-rem"], (1, 1));
+    let wt: Vec<(&str, u32)> = f.workplace_types.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    assert_eq!(wt, [("Hybrid", 1), ("OnSite", 1), ("Remote", 1)]);
+    let st: Vec<(&str, u32)> = f.statuses.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    assert_eq!(st, [("Closed", 1), ("Draft", 1), ("Open", 3)]);
+    let closed = store.facets(&["Closed".to_string()]).unwrap();
+    assert_eq!(closed.employment_types[0].count, 1);
+}
+
+#[test]
+fn runs_history_and_schedule_facts() {
+    let (_d, store) = open();
+    assert_eq!(store.schedule_facts().unwrap(), ScheduleFacts::default());
+    let finish = |id, at: &str, result| {
+        store
+            .finish_run(
+                id,
+                &RunFinish {
+                    finished_at: t(at),
+                    result,
+                    streams: vec![StreamRunSummary {
+                        stream: Stream::Jobs,
+                        full: true,
+                        counts: StreamCounts { inserted: 3, updated: 0, removed: 0 },
+                        outcome: "ok".into(),
+                        error_code: None,
+                    }],
+                    requests: 7,
+                    error_code: (result == RunResult::Failed).then(|| "server_error".into()),
+                    error_message: None,
+                },
+            )
+            .unwrap()
+    };
+    let r1 = store.begin_run(Trigger::Startup, false, t("2026-03-01T10:00:00.000Z")).unwrap();
+    finish(r1, "2026-03-01T10:01:00.000Z", RunResult::Ok);
+    let r2 = store.begin_run(Trigger::Schedule, false, t("2026-03-01T11:00:00.000Z")).unwrap();
+    finish(r2, "2026-03-01T11:01:00.000Z", RunResult::Failed);
+    let r3 = store.begin_run(Trigger::Schedule, false, t("2026-03-01T11:06:00.000Z")).unwrap();
+    finish(r3, "2026-03-01T11:07:00.000Z", RunResult::Failed);
+    // A run the app never finished (killed): closed as interrupted when the next one starts,
+    // and not counted as a failure.
+    let _r4 = store.begin_run(Trigger::Manual, true, t("2026-03-01T11:10:00.000Z")).unwrap();
+    let r5 = store.begin_run(Trigger::Cli, false, t("2026-03-01T11:20:00.000Z")).unwrap();
+    let hist = store.sync_history(10).unwrap();
+    assert_eq!(hist.len(), 5);
+    assert_eq!(hist[0].id, r5);
+    assert_eq!(hist[0].result, None);
+    assert_eq!(hist[1].result, Some(RunResult::Failed));
+    assert_eq!(hist[1].error_code.as_deref(), Some("interrupted"));
+    assert_eq!(hist[4].streams[0].counts.inserted, 3);
+    assert_eq!(hist[4].requests, 7);
+    assert_eq!(hist[4].trigger, Trigger::Startup);
+    let f = store.schedule_facts().unwrap();
+    assert_eq!(f.last_success_at, Some(t("2026-03-01T10:01:00.000Z")));
+    assert_eq!(f.consecutive_failures, 2);
+    assert_eq!(f.last_finished_at, Some(t("2026-03-01T11:07:00.000Z")));
+    assert!(!f.key_invalid);
+    store.mark_run_interrupted(r5, t("2026-03-01T11:21:00.000Z")).unwrap();
+    let status = store.status().unwrap();
+    assert_eq!(status.last_run.unwrap().error_code.as_deref(), Some("interrupted"));
+    assert_eq!(status.consecutive_failures, 2);
+    store.mark_key_invalid("invalid_key", t(NOW)).unwrap();
+    assert!(store.schedule_facts().unwrap().key_invalid);
+    assert_eq!(store.status().unwrap().key_invalid.unwrap().code, "invalid_key");
+}
+
+#[test]
+fn reopen_keeps_data_and_recovers_from_garbage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/dir/cache.sqlite3");
+    {
+        let store = Store::open(&path).unwrap().store;
+        seed(&store);
+    }
+    let store = Store::open(&path).unwrap().store;
+    assert_eq!(store.status().unwrap().counts.jobs, 5);
+    assert!(store.integrity_ok().unwrap());
+    drop(store);
+    // Overwrite the middle of the file (schema and data pages) with garbage.
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in bytes.iter_mut().skip(100).take(20_000) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let _ = std::fs::remove_file(path.with_extension("sqlite3-wal"));
+    let out = Store::open(&path).unwrap();
+    let aside = out.recovered_from.expect("moved aside");
+    assert!(aside.exists(), "kept, never deleted");
+    assert_eq!(out.store.status().unwrap().counts.jobs, 0);
+    assert!(out.store.integrity_ok().unwrap());
+}
