@@ -1,9 +1,37 @@
-//! Tauri wiring: plugins, managed state, commands, window.
+//! Tauri wiring: plugins, managed state, the scheduler's events, the tray, commands, window.
 
 use crate::state::AppState;
 use crate::store::Store;
+use crate::sync::{
+    self, EngineConfig, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState,
+    SyncProgress, SyncSummary,
+};
 use crate::{commands, config, logging};
 use std::process::ExitCode;
+use std::sync::Arc;
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
+
+/// Event names the UI listens to.
+pub const EV_PROGRESS: &str = "sync://progress";
+pub const EV_FINISHED: &str = "sync://finished";
+pub const EV_STATE: &str = "sync://state";
+
+/// Forwards the scheduler's reports to the window (the engine already throttles progress).
+struct WindowEvents(AppHandle);
+
+impl SchedulerEvents for WindowEvents {
+    fn progress(&self, p: &SyncProgress) {
+        let _ = self.0.emit(EV_PROGRESS, p);
+    }
+    fn finished(&self, s: &SyncSummary) {
+        let _ = self.0.emit(EV_FINISHED, s);
+    }
+    fn state_changed(&self, s: &SchedulerState) {
+        let _ = self.0.emit(EV_STATE, s);
+    }
+}
 
 pub fn run() -> ExitCode {
     let _log_guard = logging::init(&config::log_dir(), true);
@@ -25,9 +53,25 @@ pub fn run() -> ExitCode {
     }
     let state = AppState::new(opened.store, opened.recovered_from);
 
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_shell::init())
-        .manage(state)
+        .manage(state.clone())
+        .setup(move |app| {
+            start_scheduler(app.handle(), &state);
+            if tray_available() {
+                build_tray(app.handle())?;
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray, closing the window keeps the hourly sync running in the background.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.app_handle().tray_by_id("main").is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::boot_state,
@@ -47,13 +91,89 @@ pub fn run() -> ExitCode {
             commands::jobs::sync_status,
             commands::jobs::sync_now,
         ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(a) => a,
         Err(e) => {
             tracing::error!("the app window could not start: {e}");
             eprintln!("Ashby Sync could not open its window: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::ExitRequested { .. } = event {
+            // Stop the scheduler first: a sync in flight rolls back its open pass, committed
+            // streams stay, and the run is recorded as interrupted. Nothing is lost.
+            if let Some(s) = handle.state::<AppState>().scheduler.get() {
+                tauri::async_runtime::block_on(s.shutdown());
+            }
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+fn start_scheduler(handle: &AppHandle, state: &AppState) {
+    let facts = match state.store.schedule_facts() {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!("cannot read the sync schedule: {e}");
+            return;
+        }
+    };
+    let for_clients = state.clone();
+    let runner = EngineRunner {
+        store: state.store.clone(),
+        clients: Arc::new(move || for_clients.client()),
+        config: EngineConfig::default(),
+    };
+    let events = Arc::new(WindowEvents(handle.clone()));
+    // `start` spawns on the current runtime: Tauri's.
+    let sched = tauri::async_runtime::block_on(async move {
+        sync::start_scheduler(Arc::new(runner), events, facts, SchedulerConfig::default())
+    });
+    let _ = state.scheduler.set(sched);
+}
+
+/// A tray icon only helps where something shows it: on Linux that is a StatusNotifier host on the
+/// session bus. Without one, closing the window quits as usual.
+fn tray_available() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
     }
+    let has_watcher = || -> zbus::Result<bool> {
+        let conn = zbus::blocking::Connection::session()?;
+        let dbus = zbus::blocking::fdo::DBusProxy::new(&conn)?;
+        Ok(dbus.name_has_owner("org.kde.StatusNotifierWatcher".try_into()?)?)
+    };
+    has_watcher().unwrap_or(false)
+}
+
+fn build_tray(handle: &AppHandle) -> tauri::Result<()> {
+    let open = MenuItem::with_id(handle, "open", "Open Ashby Sync", true, None::<&str>)?;
+    let sync_now = MenuItem::with_id(handle, "sync", "Sync now", true, None::<&str>)?;
+    let quit = MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(handle, &[&open, &sync_now, &quit])?;
+    let mut tray = TrayIconBuilder::with_id("main")
+        .tooltip(config::APP_NAME)
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "open" => {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.show();
+                    let _ = w.set_focus();
+                }
+            }
+            "sync" => {
+                if let Some(s) = app.state::<AppState>().scheduler.get() {
+                    s.request_sync(false);
+                }
+            }
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = handle.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(handle)?;
+    Ok(())
 }

@@ -25,6 +25,8 @@ pub struct Shared {
     pub pending_key: Mutex<Option<(ApiKey, crate::setup::Verification)>>,
     /// The verification in flight, so Cancel can stop it.
     pub verify_task: Mutex<Option<tokio::task::AbortHandle>>,
+    /// The hourly sync; set once at start-up (the CLI runs without one).
+    pub scheduler: std::sync::OnceLock<crate::sync::SchedulerHandle>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             db_recovered_from,
             pending_key: Mutex::new(None),
             verify_task: Mutex::new(None),
+            scheduler: std::sync::OnceLock::new(),
         }))
     }
 }
@@ -105,6 +108,15 @@ impl AppState {
         }
     }
 
+    /// A client for the current key (`None` before set-up): the scheduler calls this per run,
+    /// so a replaced key takes effect at the next sync.
+    pub fn client(&self) -> AppResult<Option<crate::ashby::Client>> {
+        match self.current_key()? {
+            Some(k) => Ok(Some(crate::ashby::Client::new(k, crate::ashby::ClientConfig::default())?)),
+            None => Ok(None),
+        }
+    }
+
     /// The key to sync with: `ASHBY_API_KEY` first, then the keychain.
     pub fn current_key(&self) -> AppResult<Option<ApiKey>> {
         if let Some(k) = env_key() {
@@ -172,6 +184,10 @@ impl AppState {
         self.store.clear_key_invalid()?;
         self.clear_wizard_progress()?;
         tracing::info!("API key saved to the keychain");
+        // Leaves the scheduler's "waiting for a key" state and starts the first sync.
+        if let Some(s) = self.scheduler.get() {
+            s.key_changed();
+        }
         Ok(())
     }
 

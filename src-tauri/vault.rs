@@ -19,6 +19,15 @@ use crate::config::APP_IDENTIFIER;
 
 /// The keychain item's account ("username"); the service is [`APP_IDENTIFIER`].
 pub const ACCOUNT: &str = "api-key";
+
+/// The account actually used: `ASHBY_SYNC_KEYCHAIN_ACCOUNT` keeps `cargo xtask run --demo`'s
+/// sample key apart from a real one; everything else uses [`ACCOUNT`].
+pub fn account() -> String {
+    std::env::var("ASHBY_SYNC_KEYCHAIN_ACCOUNT")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| ACCOUNT.to_string())
+}
 /// Human-readable item label (shown by Seahorse / KWallet on Linux).
 pub const ITEM_LABEL: &str = "Ashby Sync: Ashby API key";
 
@@ -119,7 +128,7 @@ impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
             .field("service", &APP_IDENTIFIER)
-            .field("account", &ACCOUNT)
+            .field("account", &account())
             .finish()
     }
 }
@@ -221,10 +230,10 @@ fn build_entry(
     modifiers: &[(&str, &str)],
 ) -> keyring_core::Result<Entry> {
     if modifiers.is_empty() {
-        Entry::new_in_store(store, APP_IDENTIFIER, ACCOUNT)
+        Entry::new_in_store(store, APP_IDENTIFIER, &account())
     } else {
         let mods = modifiers.iter().copied().collect();
-        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, ACCOUNT, &mods)
+        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, &account(), &mods)
     }
 }
 

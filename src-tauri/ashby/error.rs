@@ -345,12 +345,14 @@ pub(crate) fn is_token_or_cursor_error(e: &Error) -> bool {
     e.needs_full_resync() || e.needs_pass_restart()
 }
 
-/// First [`SNIPPET_MAX_CHARS`] characters, on a char boundary.
+/// At most `max_chars` characters (an ellipsis marks a cut), split on a char boundary.
 pub(crate) fn bounded(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((idx, _)) => format!("{}…", &text[..idx]),
-        None => text.to_string(),
+    if text.chars().count() <= max_chars {
+        return text.to_string();
     }
+    let keep = max_chars.saturating_sub(1);
+    let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+    format!("{}…", &text[..end])
 }
 
 #[cfg(test)]
@@ -472,6 +474,8 @@ mod tests {
         assert_eq!(bounded("abc", 5), "abc");
         let long = "é".repeat(300);
         let b = bounded(&long, SNIPPET_MAX_CHARS);
-        assert_eq!(b.chars().count(), SNIPPET_MAX_CHARS + 1);
+        assert_eq!(b.chars().count(), SNIPPET_MAX_CHARS);
+        assert!(b.ends_with('…'));
+        assert_eq!(bounded(&"x".repeat(200), 200), "x".repeat(200));
     }
 }

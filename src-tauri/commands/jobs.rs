@@ -98,17 +98,19 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
     let cache = read(&state, |s| s.status()).await?;
-    Ok(sync_status_from(cache, None))
+    let sched = state.scheduler.get().map(|s| s.state());
+    Ok(sync_status_from(cache, sched.as_ref()))
 }
 
 /// Starts a sync now (single-flight: joins the running one). Progress arrives as
 /// `sync://progress` events and the end as `sync://finished`.
 #[tauri::command]
-pub async fn sync_now(_state: State<'_, AppState>) -> AppResult<()> {
-    Err(AppError::new(
-        "sync_unavailable",
-        "Syncing from the app isn't available in this build yet. Run `ashby-sync sync` in a terminal.",
-    ))
+pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
+    let sched = state.scheduler.get().ok_or_else(|| {
+        AppError::new("sync_unavailable", "Syncing hasn't started yet. Restart the app and try again.")
+    })?;
+    sched.request_sync(false);
+    Ok(())
 }
 
 #[cfg(test)]

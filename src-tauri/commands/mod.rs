@@ -116,7 +116,7 @@ pub async fn remove_key(state: State<'_, AppState>, delete_cache: bool) -> AppRe
 }
 
 async fn run_verification(state: &AppState, key: ApiKey) -> AppResult<Verification> {
-    let client = Client::new(key, ClientConfig::default())?;
+    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
     let task = tokio::spawn(async move {
         tokio::time::timeout(VERIFY_TIMEOUT, setup::verify_key(&client)).await
     });

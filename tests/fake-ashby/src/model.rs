@@ -295,8 +295,10 @@ pub struct PostingCompensation {
     pub should_display_compensation_on_job_board: bool,
 }
 
-/// A job posting in the `jobPosting.info` shape. `linkedData`, `applicationFormDefinition` and
-/// `surveyFormDefinitions` are derived when serving and are not stored here.
+/// A job posting. Serialises to the `jobPosting.info` shape except that `linkedData`,
+/// `applicationFormDefinition` and `surveyFormDefinitions` are derived when serving, and the top-level
+/// `compensationTierSummary` / `shouldDisplayCompensationOnJobBoard` (sent by `jobPosting.list`) are
+/// not sent by `jobPosting.info`, which has them inside `compensation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Posting {

@@ -883,6 +883,11 @@ impl State {
 
     pub fn posting_info_json(&self, posting: &Posting) -> Value {
         let mut v = json!(posting);
+        if let Some(o) = v.as_object_mut() {
+            // In `jobPosting.info` these two live only inside `compensation`.
+            o.remove("compensationTierSummary");
+            o.remove("shouldDisplayCompensationOnJobBoard");
+        }
         v["linkedData"] = gen::linked_data(posting);
         v["applicationFormDefinition"] = gen::application_form(&self.extras, &posting.id);
         v["surveyFormDefinitions"] = gen::survey_forms(&self.extras);
@@ -1068,7 +1073,12 @@ fn board_tiers(tiers: &[CompensationTier]) -> Value {
     let mut v = json!(tiers);
     for (ti, t) in v.as_array_mut().into_iter().flatten().enumerate() {
         let tier_id = t["id"].as_str().unwrap_or_default().to_string();
-        for (ci, c) in t["components"].as_array_mut().into_iter().flatten().enumerate() {
+        for (ci, c) in t["components"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if c.get("id").is_none() {
                 c["id"] = json!(paging::derived_uuid(&format!("{tier_id}:{ti}:{ci}")));
             }

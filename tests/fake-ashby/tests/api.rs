@@ -1083,10 +1083,7 @@ async fn faults_every_kind() {
         .collect();
     // The 4th (hung, abandoned by the client) may or may not have completed.
     statuses.remove(3);
-    assert_eq!(
-        statuses,
-        vec![503, 503, 200, 200, 0, 200, 200, 200, 200]
-    );
+    assert_eq!(statuses, vec![503, 503, 200, 200, 0, 200, 200, 200, 200]);
 }
 
 #[tokio::test(start_paused = true)]

@@ -18,7 +18,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use fake_ashby::{BodyStyle, Fault, FakeConfig};
+use fake_ashby::{BodyStyle, FakeConfig, Fault};
 use serde_json::{json, Map, Value};
 
 fn manifest_dir() -> PathBuf {
@@ -26,18 +26,27 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn load_spec() -> Value {
-    let text = std::fs::read_to_string(manifest_dir().join("spec/openapi-relevant.yaml")).expect("vendored spec");
+    let text = std::fs::read_to_string(manifest_dir().join("spec/openapi-relevant.yaml"))
+        .expect("vendored spec");
     serde_norway::from_str(&text).expect("spec parses as YAML")
 }
 
 /// The vendored copy must equal the shared reference (`<repo>/../shared/ashby/…`) whenever it exists.
 #[test]
 fn vendored_spec_matches_shared_copy() {
-    let vendored = std::fs::read(manifest_dir().join("spec/openapi-relevant.yaml")).expect("vendored spec");
+    let vendored =
+        std::fs::read(manifest_dir().join("spec/openapi-relevant.yaml")).expect("vendored spec");
     let shared = manifest_dir().join("../../../shared/ashby/openapi-relevant.yaml");
     match std::fs::read(&shared) {
-        Ok(bytes) => assert!(bytes == vendored, "spec/openapi-relevant.yaml differs from {}", shared.display()),
-        Err(_) => eprintln!("note: {} not present; only the vendored copy is used", shared.display()),
+        Ok(bytes) => assert!(
+            bytes == vendored,
+            "spec/openapi-relevant.yaml differs from {}",
+            shared.display()
+        ),
+        Err(_) => eprintln!(
+            "note: {} not present; only the vendored copy is used",
+            shared.display()
+        ),
     }
 }
 
@@ -67,9 +76,15 @@ fn transform(schema: &Value, parent_key: &str) -> Value {
             if parent_key == "customRequisitionId" {
                 out.remove("format");
             }
-            if out.contains_key("properties") && !out.contains_key("additionalProperties") && parent_key != "linkedData" {
-                let under_linked_data = matches!(parent_key, "hiringOrganization" | "jobLocation" | "address" | "identifier")
-                    && out.get("properties").and_then(|p| p.get("@type")).is_some();
+            if out.contains_key("properties")
+                && !out.contains_key("additionalProperties")
+                && parent_key != "linkedData"
+            {
+                let under_linked_data =
+                    matches!(
+                        parent_key,
+                        "hiringOrganization" | "jobLocation" | "address" | "identifier"
+                    ) && out.get("properties").and_then(|p| p.get("@type")).is_some();
                 if !under_linked_data {
                     out.insert("additionalProperties".into(), json!(false));
                 }
@@ -89,17 +104,20 @@ impl Schemas {
     fn new() -> Self {
         let mut spec = load_spec();
         // Job-posting custom fields (changelog 2026-09-14) post-date the spec snapshot.
-        let results = &mut spec["paths"]["/jobPosting.info"]["post"]["responses"]["200"]["content"]["application/json"]
-            ["schema"]["oneOf"][0]["properties"]["results"]["properties"];
-        assert!(results.is_object(), "jobPosting.info results schema present");
+        let results = &mut spec["paths"]["/jobPosting.info"]["post"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["oneOf"][0]["properties"]["results"]["properties"];
+        assert!(
+            results.is_object(),
+            "jobPosting.info results schema present"
+        );
         results["customFields"] = json!({"type": "array", "items": {"type": "object", "required": ["id", "title", "value"]}});
         Schemas { spec }
     }
 
     /// Success variant `variant` of an endpoint's 200 response.
     fn success(&self, endpoint: &str, variant: usize) -> jsonschema::Validator {
-        let s = &self.spec["paths"][format!("/{endpoint}")]["post"]["responses"]["200"]["content"]["application/json"]
-            ["schema"]["oneOf"][variant];
+        let s = &self.spec["paths"][format!("/{endpoint}")]["post"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["oneOf"][variant];
         assert!(s.is_object(), "schema for {endpoint} variant {variant}");
         compile(&transform(s, ""))
     }
@@ -126,10 +144,15 @@ fn check(v: &jsonschema::Validator, instance: &Value, what: &str) {
         .take(5)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} does not match the schema:\n{}\n{}", errors.join("\n"), {
-        let s = instance.to_string();
-        s.chars().take(600).collect::<String>()
-    });
+    assert!(
+        errors.is_empty(),
+        "{what} does not match the schema:\n{}\n{}",
+        errors.join("\n"),
+        {
+            let s = instance.to_string();
+            s.chars().take(600).collect::<String>()
+        }
+    );
 }
 
 #[tokio::test]
@@ -142,7 +165,11 @@ async fn success_responses_match_published_schemas() {
 
     let v = sc.success("apiKey.info", 0);
     for k in [&keys.full, &keys.partial, &keys.write] {
-        check(&v, &api.ok(k, "apiKey.info", json!({})).await, "apiKey.info");
+        check(
+            &v,
+            &api.ok(k, "apiKey.info", json!({})).await,
+            "apiKey.info",
+        );
     }
 
     // job.list pages (every status, expanded) and job.info for every job.
@@ -164,28 +191,66 @@ async fn success_responses_match_published_schemas() {
     }
     let v = sc.success("job.info", 0);
     for j in &ds.jobs {
-        let r = api.ok(&key, "job.info", json!({"id": j.id, "expand": ["location", "openings"]})).await;
+        let r = api
+            .ok(
+                &key,
+                "job.info",
+                json!({"id": j.id, "expand": ["location", "openings"]}),
+            )
+            .await;
         check(&v, &r, &format!("job.info {}", j.id));
     }
 
     let v = sc.success("jobPosting.list", 0);
-    for body in [json!({}), json!({"listedOnly": true}), json!({"location": "no such place"})] {
-        check(&v, &api.ok(&key, "jobPosting.list", body).await, "jobPosting.list");
+    for body in [
+        json!({}),
+        json!({"listedOnly": true}),
+        json!({"location": "no such place"}),
+    ] {
+        check(
+            &v,
+            &api.ok(&key, "jobPosting.list", body).await,
+            "jobPosting.list",
+        );
     }
     let v = sc.success("jobPosting.info", 0);
     let mut checked = 0;
     for p in ds.postings.iter().filter(|p| !p.is_deleted) {
-        check(&v, &api.ok(&key, "jobPosting.info", json!({"jobPostingId": p.id})).await, &format!("jobPosting.info {}", p.id));
+        check(
+            &v,
+            &api.ok(&key, "jobPosting.info", json!({"jobPostingId": p.id}))
+                .await,
+            &format!("jobPosting.info {}", p.id),
+        );
         checked += 1;
     }
     assert!(checked > 30);
 
-    check(&sc.success("jobBoard.list", 0), &api.ok(&key, "jobBoard.list", json!({})).await, "jobBoard.list");
+    check(
+        &sc.success("jobBoard.list", 0),
+        &api.ok(&key, "jobBoard.list", json!({})).await,
+        "jobBoard.list",
+    );
 
     for (list, info, id_field, flags) in [
-        ("department.list", "department.info", "departmentId", json!({"includeArchived": true})),
-        ("location.list", "location.info", "locationId", json!({"includeArchived": true, "includeLocationHierarchy": true})),
-        ("user.list", "user.info", "userId", json!({"includeDeactivated": true})),
+        (
+            "department.list",
+            "department.info",
+            "departmentId",
+            json!({"includeArchived": true}),
+        ),
+        (
+            "location.list",
+            "location.info",
+            "locationId",
+            json!({"includeArchived": true, "includeLocationHierarchy": true}),
+        ),
+        (
+            "user.list",
+            "user.info",
+            "userId",
+            json!({"includeDeactivated": true}),
+        ),
     ] {
         let vl = sc.success(list, 0);
         let vi = sc.success(info, 0);
@@ -203,35 +268,62 @@ async fn success_responses_match_published_schemas() {
         }
         assert!(all.len() >= 10, "{list}");
         for id in all {
-            check(&vi, &api.ok(&key, info, json!({ id_field: id })).await, info);
+            check(
+                &vi,
+                &api.ok(&key, info, json!({ id_field: id })).await,
+                info,
+            );
         }
     }
 
-    check(&sc.success("hiringTeamRole.list", 0), &api.ok(&key, "hiringTeamRole.list", json!({})).await, "roles names");
+    check(
+        &sc.success("hiringTeamRole.list", 0),
+        &api.ok(&key, "hiringTeamRole.list", json!({})).await,
+        "roles names",
+    );
     check(
         &sc.success("hiringTeamRole.list", 1),
-        &api.ok(&key, "hiringTeamRole.list", json!({"namesOnly": false})).await,
+        &api.ok(&key, "hiringTeamRole.list", json!({"namesOnly": false}))
+            .await,
         "roles objects",
     );
 
     // After mutations the shapes stay valid (new job, edited posting, archived department).
     let id = fake.create_job("Perception Engineer");
-    check(&sc.success("job.info", 0), &api.ok(&key, "job.info", json!({"id": id})).await, "created job");
+    check(
+        &sc.success("job.info", 0),
+        &api.ok(&key, "job.info", json!({"id": id})).await,
+        "created job",
+    );
 }
 
 #[tokio::test]
 async fn error_envelopes_match_published_schema() {
-    let (fake, api) = start_with(FakeConfig { jobs: 5, forbidden_body: BodyStyle::JsonEnvelope, unauthorized_body: BodyStyle::JsonEnvelope, ..FakeConfig::default() }).await;
+    let (fake, api) = start_with(FakeConfig {
+        jobs: 5,
+        forbidden_body: BodyStyle::JsonEnvelope,
+        unauthorized_body: BodyStyle::JsonEnvelope,
+        ..FakeConfig::default()
+    })
+    .await;
     let keys = fake.keys();
     let v = Schemas::new().error();
     let missing = "00000000-0000-4000-8000-000000000000";
     let cases = [
         (keys.full.as_str(), "job.list", json!({"limit": "x"})),
         (keys.full.as_str(), "job.info", json!({"id": missing})),
-        (keys.full.as_str(), "jobPosting.info", json!({"jobPostingId": missing})),
+        (
+            keys.full.as_str(),
+            "jobPosting.info",
+            json!({"jobPostingId": missing}),
+        ),
         (keys.full.as_str(), "job.list", json!({"syncToken": "bad"})),
         (keys.full.as_str(), "job.list", json!({"cursor": "bad"})),
-        (keys.full.as_str(), "report.synchronous", json!({"reportId": missing})),
+        (
+            keys.full.as_str(),
+            "report.synchronous",
+            json!({"reportId": missing}),
+        ),
         (keys.partial.as_str(), "offer.list", json!({})),
         (keys.revoked.as_str(), "job.list", json!({})),
         ("unknown", "job.list", json!({})),
@@ -241,9 +333,25 @@ async fn error_envelopes_match_published_schema() {
         assert_eq!(r["success"], false);
         check(&v, &r, &format!("{ep} {body}"));
     }
-    let r: Value = api.client.post(format!("{}/job.list", api.base)).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r: Value = api
+        .client
+        .post(format!("{}/job.list", api.base))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     check(&v, &r, "401 envelope");
-    fake.push_fault("job.list", Fault::RateLimited { retry_after: Some(1), partner_scope: false }, 1);
+    fake.push_fault(
+        "job.list",
+        Fault::RateLimited {
+            retry_after: Some(1),
+            partner_scope: false,
+        },
+        1,
+    );
     let (s, r) = api.post(&keys.full, "job.list", json!({})).await;
     assert_eq!(s, 429);
     check(&v, &r, "429");
@@ -260,7 +368,9 @@ async fn schema_checks_can_fail() {
     let key = fake.keys().full;
     let sc = Schemas::new();
     let v = sc.success("job.info", 0);
-    let good = api.ok(&key, "job.info", json!({"id": fake.dataset().jobs[0].id})).await;
+    let good = api
+        .ok(&key, "job.info", json!({"id": fake.dataset().jobs[0].id}))
+        .await;
     assert!(v.is_valid(&good));
     let mut bad = good.clone();
     bad["results"]["jobTitle"] = json!("typo");
