@@ -112,7 +112,10 @@ impl AppState {
     /// so a replaced key takes effect at the next sync.
     pub fn client(&self) -> AppResult<Option<crate::ashby::Client>> {
         match self.current_key()? {
-            Some(k) => Ok(Some(crate::ashby::Client::new(k, crate::ashby::ClientConfig::default())?)),
+            Some(k) => Ok(Some(crate::ashby::Client::new(
+                k,
+                crate::ashby::ClientConfig::default(),
+            )?)),
             None => Ok(None),
         }
     }
@@ -228,7 +231,12 @@ fn to_record(v: &Verification) -> crate::store::KeyVerificationRecord {
         modules: v
             .modules
             .iter()
-            .map(|m| (m.module.key().to_string(), access_str(m.access).to_string()))
+            .map(|m| {
+                (
+                    m.module.scope_name().to_string(),
+                    access_str(m.access).to_string(),
+                )
+            })
             .collect(),
         write_scopes: v.write_scopes.clone(),
         org_fingerprint: None,
@@ -250,7 +258,7 @@ fn from_record(r: &crate::store::KeyVerificationRecord) -> Verification {
     let modules: Vec<ModuleCheck> = Module::ALL
         .iter()
         .map(|&m| {
-            let access = match r.modules.get(m.key()).map(String::as_str) {
+            let access = match r.modules.get(m.scope_name()).map(String::as_str) {
                 Some("read") => Access::Read,
                 Some("missing") => Access::Missing,
                 _ => Access::Unknown,

@@ -5,13 +5,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// A permission module of an Ashby API key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Module {
     Jobs,
     Candidates,
     Interviews,
-    HiringProcess,
+    HiringProcessMetadata,
     Organization,
     Offers,
     ApiKeys,
@@ -25,7 +27,7 @@ impl Module {
         Module::Jobs,
         Module::Candidates,
         Module::Interviews,
-        Module::HiringProcess,
+        Module::HiringProcessMetadata,
         Module::Organization,
         Module::Offers,
         Module::ApiKeys,
@@ -39,7 +41,7 @@ impl Module {
             Module::Jobs => "Jobs",
             Module::Candidates => "Candidates",
             Module::Interviews => "Interviews",
-            Module::HiringProcess => "Hiring Process",
+            Module::HiringProcessMetadata => "Hiring Process",
             Module::Organization => "Organization",
             Module::Offers => "Offers",
             Module::ApiKeys => "API Keys",
@@ -55,25 +57,10 @@ impl Module {
             Module::Jobs => "jobs",
             Module::Candidates => "candidates",
             Module::Interviews => "interviews",
-            Module::HiringProcess => "hiringProcessMetadata",
+            Module::HiringProcessMetadata => "hiringProcessMetadata",
             Module::Organization => "organization",
             Module::Offers => "offers",
             Module::ApiKeys => "apiKeys",
-            Module::Approvals => "approvals",
-            Module::Reports => "reports",
-        }
-    }
-
-    /// Stable snake_case id (for storage and the UI).
-    pub fn id(self) -> &'static str {
-        match self {
-            Module::Jobs => "jobs",
-            Module::Candidates => "candidates",
-            Module::Interviews => "interviews",
-            Module::HiringProcess => "hiring_process",
-            Module::Organization => "organization",
-            Module::Offers => "offers",
-            Module::ApiKeys => "api_keys",
             Module::Approvals => "approvals",
             Module::Reports => "reports",
         }
@@ -87,7 +74,7 @@ impl Module {
             Module::Jobs => ("job.list", json!({"limit": 1})),
             Module::Candidates => ("candidate.list", json!({"limit": 1})),
             Module::Interviews => ("interviewPlan.list", json!({"limit": 1})),
-            Module::HiringProcess => ("archiveReason.list", json!({})),
+            Module::HiringProcessMetadata => ("archiveReason.list", json!({})),
             Module::Organization => ("department.list", json!({"limit": 1})),
             Module::Offers => ("offer.list", json!({"limit": 1})),
             Module::ApiKeys => ("apiKey.info", json!({})),
@@ -132,7 +119,7 @@ impl Module {
             | "communicationTemplate"
             | "feedbackFormDefinition"
             | "interviewerPool"
-            | "surveyFormDefinition" => Module::HiringProcess,
+            | "surveyFormDefinition" => Module::HiringProcessMetadata,
             "department" | "location" | "user" | "hiringTeamRole" | "brand" => Module::Organization,
             "offer" => Module::Offers,
             "apiKey" => Module::ApiKeys,
@@ -177,11 +164,11 @@ mod tests {
         );
         assert_eq!(
             Module::for_endpoint("candidateTag.list"),
-            Some(Module::HiringProcess)
+            Some(Module::HiringProcessMetadata)
         );
         assert_eq!(
             Module::for_endpoint("interviewerPool.list"),
-            Some(Module::HiringProcess)
+            Some(Module::HiringProcessMetadata)
         );
         assert_eq!(
             Module::for_endpoint("interviewSchedule.list"),

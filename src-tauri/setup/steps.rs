@@ -242,9 +242,10 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
 
 /// Step 4's checklist: Read on each of Ashby's nine modules, then the confidential-jobs toggle.
 pub fn permission_checklist() -> Vec<ChecklistItem> {
-    let mut items: Vec<ChecklistItem> = Module::all()
+    let mut items: Vec<ChecklistItem> = Module::ALL
+        .into_iter()
         .map(|m| ChecklistItem {
-            id: m.key().into(),
+            id: m.scope_name().into(),
             kind: ChecklistKind::ModuleRead,
             label: m.label().into(),
             detail: m.purpose().into(),

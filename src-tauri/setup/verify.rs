@@ -120,7 +120,10 @@ impl Verification {
         CliVerification {
             valid: self.valid,
             title: self.title.clone(),
-            modules: Module::all().map(|m| (m, self.access(m))).collect(),
+            modules: Module::ALL
+                .into_iter()
+                .map(|m| (m, self.access(m)))
+                .collect(),
             write_scopes: self.write_scopes.clone(),
         }
     }
@@ -209,9 +212,10 @@ pub async fn verify_key(client: &Client) -> Result<Verification, ashby::Error> {
     // A bad key or a dead network: nothing more to learn, so don't send eight more requests.
     if !stop {
         // 2. One probe per remaining module, a few at a time.
-        let probes = Module::all()
+        let probes = Module::ALL
+            .into_iter()
             .filter(|m| *m != Module::ApiKeys)
-            .map(|m| async move { (m, classify(m, client.probe_module(m.ashby_module()).await)) });
+            .map(|m| async move { (m, classify(m, client.probe_module(m).await)) });
         let mut stream = futures::stream::iter(probes).buffer_unordered(PROBE_CONCURRENCY);
         while let Some((m, p)) = stream.next().await {
             results.insert(m, p);
@@ -240,7 +244,8 @@ fn conclude(
         })
         .next();
 
-    let modules: Vec<ModuleCheck> = Module::all()
+    let modules: Vec<ModuleCheck> = Module::ALL
+        .into_iter()
         .map(|m| {
             let (access, detail) = match results.get(&m) {
                 Some(Probe::Read) => (Access::Read, None),
@@ -507,7 +512,8 @@ mod tests {
             created_at: Some("2026-01-01T00:00:00Z".into()),
             scopes: vec!["jobs:read".into(), "jobs:write".into()],
             write_scopes: vec!["jobs:write".into()],
-            modules: Module::all()
+            modules: Module::ALL
+                .into_iter()
                 .map(|m| ModuleCheck {
                     module: m,
                     label: m.label().into(),

@@ -248,12 +248,19 @@ async fn remove_key_deletes_the_keychain_entry() {
         next_until(&app, "save").await?;
         app.click("[data-action='save']").await?;
         app.wait_for("[data-screen='jobs']", T).await?;
-        let (ok, found) = desk.run("secret-tool", &["lookup", "service", "com.ashbysync.desktop"]);
-        assert!(ok && found.trim() == key, "the key was not saved to the keychain");
+        let (ok, found) = desk.run(
+            "secret-tool",
+            &["lookup", "service", "com.ashbysync.desktop"],
+        );
+        assert!(
+            ok && found.trim() == key,
+            "the key was not saved to the keychain"
+        );
 
         app.click("[data-action='settings']").await?;
         app.wait_for("[data-screen='settings']", T).await?;
-        app.wait_text("[data-testid='key-title']", "Ashby Sync", T).await?;
+        app.wait_text("[data-testid='key-title']", "Ashby Sync", T)
+            .await?;
         app.screenshot("settings").await?;
         app.click("[data-action='remove-key']").await?;
         app.click("[data-action='confirm-remove']").await?;
@@ -265,6 +272,12 @@ async fn remove_key_deletes_the_keychain_entry() {
     app.quit().await;
     fake.shutdown().await;
     r.unwrap();
-    let (ok, found) = desk.run("secret-tool", &["lookup", "service", "com.ashbysync.desktop"]);
-    assert!(!ok || found.trim().is_empty(), "the keychain entry is still there");
+    let (ok, found) = desk.run(
+        "secret-tool",
+        &["lookup", "service", "com.ashbysync.desktop"],
+    );
+    assert!(
+        !ok || found.trim().is_empty(),
+        "the keychain entry is still there"
+    );
 }

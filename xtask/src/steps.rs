@@ -238,6 +238,11 @@ pub fn test(e2e: bool) -> Result<()> {
         ("ui typecheck", vec!["npm", "run", "check"], ui.clone()),
         ("ui lint", vec!["npm", "run", "lint"], ui.clone()),
         ("ui unit tests", vec!["npm", "test"], ui.clone()),
+        (
+            "bench --quick",
+            vec!["cargo", "xtask", "bench", "--quick"],
+            root().into(),
+        ),
     ];
     if e2e {
         plan.push((
@@ -322,6 +327,94 @@ pub fn bindings() -> Result<()> {
     Ok(())
 }
 
-pub fn bench(_quick: bool) -> Result<()> {
-    bail!("the benchmarks are not built yet (issue: benchmarks with budgets)")
+/// `cargo xtask bench [--quick]`: builds what the benchmarks measure, then runs the `perf` bench
+/// (tests/bench/perf.rs), which prints the table and writes target/bench/report.md.
+/// Full: release app + .deb, release-profile bench, budgets enforced. Quick: debug build, small
+/// sizes, budgets shown but not enforced (a step of `cargo xtask test`).
+pub fn bench(quick: bool) -> Result<()> {
+    // Xvfb, D-Bus and gnome-keyring for the start-up section.
+    prereqs::ensure(true)?;
+    let target = target_dir();
+    if quick {
+        if !root().join("ui/dist/index.html").exists() {
+            build_ui()?;
+        }
+        sh(&["cargo", "build", "--bin", "ashby-sync"], root(), &[])?;
+        let app = target.join("debug/ashby-sync").display().to_string();
+        return sh(
+            &[
+                "cargo",
+                "bench",
+                "--profile",
+                "dev",
+                "--bench",
+                "perf",
+                "--",
+                "--quick",
+                "--app-bin",
+                &app,
+            ],
+            root(),
+            &[],
+        );
+    }
+    build_ui()?;
+    sh(
+        &["cargo", "build", "--release", "--bin", "ashby-sync"],
+        root(),
+        &[],
+    )?;
+    let app = target.join("release/ashby-sync").display().to_string();
+    let mut args = vec![
+        "cargo".to_string(),
+        "bench".into(),
+        "--bench".into(),
+        "perf".into(),
+        "--".into(),
+        "--app-bin".into(),
+        app,
+    ];
+    match bundle_deb(&target) {
+        Ok(deb) => args.extend(["--deb".into(), deb.display().to_string()]),
+        Err(e) => {
+            eprintln!("xtask: no .deb bundle: {e:#}");
+            args.extend(["--deb-note".into(), format!("not built: {e:#}")]);
+        }
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    sh(&argv, root(), &[])
+}
+
+/// Builds the .deb with the Tauri CLI from ui/node_modules (it reuses the release build; the UI
+/// is already built, so its beforeBuildCommand is skipped). Returns the newest .deb.
+fn bundle_deb(target: &Path) -> Result<PathBuf> {
+    let cli = root().join("ui/node_modules/.bin/tauri");
+    if !cli.exists() {
+        bail!("the Tauri CLI is not installed in ui/node_modules (npm install in ui/)");
+    }
+    let cli = cli.display().to_string();
+    sh(
+        &[
+            &cli,
+            "build",
+            "--bundles",
+            "deb",
+            "--config",
+            r#"{"build":{"beforeBuildCommand":""}}"#,
+        ],
+        root(),
+        &[],
+    )?;
+    let dir = target.join("release/bundle/deb");
+    let newest = std::fs::read_dir(&dir)
+        .with_context(|| format!("no {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .max_by_key(|p| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
+        });
+    newest.with_context(|| format!("the Tauri CLI left no .deb in {}", dir.display()))
 }

@@ -598,6 +598,7 @@ pub(crate) fn generate(
     departments: usize,
     locations: usize,
     users: usize,
+    published_postings: Option<usize>,
 ) -> (Dataset, Extras, Gen) {
     let mut g = Gen::new(seed);
     let extras = Extras {
@@ -807,9 +808,34 @@ pub(crate) fn generate(
         });
     }
 
-    for i in 0..jobs {
-        let spec = JobSpec::for_index(&mut g, i, jobs);
-        add_job(&mut g, &mut ds, &extras, spec, None);
+    match published_postings {
+        None => {
+            for i in 0..jobs {
+                let spec = JobSpec::for_index(&mut g, i, jobs);
+                add_job(&mut g, &mut ds, &extras, spec, None);
+            }
+        }
+        Some(target) => {
+            // An exact number of published postings (benchmarks): plan every job first, then
+            // spread the target over the Open jobs. Job 0 (the canary) keeps its one posting.
+            let mut specs: Vec<JobSpec> = (0..jobs)
+                .map(|i| JobSpec::for_index(&mut g, i, jobs))
+                .collect();
+            let open: Vec<usize> = (1..jobs)
+                .filter(|i| specs[*i].status == JobStatus::Open)
+                .collect();
+            let canary = usize::from(jobs > 0);
+            let rest = target.saturating_sub(canary);
+            if !open.is_empty() {
+                let (base, extra) = (rest / open.len(), rest % open.len());
+                for (k, i) in open.iter().enumerate() {
+                    specs[*i].postings = base + usize::from(k < extra);
+                }
+            }
+            for spec in specs {
+                add_job(&mut g, &mut ds, &extras, spec, None);
+            }
+        }
     }
     (ds, extras, g)
 }

@@ -56,6 +56,15 @@
 //! for unpublished postings but not for deleted ones (`job_posting_not_found`). Closing or archiving a
 //! job unpublishes its postings. The job `compensation` field is only sent with
 //! `expand:["compensation"]`; `expand:["location","openings"]` inline those objects.
+//! `jobPosting.info` has `compensationTierSummary`/`shouldDisplayCompensationOnJobBoard` only inside
+//! `compensation` (the list has them at the top level), as in the published schemas.
+//!
+//! ## Public job board
+//! `GET /posting-api/job-board/{name}` (name `northwind`, case-insensitive, echoed into `jobUrl`):
+//! listed, published postings of non-confidential jobs with descriptions; `compensation` and
+//! `shouldDisplayCompensationOnJobPostings` only with `?includeCompensation=true`; weak `ETag`,
+//! `If-None-Match` → 304; `Cache-Control: public, max-age=60`; no auth. Unknown board → see
+//! [`UnknownBoard`].
 //!
 //! ## Demo data
 //! Deterministic for a given [`FakeConfig::seed`] and sizes: an organisation "Northwind Robotics"
@@ -144,6 +153,9 @@ pub struct FakeConfig {
     /// Total locations including three `LocationHierarchy` regions (when ≥ 6).
     pub locations: usize,
     pub users: usize,
+    /// Exactly this many published postings (what `jobPosting.list` returns), spread over the Open
+    /// jobs; `None` = the generator's own mix (0–3 per job). Used by the benchmarks.
+    pub published_postings: Option<usize>,
     /// Added to every request.
     pub latency: Duration,
     pub rate_limit: Option<RateLimit>,
@@ -169,6 +181,7 @@ impl Default for FakeConfig {
             departments: 10,
             locations: 12,
             users: 30,
+            published_postings: None,
             latency: Duration::ZERO,
             rate_limit: None,
             sync_token_ttl: Duration::from_secs(30 * 24 * 3600),

@@ -41,6 +41,9 @@ struct Args {
     locations: usize,
     #[arg(long, default_value_t = 30)]
     users: usize,
+    /// Exact number of published postings (default: 0–3 per job, about 0.6 per job published).
+    #[arg(long)]
+    postings: Option<usize>,
 }
 
 #[tokio::main]
@@ -60,6 +63,7 @@ async fn main() -> std::io::Result<()> {
         departments: args.departments,
         locations: args.locations,
         users: args.users,
+        published_postings: args.postings,
         latency: Duration::from_millis(args.latency_ms.unwrap_or(0)),
         rate_limit: args.rate_limit.map(|per_minute| RateLimit {
             per_minute,

@@ -145,6 +145,7 @@ impl State {
             cfg.departments,
             cfg.locations,
             cfg.users,
+            cfg.published_postings,
         );
         let clock = Clock::new();
         let instance = paging::fnv(

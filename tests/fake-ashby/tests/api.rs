@@ -11,6 +11,17 @@ use fake_ashby::model::{JobStatus, LocationType};
 use fake_ashby::*;
 use serde_json::{json, Value};
 
+#[test]
+fn handle_types_are_send_sync_and_clone() {
+    fn check<T: Send + Sync + Clone + 'static>() {}
+    check::<FakeAshby>();
+    check::<FakeConfig>();
+    check::<Fault>();
+    check::<KeySpec>();
+    check::<RequestRecord>();
+    check::<fake_ashby::model::Dataset>();
+}
+
 #[tokio::test]
 async fn auth_missing_unknown_revoked_and_password_ignored() {
     let (fake, api) = start(5).await;
