@@ -149,10 +149,23 @@ fn open_store() -> Result<Store, AppError> {
     Ok(out.store)
 }
 
+/// The client defaults, plus `ASHBY_SYNC_RATE_LIMIT_PER_MINUTE` to change the client-side
+/// request budget (0 = no client-side limit; Ashby's own limit still applies and is honoured).
+fn client_config() -> ClientConfig {
+    let mut cfg = ClientConfig::default();
+    if let Some(n) = std::env::var("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+    {
+        cfg.rate_limit_per_minute = n;
+    }
+    cfg
+}
+
 async fn cmd_sync(full: bool) -> Result<ExitCode, AppError> {
     let key = require_key()?;
     let store = open_store()?;
-    let client = Client::new(key, ClientConfig::default())?;
+    let client = Client::new(key, client_config())?;
     let engine = Engine::new(client, store);
     let summary = tokio::select! {
         s = engine.run(Trigger::Cli, full, &NoProgress) => s,
@@ -331,7 +344,7 @@ fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
 
 async fn cmd_key_verify(json: bool) -> Result<ExitCode, AppError> {
     let key = require_key()?;
-    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
+    let client = Client::new(key, setup::verification_config(client_config()))?;
     let v = setup::verify_key(&client).await?;
     if json {
         print_json(&v.to_cli())?;

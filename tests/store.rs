@@ -33,7 +33,14 @@ fn loc(id: &str, name: &str, parent: Option<&str>, wt: Option<&str>) -> Location
         name: name.into(),
         parent_location_id: parent.map(Into::into),
         workplace_type: wt.map(Into::into),
-        location_type: Some(if parent.is_some() { "Location" } else { "LocationHierarchy" }.into()),
+        location_type: Some(
+            if parent.is_some() {
+                "Location"
+            } else {
+                "LocationHierarchy"
+            }
+            .into(),
+        ),
         ..Default::default()
     }
 }
@@ -69,7 +76,14 @@ fn job(id: &str, title: &str, status: &str, dept: &str, loc: &str, updated: &str
     }
 }
 
-fn posting(id: &str, job: &str, title: &str, listed: bool, wt: Option<&str>, updated: &str) -> PostingRecord {
+fn posting(
+    id: &str,
+    job: &str,
+    title: &str,
+    listed: bool,
+    wt: Option<&str>,
+    updated: &str,
+) -> PostingRecord {
     PostingRecord {
         id: id.into(),
         job_id: job.into(),
@@ -130,18 +144,60 @@ fn seed(store: &Store) {
     let counts = store
         .commit_jobs(
             &[
-                job("j1", "Senior Rust Engineer", "Open", "d-plat", "l-ber", "2026-02-10T00:00:00.000Z"),
-                job("j2", "Data Analyst", "Open", "d-data", "l-lis", "2026-02-12T00:00:00.000Z"),
-                job("j3", "Engineering Manager", "Open", "d-eng", "l-rem", "2026-02-11T00:00:00.000Z"),
-                job("j4", "Café Barista", "Closed", "d-eng", "l-ber", "2026-01-01T00:00:00.000Z"),
-                job("j5", "Draft Role", "Draft", "d-data", "l-lis", "2026-01-02T00:00:00.000Z"),
+                job(
+                    "j1",
+                    "Senior Rust Engineer",
+                    "Open",
+                    "d-plat",
+                    "l-ber",
+                    "2026-02-10T00:00:00.000Z",
+                ),
+                job(
+                    "j2",
+                    "Data Analyst",
+                    "Open",
+                    "d-data",
+                    "l-lis",
+                    "2026-02-12T00:00:00.000Z",
+                ),
+                job(
+                    "j3",
+                    "Engineering Manager",
+                    "Open",
+                    "d-eng",
+                    "l-rem",
+                    "2026-02-11T00:00:00.000Z",
+                ),
+                job(
+                    "j4",
+                    "Café Barista",
+                    "Closed",
+                    "d-eng",
+                    "l-ber",
+                    "2026-01-01T00:00:00.000Z",
+                ),
+                job(
+                    "j5",
+                    "Draft Role",
+                    "Draft",
+                    "d-data",
+                    "l-lis",
+                    "2026-01-02T00:00:00.000Z",
+                ),
             ],
             PassKind::Full,
             Some("jtok1"),
             now,
         )
         .unwrap();
-    assert_eq!(counts, StreamCounts { inserted: 5, updated: 0, removed: 0 });
+    assert_eq!(
+        counts,
+        StreamCounts {
+            inserted: 5,
+            updated: 0,
+            removed: 0
+        }
+    );
     let descs: HashMap<String, PostingDescription> = [
         (
             "p1".to_string(),
@@ -160,14 +216,35 @@ fn seed(store: &Store) {
     let counts = store
         .commit_postings(
             &[
-                posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z"),
-                posting("p2", "j2", "Data Analyst", false, Some("Hybrid"), "2026-02-12T00:00:00.000Z"),
+                posting(
+                    "p1",
+                    "j1",
+                    "Senior Rust Engineer (Berlin)",
+                    true,
+                    Some("OnSite"),
+                    "2026-02-10T00:00:00.000Z",
+                ),
+                posting(
+                    "p2",
+                    "j2",
+                    "Data Analyst",
+                    false,
+                    Some("Hybrid"),
+                    "2026-02-12T00:00:00.000Z",
+                ),
             ],
             &descs,
             now,
         )
         .unwrap();
-    assert_eq!(counts, StreamCounts { inserted: 2, updated: 0, removed: 0 });
+    assert_eq!(
+        counts,
+        StreamCounts {
+            inserted: 2,
+            updated: 0,
+            removed: 0
+        }
+    );
 }
 
 fn ids(page: &JobPage) -> Vec<&str> {
@@ -197,16 +274,31 @@ fn list_filters_sort_and_page() {
         store.list_jobs(&q).unwrap()
     };
     // Department includes its teams.
-    assert_eq!(ids(&q(|q| q.department_id = Some("d-eng".into()))), ["j2", "j3", "j1"]);
+    assert_eq!(
+        ids(&q(|q| q.department_id = Some("d-eng".into()))),
+        ["j2", "j3", "j1"]
+    );
     assert_eq!(ids(&q(|q| q.department_id = Some("d-plat".into()))), ["j1"]);
     // Region includes its offices.
-    assert_eq!(ids(&q(|q| q.location_id = Some("l-eu".into()))), ["j2", "j1"]);
+    assert_eq!(
+        ids(&q(|q| q.location_id = Some("l-eu".into()))),
+        ["j2", "j1"]
+    );
     // Workplace type: from the posting, else the location.
-    assert_eq!(ids(&q(|q| q.workplace_type = Some("Remote".into()))), ["j3"]);
-    assert_eq!(ids(&q(|q| q.workplace_type = Some("Hybrid".into()))), ["j2"]);
+    assert_eq!(
+        ids(&q(|q| q.workplace_type = Some("Remote".into()))),
+        ["j3"]
+    );
+    assert_eq!(
+        ids(&q(|q| q.workplace_type = Some("Hybrid".into()))),
+        ["j2"]
+    );
     assert_eq!(ids(&q(|q| q.listed = Some(true))), ["j1"]);
     assert_eq!(ids(&q(|q| q.listed = Some(false))), ["j2", "j3"]);
-    assert_eq!(ids(&q(|q| q.employment_type = Some("PartTime".into()))), Vec::<&str>::new());
+    assert_eq!(
+        ids(&q(|q| q.employment_type = Some("PartTime".into()))),
+        Vec::<&str>::new()
+    );
     // Statuses (case-insensitive) and sort by title.
     let page = q(|q| {
         q.statuses = vec!["open".into(), "Closed".into(), "Draft".into()];
@@ -237,22 +329,40 @@ fn detail_has_team_postings_and_sanitized_html() {
     let d = store.job_detail("j1").unwrap().unwrap();
     assert_eq!(d.title, "Senior Rust Engineer");
     assert_eq!(
-        d.department_path.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+        d.department_path
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
         ["Engineering", "Platform"]
     );
-    let team: Vec<(&str, &str)> = d.hiring_team.iter().map(|m| (m.name.as_str(), m.role.as_str())).collect();
-    assert_eq!(team, [("Ada Lovelace", "Hiring Manager"), ("Grace Hopper", "Recruiter")]);
+    let team: Vec<(&str, &str)> = d
+        .hiring_team
+        .iter()
+        .map(|m| (m.name.as_str(), m.role.as_str()))
+        .collect();
+    assert_eq!(
+        team,
+        [
+            ("Ada Lovelace", "Hiring Manager"),
+            ("Grace Hopper", "Recruiter")
+        ]
+    );
     assert_eq!(d.postings.len(), 1);
     let html = d.postings[0].description_html.as_deref().unwrap();
     assert_eq!(
         html,
-        sanitize_description_html(r#"<p>Build <b>Kubernetes</b> things.</p><script>alert(1)</script><img src="https://t.example/p.gif"><a href="javascript:x()">x</a>"#)
+        sanitize_description_html(
+            r#"<p>Build <b>Kubernetes</b> things.</p><script>alert(1)</script><img src="https://t.example/p.gif"><a href="javascript:x()">x</a>"#
+        )
     );
     for bad in ["script", "alert", "img", "t.example", "javascript"] {
         assert!(!html.contains(bad), "{bad} in {html}");
     }
     assert!(html.contains("<b>Kubernetes</b>"));
-    assert_eq!(d.postings[0].compensation_tier_summary.as_deref(), Some("$100K – $150K"));
+    assert_eq!(
+        d.postings[0].compensation_tier_summary.as_deref(),
+        Some("$100K – $150K")
+    );
     assert!(store.job_detail("nope").unwrap().is_none());
 }
 
@@ -273,14 +383,21 @@ fn search_ranks_highlights_and_follows_changes() {
     let page = search("rust engi");
     assert_eq!(ids(&page), ["j1"]);
     let spans = page.rows[0].title_highlight.as_ref().unwrap();
-    let marked: Vec<&str> = spans.iter().filter(|s| s.mark).map(|s| s.text.as_str()).collect();
+    let marked: Vec<&str> = spans
+        .iter()
+        .filter(|s| s.mark)
+        .map(|s| s.text.as_str())
+        .collect();
     assert_eq!(marked, ["Rust", "Engineer"]);
     let joined: String = spans.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(joined, "Senior Rust Engineer");
     // Title matches rank above department-name matches.
     let page = search("engineering");
     assert_eq!(ids(&page)[0], "j3");
-    assert_eq!(page.total, 5, "department chain is indexed: every job is under Engineering");
+    assert_eq!(
+        page.total, 5,
+        "department chain is indexed: every job is under Engineering"
+    );
     // Team and location names.
     assert_eq!(ids(&search("platform")), ["j1"]);
     assert_eq!(ids(&search("lisbon")).len(), 2);
@@ -300,35 +417,87 @@ fn search_ranks_highlights_and_follows_changes() {
     assert!(blank.rows.iter().all(|r| r.title_highlight.is_none()));
 
     // A retitled job is found by its new title only.
-    let mut j1 = job("j1", "Staff Go Developer", "Open", "d-plat", "l-ber", "2026-02-20T00:00:00.000Z");
+    let mut j1 = job(
+        "j1",
+        "Staff Go Developer",
+        "Open",
+        "d-plat",
+        "l-ber",
+        "2026-02-20T00:00:00.000Z",
+    );
     j1.hiring_team.pop();
     let c = store
         .commit_jobs(&[j1], PassKind::Incremental, Some("jtok2"), t(NOW))
         .unwrap();
-    assert_eq!(c, StreamCounts { inserted: 0, updated: 1, removed: 0 });
+    assert_eq!(
+        c,
+        StreamCounts {
+            inserted: 0,
+            updated: 1,
+            removed: 0
+        }
+    );
     // Still found through its posting's title, but the new title has no hit to mark.
     let page = search("rust");
     assert_eq!(ids(&page), ["j1"]);
-    assert!(page.rows[0].title_highlight.as_ref().unwrap().iter().all(|s| !s.mark));
+    assert!(page.rows[0]
+        .title_highlight
+        .as_ref()
+        .unwrap()
+        .iter()
+        .all(|s| !s.mark));
     assert_eq!(ids(&search("gopher go")), Vec::<&str>::new());
     assert_eq!(ids(&search("go developer")), ["j1"]);
-    assert_eq!(store.job_detail("j1").unwrap().unwrap().hiring_team.len(), 1);
+    assert_eq!(
+        store.job_detail("j1").unwrap().unwrap().hiring_team.len(),
+        1
+    );
     // Renaming a department reindexes the jobs of its whole subtree.
     store
-        .commit_departments(&[dept("d-eng", "R&D", None)], PassKind::Incremental, Some("dtok2"), t(NOW))
+        .commit_departments(
+            &[dept("d-eng", "R&D", None)],
+            PassKind::Incremental,
+            Some("dtok2"),
+            t(NOW),
+        )
         .unwrap();
-    assert_eq!(search("engineering").total, 1, "only the title 'Engineering Manager' is left");
+    assert_eq!(
+        search("engineering").total,
+        1,
+        "only the title 'Engineering Manager' is left"
+    );
     // "R&D" is indexed as the words "r" and "d"; one-letter words match whole.
     assert_eq!(search("r&d").total, 5);
     assert_eq!(ids(&search("platform r")), ["j1"]);
     // A posting's new description is searchable; the old one is gone.
-    let descs: HashMap<String, PostingDescription> =
-        [("p2".to_string(), desc("<p>Python</p>", "Python notebooks", "2026-02-25T00:00:00.000Z"))].into();
+    let descs: HashMap<String, PostingDescription> = [(
+        "p2".to_string(),
+        desc(
+            "<p>Python</p>",
+            "Python notebooks",
+            "2026-02-25T00:00:00.000Z",
+        ),
+    )]
+    .into();
     store
         .commit_postings(
             &[
-                posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z"),
-                posting("p2", "j2", "Data Analyst", false, Some("Hybrid"), "2026-02-25T00:00:00.000Z"),
+                posting(
+                    "p1",
+                    "j1",
+                    "Senior Rust Engineer (Berlin)",
+                    true,
+                    Some("OnSite"),
+                    "2026-02-10T00:00:00.000Z",
+                ),
+                posting(
+                    "p2",
+                    "j2",
+                    "Data Analyst",
+                    false,
+                    Some("Hybrid"),
+                    "2026-02-25T00:00:00.000Z",
+                ),
             ],
             &descs,
             t(NOW),
@@ -368,7 +537,14 @@ fn search_ranks_highlights_and_follows_changes() {
 fn reconcile_counts_and_tokens() {
     let (_d, store) = open();
     seed(&store);
-    assert_eq!(store.stream_state(Stream::Jobs).unwrap().sync_token.as_deref(), Some("jtok1"));
+    assert_eq!(
+        store
+            .stream_state(Stream::Jobs)
+            .unwrap()
+            .sync_token
+            .as_deref(),
+        Some("jtok1")
+    );
     // Same data again: nothing changes.
     let again = store
         .commit_departments(
@@ -389,50 +565,126 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(again, StreamCounts::default());
     // Incremental never removes; full does.
     let c = store
-        .commit_departments(&[dept("d-new", "Legal", None)], PassKind::Incremental, Some("dtok3"), t(NOW))
+        .commit_departments(
+            &[dept("d-new", "Legal", None)],
+            PassKind::Incremental,
+            Some("dtok3"),
+            t(NOW),
+        )
         .unwrap();
-    assert_eq!(c, StreamCounts { inserted: 1, updated: 0, removed: 0 });
+    assert_eq!(
+        c,
+        StreamCounts {
+            inserted: 1,
+            updated: 0,
+            removed: 0
+        }
+    );
     let c = store
-        .commit_departments(&[dept("d-eng", "Engineering", None)], PassKind::Full, Some("dtok4"), t(NOW))
+        .commit_departments(
+            &[dept("d-eng", "Engineering", None)],
+            PassKind::Full,
+            Some("dtok4"),
+            t(NOW),
+        )
         .unwrap();
-    assert_eq!(c, StreamCounts { inserted: 0, updated: 0, removed: 4 });
+    assert_eq!(
+        c,
+        StreamCounts {
+            inserted: 0,
+            updated: 0,
+            removed: 4
+        }
+    );
     // Postings: the list is always complete.
     let c = store
         .commit_postings(
-            &[posting("p1", "j1", "Senior Rust Engineer (Berlin)", true, Some("OnSite"), "2026-02-10T00:00:00.000Z")],
+            &[posting(
+                "p1",
+                "j1",
+                "Senior Rust Engineer (Berlin)",
+                true,
+                Some("OnSite"),
+                "2026-02-10T00:00:00.000Z",
+            )],
             &HashMap::new(),
             t(NOW),
         )
         .unwrap();
-    assert_eq!(c, StreamCounts { inserted: 0, updated: 0, removed: 1 });
-    let page = store.list_jobs(&JobQuery { listed: Some(false), ..Default::default() }).unwrap();
+    assert_eq!(
+        c,
+        StreamCounts {
+            inserted: 0,
+            updated: 0,
+            removed: 1
+        }
+    );
+    let page = store
+        .list_jobs(&JobQuery {
+            listed: Some(false),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(ids(&page), ["j2", "j3"]);
     assert_eq!(page.rows[0].posting_count, 0);
-    assert_eq!(page.rows[0].workplace_type.as_deref(), Some("Hybrid"), "falls back to the location");
+    assert_eq!(
+        page.rows[0].workplace_type.as_deref(),
+        Some("Hybrid"),
+        "falls back to the location"
+    );
     // Descriptions are kept when not re-fetched, keyed by the updatedAt they belong to.
     let state = store.posting_description_state().unwrap();
-    assert_eq!(state.get("p1"), Some(&Some("2026-02-10T00:00:00.000Z".to_string())));
-    assert!(store.job_detail("j1").unwrap().unwrap().postings[0].description_html.is_some());
+    assert_eq!(
+        state.get("p1"),
+        Some(&Some("2026-02-10T00:00:00.000Z".to_string()))
+    );
+    assert!(store.job_detail("j1").unwrap().unwrap().postings[0]
+        .description_html
+        .is_some());
     let st = store.stream_state(Stream::Postings).unwrap();
     assert_eq!(st.sync_token, None);
     assert_eq!(st.last_full_sync_at, Some(t(NOW)));
     // An incremental pass keeps the last full-sync time.
     store
-        .commit_jobs(&[], PassKind::Incremental, Some("jtok9"), t("2026-03-02T00:00:00.000Z"))
+        .commit_jobs(
+            &[],
+            PassKind::Incremental,
+            Some("jtok9"),
+            t("2026-03-02T00:00:00.000Z"),
+        )
         .unwrap();
     let st = store.stream_state(Stream::Jobs).unwrap();
     assert_eq!(st.sync_token.as_deref(), Some("jtok9"));
     assert_eq!(st.last_full_sync_at, Some(t(NOW)));
     assert_eq!(st.last_success_at, Some(t("2026-03-02T00:00:00.000Z")));
-    store.record_stream_error(Stream::Jobs, "rate_limited", t("2026-03-03T00:00:00.000Z")).unwrap();
+    store
+        .record_stream_error(Stream::Jobs, "rate_limited", t("2026-03-03T00:00:00.000Z"))
+        .unwrap();
     let st = store.stream_state(Stream::Jobs).unwrap();
-    assert_eq!(st.sync_token.as_deref(), Some("jtok9"), "an error never touches the token");
+    assert_eq!(
+        st.sync_token.as_deref(),
+        Some("jtok9"),
+        "an error never touches the token"
+    );
     assert_eq!(st.last_error_code.as_deref(), Some("rate_limited"));
     store.clear_sync_tokens().unwrap();
-    assert!(store.stream_states().unwrap().values().all(|s| s.sync_token.is_none()));
+    assert!(store
+        .stream_states()
+        .unwrap()
+        .values()
+        .all(|s| s.sync_token.is_none()));
     store.clear_cache().unwrap();
     assert_eq!(store.status().unwrap().counts, CacheCounts::default());
-    assert_eq!(store.list_jobs(&JobQuery { search: Some("rust".into()), ..Default::default() }).unwrap().total, 0);
+    assert_eq!(
+        store
+            .list_jobs(&JobQuery {
+                search: Some("rust".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 #[test]
@@ -448,12 +700,24 @@ fn facets_count_subtrees() {
     assert_eq!(dep["d-eng"], (1, 3));
     assert_eq!(dep["d-plat"], (1, 1));
     assert!(!dep.contains_key("d-sales"), "archived and empty → hidden");
-    let locs: HashMap<&str, (u32, u32)> = f.locations.iter().map(|d| (d.id.as_str(), (d.count, d.total_count))).collect();
+    let locs: HashMap<&str, (u32, u32)> = f
+        .locations
+        .iter()
+        .map(|d| (d.id.as_str(), (d.count, d.total_count)))
+        .collect();
     assert_eq!(locs["l-eu"], (0, 2));
     assert_eq!(locs["l-rem"], (1, 1));
-    let wt: Vec<(&str, u32)> = f.workplace_types.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    let wt: Vec<(&str, u32)> = f
+        .workplace_types
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
     assert_eq!(wt, [("Hybrid", 1), ("OnSite", 1), ("Remote", 1)]);
-    let st: Vec<(&str, u32)> = f.statuses.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    let st: Vec<(&str, u32)> = f
+        .statuses
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
     assert_eq!(st, [("Closed", 1), ("Draft", 1), ("Open", 3)]);
     let closed = store.facets(&["Closed".to_string()]).unwrap();
     assert_eq!(closed.employment_types[0].count, 1);
@@ -473,7 +737,11 @@ fn runs_history_and_schedule_facts() {
                     streams: vec![StreamRunSummary {
                         stream: Stream::Jobs,
                         full: true,
-                        counts: StreamCounts { inserted: 3, updated: 0, removed: 0 },
+                        counts: StreamCounts {
+                            inserted: 3,
+                            updated: 0,
+                            removed: 0,
+                        },
                         outcome: "ok".into(),
                         error_code: None,
                     }],
@@ -484,16 +752,26 @@ fn runs_history_and_schedule_facts() {
             )
             .unwrap()
     };
-    let r1 = store.begin_run(Trigger::Startup, false, t("2026-03-01T10:00:00.000Z")).unwrap();
+    let r1 = store
+        .begin_run(Trigger::Startup, false, t("2026-03-01T10:00:00.000Z"))
+        .unwrap();
     finish(r1, "2026-03-01T10:01:00.000Z", RunResult::Ok);
-    let r2 = store.begin_run(Trigger::Schedule, false, t("2026-03-01T11:00:00.000Z")).unwrap();
+    let r2 = store
+        .begin_run(Trigger::Schedule, false, t("2026-03-01T11:00:00.000Z"))
+        .unwrap();
     finish(r2, "2026-03-01T11:01:00.000Z", RunResult::Failed);
-    let r3 = store.begin_run(Trigger::Schedule, false, t("2026-03-01T11:06:00.000Z")).unwrap();
+    let r3 = store
+        .begin_run(Trigger::Schedule, false, t("2026-03-01T11:06:00.000Z"))
+        .unwrap();
     finish(r3, "2026-03-01T11:07:00.000Z", RunResult::Failed);
     // A run the app never finished (killed): closed as interrupted when the next one starts,
     // and not counted as a failure.
-    let _r4 = store.begin_run(Trigger::Manual, true, t("2026-03-01T11:10:00.000Z")).unwrap();
-    let r5 = store.begin_run(Trigger::Cli, false, t("2026-03-01T11:20:00.000Z")).unwrap();
+    let _r4 = store
+        .begin_run(Trigger::Manual, true, t("2026-03-01T11:10:00.000Z"))
+        .unwrap();
+    let r5 = store
+        .begin_run(Trigger::Cli, false, t("2026-03-01T11:20:00.000Z"))
+        .unwrap();
     let hist = store.sync_history(10).unwrap();
     assert_eq!(hist.len(), 5);
     assert_eq!(hist[0].id, r5);
@@ -508,13 +786,21 @@ fn runs_history_and_schedule_facts() {
     assert_eq!(f.consecutive_failures, 2);
     assert_eq!(f.last_finished_at, Some(t("2026-03-01T11:07:00.000Z")));
     assert!(!f.key_invalid);
-    store.mark_run_interrupted(r5, t("2026-03-01T11:21:00.000Z")).unwrap();
+    store
+        .mark_run_interrupted(r5, t("2026-03-01T11:21:00.000Z"))
+        .unwrap();
     let status = store.status().unwrap();
-    assert_eq!(status.last_run.unwrap().error_code.as_deref(), Some("interrupted"));
+    assert_eq!(
+        status.last_run.unwrap().error_code.as_deref(),
+        Some("interrupted")
+    );
     assert_eq!(status.consecutive_failures, 2);
     store.mark_key_invalid("invalid_key", t(NOW)).unwrap();
     assert!(store.schedule_facts().unwrap().key_invalid);
-    assert_eq!(store.status().unwrap().key_invalid.unwrap().code, "invalid_key");
+    assert_eq!(
+        store.status().unwrap().key_invalid.unwrap().code,
+        "invalid_key"
+    );
 }
 
 #[test]
@@ -541,4 +827,45 @@ fn reopen_keeps_data_and_recovers_from_garbage() {
     assert!(aside.exists(), "kept, never deleted");
     assert_eq!(out.store.status().unwrap().counts.jobs, 0);
     assert!(out.store.integrity_ok().unwrap());
+}
+
+#[test]
+fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        // A cache written by the first schema version, with one job already in it.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!(
+            "../src-tauri/store/migrations/0001_initial.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO jobs (id, title, status, updated_at) VALUES ('old', 'Lighthouse Keeper', 'Open', '2025-01-01T00:00:00Z');
+             INSERT INTO settings (key, value) VALUES ('wizard', '3');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let out = Store::open(&path).unwrap();
+    assert!(
+        out.recovered_from.is_none(),
+        "migrated in place, not rebuilt"
+    );
+    let store = out.store;
+    assert_eq!(store.setting("wizard").unwrap().as_deref(), Some("3"));
+    let page = store
+        .list_jobs(&JobQuery {
+            search: Some("lighthouse".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&page), ["old"]);
+    drop(store);
+    // The one-off rebuild ran once.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let pending: i64 = conn
+        .query_row("SELECT count(*) FROM maintenance", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0);
 }

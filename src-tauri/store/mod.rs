@@ -52,7 +52,10 @@ impl Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Versioned schema migrations, applied in one transaction at start-up. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_initial.sql")),
+    M::up(include_str!("migrations/0002_fts_meta.sql")),
+];
 
 /// The result of opening the cache.
 #[derive(Debug)]
@@ -143,6 +146,10 @@ impl Store {
                 "CREATE TEMP TABLE IF NOT EXISTS touched_jobs (id TEXT PRIMARY KEY) WITHOUT ROWID;",
             )
             .map_err(classify)?;
+        run_maintenance(&mut writer).map_err(|e| match e {
+            Error::Sqlite(e) => classify(e),
+            other => OpenFailure::Other(other),
+        })?;
         let reader = open_connection(path).map_err(classify)?;
         Ok(Store {
             inner: Arc::new(Inner {
@@ -316,6 +323,34 @@ impl Store {
         self.writer().execute("DELETE FROM key_verification", [])?;
         Ok(())
     }
+}
+
+/// One-off tasks a migration asked for (they need Rust, not just SQL), each in one transaction.
+fn run_maintenance(conn: &mut Connection) -> Result<()> {
+    let tasks: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT task FROM maintenance")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows
+    };
+    for task in tasks {
+        let tx = conn.transaction()?;
+        match task.as_str() {
+            "rebuild_search_index" => {
+                tracing::info!("rebuilding the search index");
+                tx.execute_batch(
+                    "INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
+                     INSERT OR IGNORE INTO temp.touched_jobs (id) SELECT id FROM jobs;",
+                )?;
+                write::refresh_touched_jobs(&tx)?;
+            }
+            other => tracing::warn!(task = other, "unknown maintenance task; skipped"),
+        }
+        tx.execute("DELETE FROM maintenance WHERE task = ?1", [&task])?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 pub(crate) fn key_invalid_on(conn: &Connection) -> Result<Option<KeyInvalid>> {

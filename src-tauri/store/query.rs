@@ -2,7 +2,7 @@
 //! transaction each, so a page and its total come from the same snapshot even while a sync
 //! commits.
 
-use super::search::SearchTerms;
+use super::search::{meta_token, SearchTerms};
 use super::*;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -13,8 +13,8 @@ use std::collections::HashMap;
 /// every keystroke score most of the index; the newest jobs are kept (see `truncated`).
 pub const SEARCH_CANDIDATE_CAP: usize = 2_000;
 
-/// bm25 column weights: title, department, location, posting titles, descriptions.
-const BM25: &str = "bm25(jobs_fts, 10.0, 3.0, 3.0, 5.0, 1.0)";
+/// bm25 column weights: title, department, location, posting titles, descriptions, filter tokens.
+const BM25: &str = "bm25(jobs_fts, 10.0, 3.0, 3.0, 5.0, 1.0, 0.0)";
 
 const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
@@ -71,15 +71,18 @@ pub(crate) fn normalize_statuses(statuses: &[String]) -> Vec<String> {
     out
 }
 
-/// `AND …` conditions over `jobs j` and their parameters, in order.
-fn filters(q: &JobQuery) -> (String, Vec<Value>) {
+/// `AND …` conditions over `jobs j` and their parameters, in order. With `tree_only`, just the
+/// department/location conditions (the search path answers the others from the index's `meta`).
+fn filters(q: &JobQuery, tree_only: bool) -> (String, Vec<Value>) {
     let mut sql = String::new();
     let mut params = Vec::new();
-    let statuses = normalize_statuses(&q.statuses);
-    sql.push_str(" AND j.status IN (");
-    sql.push_str(&vec!["?"; statuses.len()].join(", "));
-    sql.push(')');
-    params.extend(statuses.into_iter().map(Value::Text));
+    if !tree_only {
+        let statuses = normalize_statuses(&q.statuses);
+        sql.push_str(" AND j.status IN (");
+        sql.push_str(&vec!["?"; statuses.len()].join(", "));
+        sql.push(')');
+        params.extend(statuses.into_iter().map(Value::Text));
+    }
     if let Some(dep) = q.department_id.as_ref().filter(|s| !s.is_empty()) {
         sql.push_str(
             " AND j.department_id IN (WITH RECURSIVE sub (id) AS (SELECT ? UNION \
@@ -95,6 +98,9 @@ fn filters(q: &JobQuery) -> (String, Vec<Value>) {
         );
         params.push(Value::Text(loc.clone()));
     }
+    if tree_only {
+        return (sql, params);
+    }
     if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
         sql.push_str(" AND j.employment_type = ?");
         params.push(Value::Text(et.clone()));
@@ -108,6 +114,25 @@ fn filters(q: &JobQuery) -> (String, Vec<Value>) {
         params.push(Value::Integer(listed as i64));
     }
     (sql, params)
+}
+
+/// The status/employment/workplace/listed filters as groups of `meta` tokens (ORed within a
+/// group, groups ANDed).
+fn meta_filters(q: &JobQuery) -> Vec<Vec<String>> {
+    let mut groups = vec![normalize_statuses(&q.statuses)
+        .iter()
+        .map(|s| meta_token("status", s))
+        .collect::<Vec<_>>()];
+    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
+        groups.push(vec![meta_token("employment", et)]);
+    }
+    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.is_empty()) {
+        groups.push(vec![meta_token("workplace", wt)]);
+    }
+    if let Some(listed) = q.listed {
+        groups.push(vec![meta_token("listed", if listed { "1" } else { "0" })]);
+    }
+    groups
 }
 
 fn effective_sort(q: &JobQuery, searching: bool) -> (JobSort, bool) {
@@ -164,11 +189,11 @@ impl Store {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-        let (filter_sql, filter_params) = filters(q);
         let terms = q.search.as_deref().and_then(SearchTerms::parse);
         let (sort, desc) = effective_sort(q, terms.is_some());
 
         let Some(terms) = terms else {
+            let (filter_sql, filter_params) = filters(q, false);
             let total: i64 = tx.query_row(
                 &format!("SELECT count(*) FROM jobs j WHERE 1 = 1{filter_sql}"),
                 params_from_iter(filter_params.iter()),
@@ -194,28 +219,51 @@ impl Store {
             });
         };
 
-        // Bounded candidate set: FTS drives (CROSS JOIN keeps that order), filters apply per hit,
-        // bm25 is computed only for hits that pass them.
-        let mut params = vec![Value::Text(terms.match_expr())];
-        params.extend(filter_params);
-        let mut stmt = tx.prepare(&format!(
-            "SELECT j.seq, {BM25}, j.updated_at, j.title, j.opened_at
-             FROM jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid
-             WHERE jobs_fts MATCH ?{filter_sql}
-             ORDER BY jobs_fts.rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
-        ))?;
-        let mut candidates: Vec<Candidate> = stmt
-            .query_map(params_from_iter(params.iter()), |r| {
-                Ok(Candidate {
-                    seq: r.get(0)?,
-                    score: r.get(1)?,
-                    updated_at: r.get(2)?,
-                    title_key: r.get::<_, String>(3)?.to_lowercase(),
-                    opened_at: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
+        // Bounded candidate set. The index answers the words and the status/type/listed filters
+        // itself (`meta` tokens); the jobs table is joined only for department/location filters
+        // or a non-relevance sort. bm25 runs only for rows that pass.
+        let match_expr = terms.full_match(&meta_filters(q));
+        let (tree_sql, tree_params) = filters(q, true);
+        let needs_join = !tree_sql.is_empty() || sort != JobSort::Relevance;
+        let mut candidates: Vec<Candidate> = if needs_join {
+            let mut params = vec![Value::Text(match_expr)];
+            params.extend(tree_params);
+            let mut stmt = tx.prepare(&format!(
+                "SELECT j.seq, {BM25}, j.updated_at, j.title, j.opened_at
+                 FROM jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid
+                 WHERE jobs_fts MATCH ?{tree_sql}
+                 ORDER BY jobs_fts.rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
+            ))?;
+            let rows = stmt
+                .query_map(params_from_iter(params.iter()), |r| {
+                    Ok(Candidate {
+                        seq: r.get(0)?,
+                        score: r.get(1)?,
+                        updated_at: r.get(2)?,
+                        title_key: r.get::<_, String>(3)?.to_lowercase(),
+                        opened_at: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        } else {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT rowid, {BM25} FROM jobs_fts WHERE jobs_fts MATCH ?1
+                 ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
+            ))?;
+            let rows = stmt
+                .query_map([match_expr], |r| {
+                    Ok(Candidate {
+                        seq: r.get(0)?,
+                        score: r.get(1)?,
+                        updated_at: String::new(),
+                        title_key: String::new(),
+                        opened_at: None,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        };
         let truncated = candidates.len() >= SEARCH_CANDIDATE_CAP;
         candidates.sort_by(|a, b| compare(a, b, sort, desc));
         let page: Vec<i64> = candidates
@@ -317,22 +365,29 @@ impl Store {
         let tx = conn.unchecked_transaction()?;
         let statuses = normalize_statuses(statuses);
         let in_list = vec!["?"; statuses.len()].join(", ");
-        let grouped = |col: &str| -> Result<HashMap<String, u32>> {
+        // One scan of the matching jobs, counted in Rust (cheaper than four GROUP BYs).
+        let mut by_department: HashMap<String, u32> = HashMap::new();
+        let mut by_location: HashMap<String, u32> = HashMap::new();
+        let mut by_employment: HashMap<String, u32> = HashMap::new();
+        let mut by_workplace: HashMap<String, u32> = HashMap::new();
+        {
             let mut stmt = tx.prepare(&format!(
-                "SELECT {col}, count(*) FROM jobs WHERE status IN ({in_list}) AND {col} IS NOT NULL
-                 GROUP BY {col}"
+                "SELECT department_id, location_id, employment_type, workplace_type FROM jobs
+                 WHERE status IN ({in_list})"
             ))?;
-            let map = stmt
-                .query_map(params_from_iter(statuses.iter()), |r| {
-                    Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(map)
-        };
-        let by_department = grouped("department_id")?;
-        let by_location = grouped("location_id")?;
-        let by_employment = grouped("employment_type")?;
-        let by_workplace = grouped("workplace_type")?;
+            let mut rows = stmt.query(params_from_iter(statuses.iter()))?;
+            let bump = |m: &mut HashMap<String, u32>, v: Option<String>| {
+                if let Some(v) = v {
+                    *m.entry(v).or_default() += 1;
+                }
+            };
+            while let Some(r) = rows.next()? {
+                bump(&mut by_department, r.get(0)?);
+                bump(&mut by_location, r.get(1)?);
+                bump(&mut by_employment, r.get(2)?);
+                bump(&mut by_workplace, r.get(3)?);
+            }
+        }
         let departments = tree_facets(
             &tx,
             "SELECT id, name, parent_id, is_archived FROM departments",

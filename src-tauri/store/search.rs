@@ -8,6 +8,38 @@ use super::TextSpan;
 /// At most this many words of a search are used.
 const MAX_TERMS: usize = 8;
 
+/// The FTS columns user words are matched against (`meta` holds filter tokens only).
+const TEXT_COLUMNS: &str = "title department location postings description";
+
+/// A filter token for the FTS `meta` column, e.g. `zzstatusopen`. Only ASCII letters/digits, so
+/// the tokenizer keeps it whole; the `zz` prefix keeps it apart from real words.
+pub(crate) fn meta_token(kind: &str, value: &str) -> String {
+    let v: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("zz{kind}{v}")
+}
+
+/// The `meta` column text of a job.
+pub(crate) fn meta_tokens(
+    status: &str,
+    employment_type: Option<&str>,
+    workplace_type: Option<&str>,
+    listed: bool,
+) -> String {
+    let mut t = vec![meta_token("status", status)];
+    if let Some(e) = employment_type {
+        t.push(meta_token("employment", e));
+    }
+    if let Some(w) = workplace_type {
+        t.push(meta_token("workplace", w));
+    }
+    t.push(meta_token("listed", if listed { "1" } else { "0" }));
+    t.join(" ")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SearchTerms {
     /// Folded (lower-case, diacritics removed) words.
@@ -32,7 +64,7 @@ impl SearchTerms {
         })
     }
 
-    /// The FTS5 MATCH expression: every word must occur (in any indexed column).
+    /// The words as an FTS5 expression: every word must occur (in any text column).
     pub(crate) fn match_expr(&self) -> String {
         let n = self.terms.len();
         self.terms
@@ -49,13 +81,36 @@ impl SearchTerms {
             .join(" ")
     }
 
-    fn matches_word(&self, folded: &str) -> bool {
+    /// The full MATCH: the words restricted to the text columns (so they never hit a filter
+    /// token), ANDed with each group of filter tokens (tokens within a group are ORed).
+    pub(crate) fn full_match(&self, filter_groups: &[Vec<String>]) -> String {
+        let mut out = format!("{{{TEXT_COLUMNS}}} : ({})", self.match_expr());
+        for group in filter_groups.iter().filter(|g| !g.is_empty()) {
+            out.push_str(" AND meta : (");
+            out.push_str(&group.join(" OR "));
+            out.push(')');
+        }
+        out
+    }
+
+    /// Whether `word` (as written) matches a term. Folds lazily, without allocating: this runs
+    /// for every word of the excerpts on a results page.
+    fn matches_word(&self, word: &str) -> bool {
         let n = self.terms.len();
         self.terms.iter().enumerate().any(|(i, t)| {
-            if i + 1 == n && self.last_is_prefix {
-                folded.starts_with(t.as_str())
-            } else {
-                folded == t
+            let prefix = i + 1 == n && self.last_is_prefix;
+            let mut w = word
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(strip_diacritic);
+            let mut tc = t.chars();
+            loop {
+                match (tc.next(), w.next()) {
+                    (None, None) => return true,
+                    (None, Some(_)) => return prefix,
+                    (Some(a), Some(b)) if a == b => {}
+                    _ => return false,
+                }
             }
         })
     }
@@ -82,7 +137,7 @@ impl SearchTerms {
         let slice = &text[start..end];
         let mut pos = 0;
         for (off, w) in words(slice) {
-            if self.matches_word(&fold(w)) {
+            if self.matches_word(w) {
                 push(&slice[pos..off], false);
                 push(w, true);
                 pos = off + w.len();
@@ -94,7 +149,7 @@ impl SearchTerms {
 
     /// A short excerpt around the first hit in `text`, or `None` if no word of `text` matches.
     pub(crate) fn snippet(&self, text: &str, before: usize, after: usize) -> Option<Vec<TextSpan>> {
-        let (hit, _) = words(text).find(|(_, w)| self.matches_word(&fold(w)))?;
+        let (hit, _) = words(text).find(|(_, w)| self.matches_word(w))?;
         let mut start = floor_boundary(text, hit.saturating_sub(before));
         let mut end = floor_boundary(text, (hit + after).min(text.len()));
         // Snap to whitespace so the excerpt doesn't start or end mid-word.
@@ -199,25 +254,29 @@ fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
 fn fold(s: &str) -> String {
     s.chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
-            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
-            'ď' | 'đ' => 'd',
-            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-            'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
-            'ł' | 'ľ' | 'ĺ' | 'ļ' => 'l',
-            'ñ' | 'ń' | 'ň' | 'ņ' => 'n',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
-            'ŕ' | 'ř' | 'ŗ' => 'r',
-            'ś' | 'ŝ' | 'ş' | 'š' => 's',
-            'ţ' | 'ť' => 't',
-            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
-            'ý' | 'ÿ' => 'y',
-            'ź' | 'ż' | 'ž' => 'z',
-            other => other,
-        })
+        .map(strip_diacritic)
         .collect()
+}
+
+fn strip_diacritic(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+        'ł' | 'ľ' | 'ĺ' | 'ļ' => 'l',
+        'ñ' | 'ń' | 'ň' | 'ņ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+        'ŕ' | 'ř' | 'ŗ' => 'r',
+        'ś' | 'ŝ' | 'ş' | 'š' => 's',
+        'ţ' | 'ť' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -532,11 +532,11 @@ fn set_stream_success(
     Ok(())
 }
 
+/// id → (name, external name, parent id) of departments or locations.
+type NameChains = HashMap<String, (String, Option<String>, Option<String>)>;
+
 /// Name chains (self first, then parents) for the search index.
-fn name_chains(
-    tx: &Transaction<'_>,
-    sql: &str,
-) -> Result<HashMap<String, (String, Option<String>, Option<String>)>> {
+fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
     let mut stmt = tx.prepare(sql)?;
     let map = stmt
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
@@ -544,10 +544,7 @@ fn name_chains(
     Ok(map)
 }
 
-fn chain_text(
-    map: &HashMap<String, (String, Option<String>, Option<String>)>,
-    start: Option<&str>,
-) -> String {
+fn chain_text(map: &NameChains, start: Option<&str>) -> String {
     let mut out = Vec::new();
     let mut cur = start.map(str::to_string);
     // Bounded: a malformed hierarchy with a cycle must not loop forever.
@@ -568,14 +565,32 @@ fn chain_text(
 /// Recomputes the derived job columns and the search-index row of every job touched in this
 /// transaction, then empties the touched set.
 pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
-    let touched: Vec<(i64, String, String, Option<String>, Option<String>)> = {
+    struct Touched {
+        seq: i64,
+        id: String,
+        title: String,
+        status: String,
+        employment_type: Option<String>,
+        department_id: Option<String>,
+        location_id: Option<String>,
+    }
+    let touched: Vec<Touched> = {
         let mut stmt = tx.prepare(
-            "SELECT j.seq, j.id, j.title, j.department_id, j.location_id
+            "SELECT j.seq, j.id, j.title, j.status, j.employment_type, j.department_id,
+                    j.location_id
              FROM temp.touched_jobs t JOIN jobs j ON j.id = t.id",
         )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(Touched {
+                    seq: r.get(0)?,
+                    id: r.get(1)?,
+                    title: r.get(2)?,
+                    status: r.get(3)?,
+                    employment_type: r.get(4)?,
+                    department_id: r.get(5)?,
+                    location_id: r.get(6)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         rows
@@ -606,30 +621,40 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
         )?;
         let mut fts_del = tx.prepare_cached("DELETE FROM jobs_fts WHERE rowid = ?1")?;
         let mut fts_add = tx.prepare_cached(
-            "INSERT INTO jobs_fts (rowid, title, department, location, postings, description)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO jobs_fts (rowid, title, department, location, postings, description, meta)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for (seq, id, title, dept, loc) in touched {
+        for job in touched {
+            let (seq, loc) = (job.seq, job.location_id.as_ref());
             let rows: Vec<(String, bool, Option<String>, Option<String>)> = postings
-                .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .query_map([&job.id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             let listed = rows.iter().any(|p| p.1);
             // Listed postings sort first, so theirs wins; else the location's.
-            let workplace = rows.iter().find_map(|p| p.2.clone()).or_else(|| {
-                loc.as_ref()
-                    .and_then(|l| location_wt.get(l).cloned().flatten())
-            });
+            let workplace = rows
+                .iter()
+                .find_map(|p| p.2.clone())
+                .or_else(|| loc.and_then(|l| location_wt.get(l).cloned().flatten()));
             update.execute(params![seq, workplace, listed, rows.len() as i64])?;
             let posting_titles: Vec<&str> = rows.iter().map(|p| p.0.as_str()).collect();
             let descriptions: Vec<&str> = rows.iter().filter_map(|p| p.3.as_deref()).collect();
             fts_del.execute([seq])?;
+            let meta = super::search::meta_tokens(
+                &job.status,
+                job.employment_type.as_deref(),
+                workplace.as_deref(),
+                listed,
+            );
             fts_add.execute(params![
                 seq,
-                title,
-                chain_text(&departments, dept.as_deref()),
-                chain_text(&locations, loc.as_deref()),
+                job.title,
+                chain_text(&departments, job.department_id.as_deref()),
+                chain_text(&locations, job.location_id.as_deref()),
                 posting_titles.join("\n"),
                 descriptions.join("\n"),
+                meta,
             ])?;
         }
     }

@@ -301,6 +301,12 @@ impl Engine {
         Engine { client, store, cfg }
     }
 
+    /// Wall-clock time at the cache's precision (ms), so summaries equal what history reads back.
+    fn now(&self) -> DateTime<Utc> {
+        use chrono::SubsecRound;
+        self.cfg.clock.now().trunc_subsecs(3)
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -318,7 +324,7 @@ impl Engine {
         progress: &dyn ProgressSink,
     ) -> SyncSummary {
         let clock = self.cfg.clock.clone();
-        let started_at = clock.now();
+        let started_at = self.now();
         let requests_before = self.client.request_count();
         let throttle = Throttle::new(progress, self.cfg.progress_interval);
         throttle.emit(SyncStage::Starting, None, 0, 0, None);
@@ -435,7 +441,7 @@ impl Engine {
                     if !missing.iter().any(|m| m == module) {
                         missing.push(module.to_string());
                     }
-                    let now = clock.now();
+                    let now = self.now();
                     let code = e.code();
                     if let Err(se) = self
                         .blocking(move |s| s.record_stream_error(stream, code, now))
@@ -454,7 +460,7 @@ impl Engine {
                 Err(StreamFailure::Api(e)) => {
                     let code = e.code();
                     tracing::warn!(stream = stream.as_str(), code, "stream failed: {e}");
-                    let now = clock.now();
+                    let now = self.now();
                     if e.is_auth() {
                         needs_key = true;
                         if let Err(se) = self.blocking(move |s| s.mark_key_invalid(code, now)).await
@@ -517,7 +523,7 @@ impl Engine {
         failure: Option<(String, String)>,
         needs_key: bool,
     ) -> SyncSummary {
-        let finished_at = self.cfg.clock.now();
+        let finished_at = self.now();
         let requests = self.client.request_count().saturating_sub(requests_before) as u32;
         let (result, error_code, error_message) = match failure {
             Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
@@ -667,7 +673,7 @@ impl Engine {
             })
             .await?;
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.cfg.clock.now();
+        let now = self.now();
         let counts = self
             .blocking(move |s| s.commit_departments(&rows, kind, new_token.as_deref(), now))
             .await?;
@@ -709,7 +715,7 @@ impl Engine {
             })
             .await?;
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.cfg.clock.now();
+        let now = self.now();
         let counts = self
             .blocking(move |s| s.commit_locations(&rows, kind, new_token.as_deref(), now))
             .await?;
@@ -754,7 +760,7 @@ impl Engine {
             })
             .await?;
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.cfg.clock.now();
+        let now = self.now();
         let counts = self
             .blocking(move |s| s.commit_jobs(&rows, kind, new_token.as_deref(), now))
             .await?;
@@ -839,7 +845,7 @@ impl Engine {
         drop(infos);
         rows.retain(|p| !gone.contains(&p.id));
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.cfg.clock.now();
+        let now = self.now();
         let counts = self
             .blocking(move |s| s.commit_postings(&rows, &descriptions, now))
             .await?;

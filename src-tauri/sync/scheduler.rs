@@ -310,7 +310,7 @@ impl ProgressSink for EventsProgress {
     }
 }
 
-async fn wait_running(running: &mut Option<Running>) -> SyncSummary {
+async fn wait_running(running: &mut Option<Running>, clock: &dyn WallClock) -> SyncSummary {
     match running {
         Some(r) => {
             let trigger = r.trigger;
@@ -318,7 +318,7 @@ async fn wait_running(running: &mut Option<Running>) -> SyncSummary {
                 Ok(summary) => summary,
                 Err(e) => SyncSummary::not_started(
                     trigger,
-                    Utc::now(),
+                    clock.now(),
                     "internal",
                     format!("The sync stopped unexpectedly ({e}). It will be retried."),
                     false,
@@ -367,7 +367,9 @@ impl Task {
                         }
                     }
                 },
-                summary = wait_running(&mut self.running) => self.on_finished(summary),
+                summary = wait_running(&mut self.running, &*self.cfg.clock) => {
+                    self.on_finished(summary)
+                }
                 _ = tokio::time::sleep(wait), if self.running.is_none() => {
                     if self.next_run_at.is_some_and(|due| due <= self.cfg.clock.now()) {
                         self.start_run(Trigger::Schedule, false, None);

@@ -34,7 +34,10 @@ pub fn client(fake: &FakeAshby, key: &str) -> (Client, Arc<ManualClock>) {
         clock: clock.clone(),
         ..ClientConfig::with_base_url(fake.base_url())
     };
-    (Client::new(ApiKey::parse(key).unwrap(), cfg).unwrap(), clock)
+    (
+        Client::new(ApiKey::parse(key).unwrap(), cfg).unwrap(),
+        clock,
+    )
 }
 
 pub fn open_store(dir: &Path) -> Store {
@@ -181,10 +184,13 @@ pub fn expected(ds: &Dataset, confidential: bool) -> Snapshot {
 /// Reads the cache file directly (a second, read-only connection) so every stored column is
 /// compared, not only what the query API exposes.
 pub fn snapshot(db: &Path) -> Snapshot {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open cache read-only");
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open cache read-only");
     let mut s = Snapshot::default();
-    let rows = |sql: &str, f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, Value)>| -> BTreeMap<String, Value> {
+    let rows = |sql: &str,
+                f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<(String, Value)>|
+     -> BTreeMap<String, Value> {
         let mut stmt = conn.prepare(sql).unwrap();
         let out = stmt
             .query_map([], |r| f(r))
@@ -300,6 +306,11 @@ pub fn info_requests(fake: &FakeAshby) -> Vec<String> {
     fake.requests()
         .into_iter()
         .filter(|r| r.endpoint == "jobPosting.info")
-        .filter_map(|r| r.body.get("jobPostingId").and_then(Value::as_str).map(str::to_string))
+        .filter_map(|r| {
+            r.body
+                .get("jobPostingId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .collect()
 }

@@ -1,0 +1,331 @@
+//! The headless CLI (the real binary) against the fake Ashby server: output and exit codes.
+
+mod sync_support;
+
+use ashby_sync::store::sanitize_description_html;
+use fake_ashby::{FakeAshby, KeySpec, Module};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Output;
+use sync_support::*;
+
+struct Cli {
+    data: tempfile::TempDir,
+    base_url: String,
+}
+
+impl Cli {
+    fn new(fake: &FakeAshby) -> Cli {
+        Cli {
+            data: tempfile::tempdir().unwrap(),
+            base_url: fake.base_url(),
+        }
+    }
+
+    /// Runs `ashby-sync <args>` with `key` as ASHBY_API_KEY (or none). The keychain is made
+    /// unreachable so a developer's real keychain is never touched.
+    async fn run(&self, key: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ashby-sync"));
+        cmd.args(args)
+            .env("ASHBY_API_BASE_URL", &self.base_url)
+            .env("ASHBY_SYNC_DATA_DIR", self.data.path())
+            .env("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "0")
+            .env("HOME", self.data.path())
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/ashby-sync-test-bus",
+            )
+            .env_remove("ASHBY_SYNC_LOG")
+            .env_remove("ASHBY_API_KEY");
+        if let Some(k) = key {
+            cmd.env("ASHBY_API_KEY", k);
+        }
+        cmd.output().await.expect("binary runs")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_jobs_and_status() {
+    let fake = fake(40).await;
+    let key = fake.keys().full;
+    let cli = Cli::new(&fake);
+
+    let o = cli.run(Some(&key), &["status", "--json"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let st = json(&o);
+    assert_eq!(st["keyPresent"], true);
+    assert_eq!(st["keySource"], "env");
+    assert!(st["lastSync"].is_null());
+    assert_eq!(st["counts"]["jobs"], 0);
+    assert!(st["nextSyncAt"].is_string(), "never synced → due now");
+
+    let o = cli.run(Some(&key), &["sync"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "one summary line: {out}");
+    assert!(out.starts_with("sync ok"), "{out}");
+    assert!(out.contains("jobs +40"), "{out}");
+
+    let o = cli.run(Some(&key), &["sync", "--full"]).await;
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).contains("jobs +0 ~0 -0 (full)"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The JSON listing equals the fake's data (all statuses by default).
+    let ds = fake.dataset();
+    let o = cli.run(Some(&key), &["jobs", "--json"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jobs = json(&o);
+    let jobs = jobs.as_array().unwrap();
+    assert_eq!(jobs.len(), ds.jobs.len());
+    let by_id: BTreeMap<&str, &Value> = jobs
+        .iter()
+        .map(|j| (j["id"].as_str().unwrap(), j))
+        .collect();
+    for j in &ds.jobs {
+        let got = by_id[j.id.as_str()];
+        assert_eq!(got["title"], j.title);
+        assert_eq!(got["status"], j.status.as_str());
+        assert_eq!(
+            got["employmentType"],
+            serde_json::to_value(j.employment_type).unwrap()
+        );
+        assert_eq!(got["updatedAt"], j.updated_at);
+        let dept = j
+            .department_id
+            .as_ref()
+            .and_then(|d| ds.department(d))
+            .map(|d| d.name.clone());
+        assert_eq!(got["department"], serde_json::to_value(dept).unwrap());
+        let loc = j
+            .location_id
+            .as_ref()
+            .and_then(|l| ds.location(l))
+            .map(|l| l.name.clone());
+        assert_eq!(got["location"], serde_json::to_value(loc).unwrap());
+        let team: Vec<Value> = j
+            .hiring_team
+            .iter()
+            .map(|m| serde_json::json!({"name": format!("{} {}", m.first_name, m.last_name), "role": m.role}))
+            .collect();
+        assert_eq!(got["hiringTeam"], Value::Array(team));
+        let mut want: Vec<Value> = ds
+            .postings
+            .iter()
+            .filter(|p| p.job_id == j.id && p.is_published && !p.is_deleted)
+            .map(|p| {
+                serde_json::json!({"id": p.id, "title": p.title, "isListed": p.is_listed,
+                                   "descriptionHtml": sanitize_description_html(&p.description_html)})
+            })
+            .collect();
+        let mut have = got["postings"].as_array().unwrap().clone();
+        let key = |v: &Value| v["id"].as_str().unwrap().to_string();
+        want.sort_by_key(key);
+        have.sort_by_key(key);
+        assert_eq!(have, want, "postings of {}", j.id);
+    }
+    let canary = ds
+        .jobs
+        .iter()
+        .find(|j| j.title == fake_ashby::CANARY_TITLE)
+        .unwrap();
+    let html = by_id[canary.id.as_str()]["postings"][0]["descriptionHtml"]
+        .as_str()
+        .unwrap();
+    assert!(!html.contains("<script") && !html.contains("javascript:") && !html.contains("<img"));
+
+    let o = cli
+        .run(None, &["jobs", "--json", "--status", "Open,closed"])
+        .await;
+    assert_eq!(code(&o), 0, "works offline, without a key: {}", stderr(&o));
+    let filtered = json(&o);
+    let want = ds
+        .jobs
+        .iter()
+        .filter(|j| matches!(j.status.as_str(), "Open" | "Closed"))
+        .count();
+    assert_eq!(filtered.as_array().unwrap().len(), want);
+    assert!(filtered
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|j| j["status"] == "Open" || j["status"] == "Closed"));
+
+    let o = cli
+        .run(None, &["jobs", "--json", "--search", "rust engineer"])
+        .await;
+    let found = json(&o);
+    assert!(found
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|j| j["id"] == canary.id.as_str()));
+
+    let o = cli.run(None, &["jobs"]).await;
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    assert_eq!(
+        text.lines().last().unwrap(),
+        format!("{} jobs", ds.jobs.len())
+    );
+    assert!(text.contains("Senior Rust Engineer"));
+
+    let o = cli.run(None, &["jobs", "--status", "Open,Bogus"]).await;
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("Unknown status \"Bogus\""),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = cli.run(Some(&key), &["status", "--json"]).await;
+    let st = json(&o);
+    assert_eq!(st["lastSync"]["result"], "ok");
+    assert_eq!(st["lastSync"]["trigger"], "cli");
+    assert_eq!(st["counts"]["jobs"], ds.jobs.len());
+    assert!(st["nextSyncAt"].as_str().unwrap() > st["lastSuccessAt"].as_str().unwrap());
+
+    let o = cli.run(Some(&key), &["status"]).await;
+    let text = stdout(&o);
+    assert!(
+        text.contains("Key:        present (from ASHBY_API_KEY"),
+        "{text}"
+    );
+    assert!(text.contains("— ok (cli)"), "{text}");
+    assert!(
+        text.contains(&format!("Cached:     {} jobs", ds.jobs.len())),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_exit_codes_partial_and_failed() {
+    let fake = fake(20).await;
+    let cli = Cli::new(&fake);
+    let jobs_only = fake.add_key(KeySpec::read_only(
+        "Jobs only",
+        &[Module::Jobs, Module::ApiKeys],
+    ));
+    let o = cli.run(Some(&jobs_only), &["sync"]).await;
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("sync partial"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Organization"), "{}", stdout(&o));
+
+    let revoked = fake.keys().revoked;
+    let o = cli.run(Some(&revoked), &["sync"]).await;
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).starts_with("sync failed"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("invalid_key"));
+    let st = json(&cli.run(Some(&revoked), &["status", "--json"]).await);
+    assert_eq!(st["keyInvalid"]["code"], "invalid_key");
+
+    let o = cli.run(Some("has a space"), &["sync"]).await;
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("ASHBY_API_KEY"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("has a space"), "never echo the key");
+
+    // No key at all (and no keychain reachable).
+    let o = cli.run(None, &["sync"]).await;
+    assert_eq!(code(&o), 1);
+    let st = json(&cli.run(None, &["status", "--json"]).await);
+    assert_eq!(st["keyPresent"], false);
+    assert!(st["nextSyncAt"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_verify_reports_the_permission_matrix() {
+    let fake = fake(5).await;
+    let cli = Cli::new(&fake);
+    let keys = fake.keys();
+
+    let o = cli
+        .run(Some(&keys.full), &["key", "verify", "--json"])
+        .await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["valid"], true);
+    assert!(v["title"].is_string());
+    let modules = v["modules"].as_object().unwrap();
+    assert_eq!(modules.len(), 9);
+    for m in [
+        "jobs",
+        "candidates",
+        "interviews",
+        "hiringProcessMetadata",
+        "organization",
+        "offers",
+        "apiKeys",
+        "approvals",
+        "reports",
+    ] {
+        assert_eq!(modules[m], "read", "{m}: {v}");
+    }
+    assert_eq!(v["writeScopes"], serde_json::json!([]));
+
+    let o = cli
+        .run(Some(&keys.partial), &["key", "verify", "--json"])
+        .await;
+    assert_eq!(code(&o), 2);
+    let v = json(&o);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["modules"]["offers"], "missing");
+    assert_eq!(v["modules"]["jobs"], "read");
+
+    let o = cli
+        .run(Some(&keys.write), &["key", "verify", "--json"])
+        .await;
+    let v = json(&o);
+    assert!(!v["writeScopes"].as_array().unwrap().is_empty());
+
+    let o = cli
+        .run(Some(&keys.revoked), &["key", "verify", "--json"])
+        .await;
+    assert_eq!(code(&o), 1);
+    assert_eq!(json(&o)["valid"], false);
+
+    let o = cli.run(Some(&keys.partial), &["key", "verify"]).await;
+    let text = stdout(&o);
+    assert!(
+        text.contains("Offers") && text.contains("MISSING"),
+        "{text}"
+    );
+    assert!(text.contains("(needed for sync)"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_has_help() {
+    let fake = fake(1).await;
+    let cli = Cli::new(&fake);
+    for args in [
+        vec!["--help"],
+        vec!["sync", "--help"],
+        vec!["jobs", "--help"],
+        vec!["key", "--help"],
+        vec!["key", "verify", "--help"],
+        vec!["status", "--help"],
+    ] {
+        let o = cli.run(None, &args).await;
+        assert_eq!(code(&o), 0, "{args:?}");
+        assert!(stdout(&o).contains("Usage:"), "{args:?}: {}", stdout(&o));
+    }
+    assert_eq!(fake.count("*"), 0, "help never calls Ashby");
+}

@@ -1,0 +1,451 @@
+//! The scheduler with tokio's paused clock: hours pass instantly and deterministically. The runner
+//! is scripted (the engine itself is covered by tests/sync.rs); the wall clock follows tokio time.
+
+use ashby_sync::store::{RunResult, ScheduleFacts, Store, Trigger};
+use ashby_sync::sync::{
+    start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
+    SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage, SyncSummary,
+    TokioWallClock, WallClock,
+};
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const MIN: Duration = Duration::from_secs(60);
+
+fn base() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn mins(m: i64) -> chrono::Duration {
+    chrono::Duration::minutes(m)
+}
+
+#[derive(Debug, Clone)]
+struct Call {
+    trigger: Trigger,
+    full: bool,
+    at: DateTime<Utc>,
+}
+
+struct Scripted {
+    clock: Arc<TokioWallClock>,
+    duration: Duration,
+    script: Mutex<VecDeque<(RunResult, bool)>>,
+    calls: Mutex<Vec<Call>>,
+    ids: AtomicI64,
+    cancelled: Arc<AtomicUsize>,
+}
+
+struct CancelFlag {
+    done: bool,
+    cancelled: Arc<AtomicUsize>,
+}
+
+impl Drop for CancelFlag {
+    fn drop(&mut self) {
+        if !self.done {
+            self.cancelled.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Scripted {
+    fn new(
+        clock: Arc<TokioWallClock>,
+        duration: Duration,
+        script: &[(RunResult, bool)],
+    ) -> Arc<Scripted> {
+        Arc::new(Scripted {
+            clock,
+            duration,
+            script: Mutex::new(script.iter().copied().collect()),
+            calls: Mutex::default(),
+            ids: AtomicI64::new(1),
+            cancelled: Arc::default(),
+        })
+    }
+
+    fn calls(&self) -> Vec<Call> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    /// Start times as minutes after `base()`.
+    fn starts(&self) -> Vec<i64> {
+        self.calls()
+            .iter()
+            .map(|c| (c.at - base()).num_minutes())
+            .collect()
+    }
+}
+
+impl SyncRunner for Scripted {
+    fn run(
+        &self,
+        trigger: Trigger,
+        full: bool,
+        progress: Arc<dyn ProgressSink>,
+    ) -> BoxFuture<'static, SyncSummary> {
+        let started_at = self.clock.now();
+        self.calls.lock().unwrap().push(Call {
+            trigger,
+            full,
+            at: started_at,
+        });
+        let (result, needs_key) = self
+            .script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or((RunResult::Ok, false));
+        let id = self.ids.fetch_add(1, Ordering::SeqCst);
+        let clock = self.clock.clone();
+        let duration = self.duration;
+        let cancelled = self.cancelled.clone();
+        Box::pin(async move {
+            let mut flag = CancelFlag {
+                done: false,
+                cancelled,
+            };
+            progress.report(&SyncProgress {
+                stage: SyncStage::Starting,
+                stream: None,
+                page: 0,
+                items: 0,
+                total: None,
+            });
+            tokio::time::sleep(duration).await;
+            flag.done = true;
+            SyncSummary {
+                run_id: Some(id),
+                trigger,
+                result,
+                started_at,
+                finished_at: clock.now(),
+                streams: Vec::new(),
+                requests: 1,
+                error_code: (result == RunResult::Failed).then(|| {
+                    if needs_key {
+                        "invalid_key"
+                    } else {
+                        "server_error"
+                    }
+                    .into()
+                }),
+                error_message: None,
+                missing_modules: Vec::new(),
+                needs_key,
+            }
+        })
+    }
+}
+
+#[derive(Default)]
+struct Recorder {
+    progress: AtomicUsize,
+    started: Mutex<Vec<Trigger>>,
+    finished: Mutex<Vec<SyncSummary>>,
+    states: AtomicUsize,
+}
+
+impl SchedulerEvents for Recorder {
+    fn progress(&self, _p: &SyncProgress) {
+        self.progress.fetch_add(1, Ordering::SeqCst);
+    }
+    fn started(&self, t: Trigger) {
+        self.started.lock().unwrap().push(t);
+    }
+    fn finished(&self, s: &SyncSummary) {
+        self.finished.lock().unwrap().push(s.clone());
+    }
+    fn state_changed(&self, _s: &ashby_sync::sync::SchedulerState) {
+        self.states.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct Setup {
+    clock: Arc<TokioWallClock>,
+    runner: Arc<Scripted>,
+    events: Arc<Recorder>,
+    handle: SchedulerHandle,
+}
+
+fn setup(
+    facts: ScheduleFacts,
+    run_for: Duration,
+    script: &[(RunResult, bool)],
+    jitter: Duration,
+) -> Setup {
+    let clock = Arc::new(TokioWallClock::new(base()));
+    let runner = Scripted::new(clock.clone(), run_for, script);
+    let events = Arc::new(Recorder::default());
+    let cfg = SchedulerConfig {
+        clock: clock.clone(),
+        jitter,
+        seed: Some(7),
+        ..SchedulerConfig::default()
+    };
+    let handle = start_scheduler(runner.clone(), events.clone(), facts, cfg);
+    Setup {
+        clock,
+        runner,
+        events,
+        handle,
+    }
+}
+
+fn synced_ago(m: i64) -> ScheduleFacts {
+    ScheduleFacts {
+        last_success_at: Some(base() - mins(m)),
+        last_finished_at: Some(base() - mins(m)),
+        ..ScheduleFacts::default()
+    }
+}
+
+/// Lets time pass (paused clock: instantly), then lets the woken tasks run.
+async fn wait(d: Duration) {
+    tokio::time::sleep(d).await;
+    settle().await;
+}
+
+async fn settle() {
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Sleeps until `m` minutes after `base()` by the wall clock.
+async fn until(clock: &TokioWallClock, m: i64) {
+    let target = base() + mins(m);
+    let now = clock.now();
+    if target > now {
+        wait((target - now).to_std().unwrap()).await;
+    } else {
+        settle().await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn runs_hourly_from_the_last_success() {
+    let s = setup(synced_ago(30), MIN, &[], Duration::ZERO);
+    settle().await;
+    assert!(s.runner.calls().is_empty(), "not due yet");
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(30)));
+    until(&s.clock, 29).await;
+    assert!(s.runner.calls().is_empty());
+    until(&s.clock, 31).await;
+    assert_eq!(s.runner.starts(), [30]);
+    assert_eq!(s.runner.calls()[0].trigger, Trigger::Schedule);
+    assert!(!s.runner.calls()[0].full);
+    // Finished at +31 → next at +91.
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(91)));
+    until(&s.clock, 90).await;
+    assert_eq!(s.runner.starts(), [30]);
+    until(&s.clock, 92).await;
+    assert_eq!(s.runner.starts(), [30, 91]);
+    until(&s.clock, 24 * 60).await;
+    assert_eq!(s.runner.calls().len(), 24, "hourly for a day");
+    let ev = &s.events;
+    assert_eq!(ev.finished.lock().unwrap().len(), 24);
+    assert!(ev.progress.load(Ordering::SeqCst) >= 24);
+    assert!(ev
+        .started
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|t| *t == Trigger::Schedule));
+    assert!(ev.states.load(Ordering::SeqCst) > 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn catches_up_at_launch_when_overdue_or_never_synced() {
+    let s = setup(synced_ago(180), MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(s.runner.starts(), [0]);
+    assert_eq!(s.runner.calls()[0].trigger, Trigger::Startup);
+    until(&s.clock, 2).await;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(61)));
+
+    let s = setup(ScheduleFacts::default(), MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(s.runner.calls().len(), 1);
+    assert_eq!(s.runner.calls()[0].trigger, Trigger::Startup);
+}
+
+#[tokio::test(start_paused = true)]
+async fn backs_off_after_failures_then_returns_to_hourly() {
+    let f = (RunResult::Failed, false);
+    let s = setup(
+        ScheduleFacts::default(),
+        MIN,
+        &[f, f, f, f, f, (RunResult::Ok, false)],
+        Duration::ZERO,
+    );
+    until(&s.clock, 290).await;
+    // Each run takes a minute; waits after failures 5, 15, 30, 60, 60; then hourly after success.
+    assert_eq!(s.runner.starts(), [0, 6, 22, 53, 114, 175, 236]);
+    let st = s.handle.state();
+    assert_eq!(st.consecutive_failures, 0);
+    assert_eq!(st.last_success_at, Some(base() + mins(237)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn resumes_backoff_from_stored_failures() {
+    // Two failures recorded before the app restarted, the last one 10 minutes ago → +15 min.
+    let facts = ScheduleFacts {
+        last_success_at: Some(base() - mins(300)),
+        last_finished_at: Some(base() - mins(10)),
+        consecutive_failures: 2,
+        key_invalid: false,
+    };
+    let s = setup(facts, MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(5)));
+    until(&s.clock, 6).await;
+    assert_eq!(s.runner.starts(), [5]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn sync_now_is_single_flight_and_moves_the_schedule() {
+    let s = setup(synced_ago(50), 5 * MIN, &[], Duration::ZERO);
+    until(&s.clock, 2).await;
+    assert!(s.runner.calls().is_empty());
+    // Two "Sync now" clicks while nothing runs: one run, both get its summary.
+    let (a, b) = tokio::join!(s.handle.sync_now(false), s.handle.sync_now(true));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.run_id, b.run_id);
+    assert_eq!(a.trigger, Trigger::Manual);
+    assert_eq!(s.runner.calls().len(), 1);
+    assert_eq!(a.finished_at, base() + mins(7));
+    // The +10 min scheduled run moved to one hour after the manual run.
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(67)));
+    until(&s.clock, 30).await;
+    assert_eq!(s.runner.calls().len(), 1);
+    until(&s.clock, 68).await;
+    assert_eq!(s.runner.starts(), [2, 67]);
+    assert_eq!(s.runner.calls()[1].trigger, Trigger::Schedule);
+    // "Sync now" during the scheduled run joins it instead of starting another.
+    let joined = s.handle.sync_now(true).await.unwrap();
+    assert_eq!(joined.trigger, Trigger::Schedule);
+    assert_eq!(joined.finished_at, base() + mins(72));
+    assert_eq!(s.runner.calls().len(), 2);
+    // Fire-and-forget variant (tray menu).
+    s.handle.request_sync(true);
+    settle().await;
+    assert_eq!(s.runner.calls().len(), 3);
+    assert!(s.runner.calls()[2].full);
+    assert_eq!(s.handle.state().running, Some(Trigger::Manual));
+}
+
+#[tokio::test(start_paused = true)]
+async fn notices_the_wall_clock_jumping_after_sleep() {
+    let s = setup(synced_ago(10), MIN, &[], Duration::ZERO);
+    until(&s.clock, 1).await;
+    assert!(s.runner.calls().is_empty());
+    // The laptop slept two hours: the wall clock jumped, tokio's monotonic time did not.
+    s.clock.jump(chrono::Duration::hours(2));
+    wait(Duration::from_secs(61)).await;
+    assert_eq!(
+        s.runner.calls().len(),
+        1,
+        "ran within one check interval of waking"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn pauses_without_a_valid_key_until_a_new_one_is_saved() {
+    let s = setup(
+        ScheduleFacts::default(),
+        MIN,
+        &[(RunResult::Failed, true)],
+        Duration::ZERO,
+    );
+    until(&s.clock, 5).await;
+    assert_eq!(s.runner.calls().len(), 1);
+    let st = s.handle.state();
+    assert!(st.paused_for_key);
+    assert_eq!(st.next_run_at, None);
+    until(&s.clock, 600).await;
+    assert_eq!(
+        s.runner.calls().len(),
+        1,
+        "no retries against a rejected key"
+    );
+    s.handle.key_changed();
+    wait(Duration::from_secs(1)).await;
+    assert_eq!(s.runner.calls().len(), 2);
+    until(&s.clock, 603).await;
+    let st = s.handle.state();
+    assert!(!st.paused_for_key);
+    assert_eq!(st.last_summary.unwrap().result, RunResult::Ok);
+    // Paused at start-up too when the stored facts say the key was rejected.
+    let facts = ScheduleFacts {
+        key_invalid: true,
+        ..synced_ago(500)
+    };
+    let s = setup(facts, MIN, &[], Duration::ZERO);
+    until(&s.clock, 120).await;
+    assert!(s.runner.calls().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_cancels_the_running_sync() {
+    let s = setup(ScheduleFacts::default(), 30 * MIN, &[], Duration::ZERO);
+    until(&s.clock, 1).await;
+    assert_eq!(s.handle.state().running, Some(Trigger::Startup));
+    s.handle.shutdown().await;
+    assert_eq!(s.runner.cancelled.load(Ordering::SeqCst), 1);
+    assert_eq!(s.handle.state().running, None);
+    assert!(s.handle.sync_now(false).await.is_none());
+    until(&s.clock, 300).await;
+    assert_eq!(s.runner.calls().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn jitter_delays_scheduled_runs_a_little() {
+    let s = setup(synced_ago(30), MIN, &[], 5 * MIN);
+    settle().await;
+    let next = s.handle.state().next_run_at.unwrap();
+    assert!(
+        next >= base() + mins(30) && next <= base() + mins(35),
+        "{next}"
+    );
+    until(&s.clock, 36).await;
+    assert_eq!(s.runner.calls().len(), 1);
+    assert_eq!(s.runner.calls()[0].at, next);
+}
+
+#[tokio::test(start_paused = true)]
+async fn engine_runner_without_a_key_pauses() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
+    let clock = Arc::new(TokioWallClock::new(base()));
+    let clients: ClientFactory = Arc::new(|| Ok(None));
+    let runner = Arc::new(EngineRunner {
+        store,
+        clients,
+        config: EngineConfig {
+            clock: clock.clone(),
+            ..EngineConfig::default()
+        },
+    });
+    let events = Arc::new(Recorder::default());
+    let cfg = SchedulerConfig {
+        clock: clock.clone(),
+        jitter: Duration::ZERO,
+        ..SchedulerConfig::default()
+    };
+    let handle = start_scheduler(runner, events.clone(), ScheduleFacts::default(), cfg);
+    let summary = handle.sync_now(false).await.unwrap();
+    assert_eq!(summary.error_code.as_deref(), Some("no_key"));
+    assert!(summary.needs_key);
+    assert_eq!(summary.result, RunResult::Failed);
+    settle().await;
+    assert!(handle.state().paused_for_key);
+    handle.shutdown().await;
+}

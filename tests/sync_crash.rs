@@ -1,0 +1,203 @@
+//! `ashby-sync sync` in a child process, killed with SIGKILL at random points (seeded) — during
+//! the lists, right after a list (while its pass is being committed), during the descriptions —
+//! 20 times. Every time the cache passes `PRAGMA integrity_check` and the next sync converges
+//! exactly to the fake's data.
+#![cfg(unix)]
+
+mod sync_support;
+
+use ashby_sync::store::Store;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use sync_support::*;
+use tokio::process::{Child, Command};
+
+const ITERATIONS: usize = 20;
+
+fn sync_cmd(base_url: &str, key: &str, data: &Path, full: bool) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ashby-sync"));
+    cmd.arg("sync");
+    if full {
+        cmd.arg("--full");
+    }
+    cmd.env("ASHBY_API_BASE_URL", base_url)
+        .env("ASHBY_API_KEY", key)
+        .env("ASHBY_SYNC_DATA_DIR", data)
+        .env("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "0")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/ashby-sync-test-bus",
+        )
+        .env_remove("ASHBY_SYNC_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn wait_for(fake: &fake_ashby::FakeAshby, endpoint: &str, n: usize, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fake.count(endpoint) < n {
+        if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// When the jobs stream last committed (tells whether a kill came before or after that commit).
+fn jobs_last_success(db: &Path) -> Option<String> {
+    let conn = rusqlite::Connection::open(db).ok()?;
+    conn.query_row(
+        "SELECT last_success_at FROM sync_state WHERE stream = 'jobs'",
+        [],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
+    let started = Instant::now();
+    let fake = fake(250).await;
+    fake.set_latency(Duration::from_millis(1));
+    let key = fake.keys().full;
+    let base = fake.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("ashby-sync.sqlite3");
+    let mut rng = fastrand::Rng::with_seed(0x5EED_2026);
+
+    // How long an uninterrupted full sync takes here (scratch cache), to spread the kills over.
+    let scratch = tempfile::tempdir().unwrap();
+    let t0 = Instant::now();
+    let out = sync_cmd(&base, &key, scratch.path(), false)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let full_time = t0.elapsed();
+
+    let mut killed_mid_run = 0;
+    for i in 0..ITERATIONS {
+        // Give every run real work to write.
+        if i > 0 {
+            let ds = fake.dataset();
+            for _ in 0..40 {
+                let j = &ds.jobs[rng.usize(..ds.jobs.len())];
+                let n = rng.u32(..);
+                fake.edit_job(&j.id, |j| j.title = format!("Role {n}"));
+            }
+            let live: Vec<_> = ds
+                .postings
+                .iter()
+                .filter(|p| p.is_published && !p.is_deleted)
+                .collect();
+            for _ in 0..8 {
+                let p = live[rng.usize(..live.len())];
+                let n = rng.u32(..);
+                fake.edit_posting(&p.id, |p| {
+                    p.description_html = format!("<p>Version {n}</p><script>x()</script>");
+                    p.description_plain = format!("Version {n}");
+                });
+            }
+            if i % 3 == 0 {
+                fake.create_job(&format!("New role {i}"));
+            }
+            if i % 7 == 0 {
+                fake.expire_all_tokens();
+            }
+        }
+        let ds = fake.dataset();
+        let job_pages = ds.jobs.len().div_ceil(100);
+        let published = ds
+            .postings
+            .iter()
+            .filter(|p| p.is_published && !p.is_deleted)
+            .count();
+        // Kill points cycle with i % 4; full and incremental runs alternate in blocks of four.
+        let full = (i / 4) % 2 == 0;
+        let window = if full { 25_000 } else { 6_000 };
+        let (lists0, infos0) = (fake.count("job.list"), fake.count("jobPosting.info"));
+
+        let jobs_synced_before = jobs_last_success(&db);
+        let mut child = sync_cmd(&base, &key, data.path(), full).spawn().unwrap();
+        // Where to kill: anywhere, or just as a pass's last response arrives (its commit).
+        match i % 4 {
+            0 => {
+                let span = if full { full_time } else { full_time / 4 };
+                let d = rng.u64(..=span.as_micros() as u64);
+                tokio::time::sleep(Duration::from_micros(d)).await;
+            }
+            1 => {
+                let pages = if full { job_pages } else { 1 };
+                wait_for(&fake, "job.list", lists0 + pages, &mut child).await;
+                tokio::time::sleep(Duration::from_micros(rng.u64(..window))).await;
+            }
+            2 => {
+                let n = if full { published } else { 8 };
+                wait_for(&fake, "jobPosting.info", infos0 + n, &mut child).await;
+                tokio::time::sleep(Duration::from_micros(rng.u64(..window))).await;
+            }
+            _ => {
+                wait_for(&fake, "job.list", lists0 + 1, &mut child).await;
+                tokio::time::sleep(Duration::from_micros(rng.u64(..5_000))).await;
+            }
+        }
+        let running = child.try_wait().unwrap().is_none();
+        if running {
+            killed_mid_run += 1;
+        }
+
+        child.start_kill().ok(); // SIGKILL
+        let _ = child.wait().await;
+
+        if db.exists() {
+            assert!(integrity_ok(&db), "iteration {i}: integrity_check failed");
+        }
+        let jobs_committed = jobs_last_success(&db) != jobs_synced_before;
+        eprintln!(
+            "iteration {i}: kill point {}, full {full}, mid-run {running}, jobs pass committed first {jobs_committed}",
+            i % 4
+        );
+        {
+            let out = Store::open(&db).unwrap();
+            assert!(
+                out.recovered_from.is_none(),
+                "iteration {i}: cache had to be rebuilt"
+            );
+            assert!(out.store.integrity_ok().unwrap());
+        }
+
+        // The next sync (incremental or full) converges exactly.
+        let out = sync_cmd(&base, &key, data.path(), i % 3 == 1)
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "iteration {i}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        snapshot(&db).assert_eq(&expected(&fake.dataset(), true), &format!("iteration {i}"));
+        let store = Store::open(&db).unwrap().store;
+        let hist = store.sync_history(2).unwrap();
+        assert!(hist[0].result.is_some());
+        assert!(
+            hist.iter().all(|r| r.result.is_some()),
+            "killed runs are closed as interrupted"
+        );
+    }
+    assert!(
+        killed_mid_run >= ITERATIONS * 3 / 4,
+        "only {killed_mid_run} of {ITERATIONS} kills hit a running sync"
+    );
+    eprintln!(
+        "{ITERATIONS} kills ({killed_mid_run} mid-run) in {:?}",
+        started.elapsed()
+    );
+}
