@@ -81,6 +81,7 @@ pub fn run() -> ExitCode {
             commands::verify_key,
             commands::cancel_verification,
             commands::save_key,
+            commands::check_organization,
             commands::key_status,
             commands::reverify_key,
             commands::remove_key,

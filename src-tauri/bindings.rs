@@ -59,6 +59,7 @@ pub fn generate() -> String {
         crate::sync::SyncProgress,
         crate::sync::SyncStage,
         crate::sync::SyncSummary,
+        crate::sync::SchedulerState,
     ];
     decls.sort();
     let mut out = String::from(

@@ -168,7 +168,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl AppState {
     /// Stores the wizard's verified key in the keychain, records what we learned about it, and
     /// forgets the wizard's progress.
-    pub fn save_pending_key(&self) -> AppResult<()> {
+    pub fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
         let (key, verification) = lock(&self.pending_key).clone().ok_or_else(|| {
             AppError::new(
                 "not_verified",
@@ -183,6 +183,9 @@ impl AppState {
         }
         Vault::new()?.set(&key)?;
         lock(&self.pending_key).take();
+        if clear_cache {
+            self.store.clear_cache()?;
+        }
         self.record_verification(&verification)?;
         self.store.clear_key_invalid()?;
         self.clear_wizard_progress()?;

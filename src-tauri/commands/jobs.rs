@@ -33,7 +33,9 @@ where
 
 #[tauri::command]
 pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
-    read(&state, move |s| s.list_jobs(&query)).await
+    let page = read(&state, move |s| s.list_jobs(&query)).await;
+    super::mark_ready();
+    page
 }
 
 /// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
@@ -107,7 +109,10 @@ pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
     let sched = state.scheduler.get().ok_or_else(|| {
-        AppError::new("sync_unavailable", "Syncing hasn't started yet. Restart the app and try again.")
+        AppError::new(
+            "sync_unavailable",
+            "Syncing hasn't started yet. Restart the app and try again.",
+        )
     })?;
     sched.request_sync(false);
     Ok(())

@@ -77,13 +77,26 @@ pub fn cancel_verification(state: State<'_, AppState>) {
     }
 }
 
-/// Stores the verified key in the keychain and starts the first sync.
+/// Stores the verified key in the keychain and starts the first sync; `clear_cache` first drops
+/// the cached jobs (a key for another organisation).
 #[tauri::command]
-pub async fn save_key(state: State<'_, AppState>) -> AppResult<()> {
+pub async fn save_key(state: State<'_, AppState>, clear_cache: bool) -> AppResult<()> {
     let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || state.save_pending_key())
+    tauri::async_runtime::spawn_blocking(move || state.save_pending_key(clear_cache))
         .await
         .map_err(internal)?
+}
+
+/// For Replace key: does the verified key reach the organisation whose jobs are cached?
+/// `None` when there is nothing to compare or Ashby could not be asked.
+#[tauri::command]
+pub async fn check_organization(state: State<'_, AppState>) -> AppResult<Option<bool>> {
+    let key = lock(&state.pending_key).as_ref().map(|(k, _)| k.clone());
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
+    Ok(setup::same_organization(&client, &state.store).await)
 }
 
 #[tauri::command]

@@ -45,3 +45,23 @@ impl Module {
         )
     }
 }
+
+/// Whether the key behind `client` reads the organisation whose jobs are cached: `None` when the
+/// cache holds no departments yet (nothing to compare) or Ashby could not be asked. Ashby's API has
+/// no organisation id, so department ids (unique per organisation) stand in for one.
+pub async fn same_organization(
+    client: &crate::ashby::Client,
+    store: &crate::store::Store,
+) -> Option<bool> {
+    if store.status().ok()?.counts.departments == 0 {
+        return None;
+    }
+    let body = serde_json::json!({"limit": 100, "includeArchived": true});
+    let page: Vec<crate::ashby::models::Department> =
+        client.call_results("department.list", &body).await.ok()?;
+    if page.is_empty() {
+        return Some(false);
+    }
+    let ids: Vec<String> = page.into_iter().map(|d| d.id).collect();
+    Some(store.known_department_count(&ids).ok()? > 0)
+}

@@ -422,6 +422,20 @@ impl Store {
         })
     }
 
+    /// How many of `ids` are cached departments: tells whether a new key reaches the same
+    /// organisation as the cached data.
+    pub fn known_department_count(&self, ids: &[String]) -> Result<usize> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached("SELECT 1 FROM departments WHERE id = ?1")?;
+        let mut n = 0;
+        for id in ids {
+            if stmt.exists([id])? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Counts, last run and key state for the status bar and `ashby-sync status`.
     pub fn status(&self) -> Result<CacheStatus> {
         let conn = self.reader();

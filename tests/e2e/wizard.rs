@@ -175,20 +175,20 @@ async fn verify_outcome(
     let key = pick(&fake.keys());
     let desk = Desktop::start();
     let mut app = launch(&desk, name, &fake).await;
-    let r: Res<(String, Vec<(String, String)>, Vec<String>)> = async {
+    let r: Res<Shown> = async {
         app.wait_for("[data-screen='wizard']", T).await?;
         next_until(&app, "pasteKey").await?;
         let outcome = paste_and_verify(&app, &key).await?;
         let rows = module_access(&app).await.unwrap_or_default();
-        let warnings = app
+        let notices = app
             .eval("return [...document.querySelectorAll('[data-testid=verification] .notice')].map(n => n.textContent)")
             .await?;
-        let warnings = warnings
+        let notices = notices
             .as_array()
             .map(|a| a.iter().filter_map(|w| w.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
         app.screenshot("verified").await?;
-        Ok((outcome, rows, warnings))
+        Ok(Shown { outcome, rows, notices })
     }
     .await;
     let _ = app.screenshot("final").await;
@@ -199,7 +199,7 @@ async fn verify_outcome(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_missing_modules_shows_them_with_fixes() {
-    let (outcome, rows, _) = verify_outcome("wizard-partial", |k| k.partial.clone()).await;
+    let Shown { outcome, rows, .. } = verify_outcome("wizard-partial", |k| k.partial.clone()).await;
     assert_eq!(outcome, "missingModules");
     for m in ["offers", "approvals", "reports"] {
         let (_, a) = rows.iter().find(|(id, _)| id == m).expect("row");
@@ -214,7 +214,11 @@ async fn a_key_missing_modules_shows_them_with_fixes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_key_is_reported_as_invalid() {
-    let (outcome, rows, warnings) = verify_outcome("wizard-revoked", |k| k.revoked.clone()).await;
+    let Shown {
+        outcome,
+        rows,
+        notices: warnings,
+    } = verify_outcome("wizard-revoked", |k| k.revoked.clone()).await;
     assert_eq!(outcome, "invalidKey");
     assert!(rows.is_empty(), "no matrix for an invalid key");
     assert!(
@@ -227,7 +231,11 @@ async fn a_revoked_key_is_reported_as_invalid() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_with_write_scopes_gets_a_warning() {
-    let (outcome, _, warnings) = verify_outcome("wizard-write", |k| k.write.clone()).await;
+    let Shown {
+        outcome,
+        notices: warnings,
+        ..
+    } = verify_outcome("wizard-write", |k| k.write.clone()).await;
     assert_eq!(outcome, "fullRead");
     assert!(
         warnings.iter().any(|w| w.contains("read-only")),

@@ -305,6 +305,12 @@ pub fn test(e2e: bool) -> Result<()> {
         failed_steps.len(),
         started.elapsed().as_secs_f64()
     );
+    // A failed step without its own test count (fmt, clippy, typecheck) counts as one failure.
+    let failed = failed
+        + results
+            .iter()
+            .filter(|s| !s.ok && s.counts.failed == 0)
+            .count() as u64;
     println!("xtask: {passed} passed, {failed} failed");
     if !failed_steps.is_empty() {
         bail!("failed: {}", failed_steps.join(", "));
