@@ -18,6 +18,9 @@ pub const EV_PROGRESS: &str = "sync://progress";
 pub const EV_FINISHED: &str = "sync://finished";
 pub const EV_STATE: &str = "sync://state";
 
+/// What "Start at login" launches the app with.
+const START_HIDDEN_ARG: &str = "--background";
+
 /// Forwards the scheduler's reports to the window (the engine already throttles progress).
 struct WindowEvents(AppHandle);
 
@@ -33,7 +36,7 @@ impl SchedulerEvents for WindowEvents {
     }
 }
 
-pub fn run() -> ExitCode {
+pub fn run(background: bool) -> ExitCode {
     let _log_guard = logging::init(&config::log_dir(), true);
     tracing::info!(version = config::APP_VERSION, data_dir = %config::data_dir().display(), "starting {}", config::APP_NAME);
 
@@ -55,11 +58,22 @@ pub fn run() -> ExitCode {
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_shell::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![START_HIDDEN_ARG]),
+        ))
         .manage(state.clone())
         .setup(move |app| {
             start_scheduler(app.handle(), &state);
-            if tray_available() {
+            let tray = tray_available();
+            if tray {
                 build_tray(app.handle())?;
+            }
+            // Started at login: stay in the tray; without a tray the window is the only way in.
+            if background && tray {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
             }
             Ok(())
         })
@@ -85,6 +99,8 @@ pub fn run() -> ExitCode {
             commands::key_status,
             commands::reverify_key,
             commands::remove_key,
+            commands::start_at_login,
+            commands::set_start_at_login,
             commands::jobs::list_jobs,
             commands::jobs::job_detail,
             commands::jobs::facets,

@@ -22,6 +22,9 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Start without showing the window (used by "Start at login"; needs a tray to reopen it).
+    #[arg(long)]
+    pub background: bool,
 }
 
 #[derive(Debug, Subcommand)]

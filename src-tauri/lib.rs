@@ -28,6 +28,6 @@ pub fn main_entry() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         Some(cmd) => cli::run(cmd),
-        None => app::run(),
+        None => app::run(cli.background),
     }
 }

@@ -169,3 +169,31 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!("internal error: {e}");
     AppError::new("internal", "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
 }
+
+/// Whether the app starts at login (keeps the hourly sync going across reboots).
+#[tauri::command]
+pub fn start_at_login(app: tauri::AppHandle) -> AppResult<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch().is_enabled().map_err(autostart_error)
+}
+
+#[tauri::command]
+pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> AppResult<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    let result = if enabled {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    result.map_err(autostart_error)?;
+    tracing::info!(enabled, "start at login changed");
+    launcher.is_enabled().map_err(autostart_error)
+}
+
+fn autostart_error(e: impl std::fmt::Display) -> AppError {
+    AppError::new(
+        "autostart_failed",
+        format!("Could not change whether Ashby Sync starts at login: {e}. Check that your login items (autostart folder) are writable."),
+    )
+}

@@ -89,7 +89,7 @@ impl Desktop {
             .prefix("ashby-e2e-")
             .tempdir()
             .expect("tempdir");
-        for d in ["data", "config", "cache", "runtime", "app-data"] {
+        for d in ["data", "config", "cache", "runtime", "app-data", "home"] {
             std::fs::create_dir_all(tmp.path().join(d)).expect("mkdir");
         }
         let runtime = tmp.path().join("runtime");
@@ -191,7 +191,10 @@ impl Desktop {
     /// The environment every process of the session gets.
     pub fn apply_env(&self, cmd: &mut Command) {
         let t = self.tmp.path();
-        cmd.env("DISPLAY", &self.display)
+        // The session's programs get a throwaway HOME (login items, WebKit state); only the test
+        // runner itself keeps the real one, which cargo needs.
+        cmd.env("HOME", t.join("home"))
+            .env("DISPLAY", &self.display)
             .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
             .env("XDG_DATA_HOME", t.join("data"))
             .env("XDG_CONFIG_HOME", t.join("config"))

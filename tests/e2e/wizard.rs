@@ -167,10 +167,15 @@ async fn walks_all_steps_saves_to_the_keychain_and_survives_a_restart() {
     fake.shutdown().await;
 }
 
-async fn verify_outcome(
-    name: &str,
-    pick: fn(&fake_ashby::DemoKeys) -> String,
-) -> (String, Vec<(String, String)>, Vec<String>) {
+/// What the key step showed after Verify.
+struct Shown {
+    outcome: String,
+    /// (module, "access|fix text") per matrix row.
+    rows: Vec<(String, String)>,
+    notices: Vec<String>,
+}
+
+async fn verify_outcome(name: &str, pick: fn(&fake_ashby::DemoKeys) -> String) -> Shown {
     let fake = fake().await;
     let key = pick(&fake.keys());
     let desk = Desktop::start();
@@ -244,7 +249,7 @@ async fn a_key_with_write_scopes_gets_a_warning() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn remove_key_deletes_the_keychain_entry() {
+async fn settings_start_at_login_and_remove_key() {
     let fake = fake().await;
     let key = fake.keys().full;
     let desk = Desktop::start();
@@ -270,6 +275,39 @@ async fn remove_key_deletes_the_keychain_entry() {
         app.wait_text("[data-testid='key-title']", "Ashby Sync", T)
             .await?;
         app.screenshot("settings").await?;
+
+        // Start at login writes a login item that starts the app in the background.
+        let autostart_dir = desk.tmp.path().join("home/.config/autostart");
+        app.click("[data-testid='start-at-login']").await?;
+        let mut entry = String::new();
+        for _ in 0..50 {
+            let found = std::fs::read_dir(&autostart_dir)
+                .ok()
+                .and_then(|mut d| d.next())
+                .and_then(|e| e.ok())
+                .and_then(|e| std::fs::read_to_string(e.path()).ok());
+            if let Some(text) = found {
+                entry = text;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(entry.contains("--background"), "login item: {entry:?}");
+        app.click("[data-testid='start-at-login']").await?;
+        for _ in 0..50 {
+            let empty = std::fs::read_dir(&autostart_dir)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(true);
+            if empty {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let left = std::fs::read_dir(&autostart_dir)
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(left, 0, "the login item was not removed");
+
         app.click("[data-action='remove-key']").await?;
         app.click("[data-action='confirm-remove']").await?;
         app.wait_for("[data-screen='wizard']", T).await?;
