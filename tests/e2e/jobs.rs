@@ -27,40 +27,35 @@ async fn fake() -> FakeAshby {
     .expect("fake Ashby server")
 }
 
-/// A cache filled once per test run by the real CLI (`ashby-sync sync`) from a fake with the
-/// standard data. The client keeps to Ashby's rate limit, so a first sync of 2,000 jobs takes
-/// minutes; each test starts from a copy instead of syncing again. The fakes the tests start use
-/// the same seed and sizes, so their data is the data in the copy.
+/// A cache filled once per test run by the real CLI (`ashby-sync sync`, client-side rate limit
+/// off) from a fake with the standard data; each test starts from a copy of it.
 static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
 
 fn template() -> &'static Path {
     TEMPLATE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-cache");
-        if let Ok(old) = std::fs::read_dir(&root) {
-            for e in old.flatten() {
-                if e.file_name().to_string_lossy().starts_with("jobs-") {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
-            }
-        }
-        let dir = root.join(format!("jobs-{}", std::process::id()));
-        for d in ["app-data", "data", "config", "cache"] {
-            std::fs::create_dir_all(dir.join(d)).expect("mkdir");
-        }
-        // Its own runtime: the fake must outlive no test's runtime.
-        let d = dir.clone();
-        std::thread::spawn(move || {
+        // Its own runtime: the fake must not live on (and die with) one test's runtime.
+        std::thread::spawn(|| {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             rt.block_on(async {
                 let fake = fake().await;
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("target/e2e-cache")
+                    .join(format!("jobs-{}", std::process::id()));
+                let _ = std::fs::remove_dir_all(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-cache"),
+                );
+                for d in ["app-data", "data", "config", "cache"] {
+                    std::fs::create_dir_all(dir.join(d)).expect("mkdir");
+                }
                 let mut cmd = Command::new(crate::harness::app_binary());
                 cmd.arg("sync")
-                    .env("ASHBY_SYNC_DATA_DIR", d.join("app-data"))
-                    .env("XDG_DATA_HOME", d.join("data"))
-                    .env("XDG_CONFIG_HOME", d.join("config"))
-                    .env("XDG_CACHE_HOME", d.join("cache"))
+                    .env("ASHBY_SYNC_DATA_DIR", dir.join("app-data"))
+                    .env("XDG_DATA_HOME", dir.join("data"))
+                    .env("XDG_CONFIG_HOME", dir.join("config"))
+                    .env("XDG_CACHE_HOME", dir.join("cache"))
                     .env("ASHBY_API_KEY", fake.keys().full)
-                    .env("ASHBY_API_BASE_URL", fake.base_url());
+                    .env("ASHBY_API_BASE_URL", fake.base_url())
+                    .env("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "0");
                 let started = std::time::Instant::now();
                 let out = cmd.output().expect("run ashby-sync sync");
                 eprintln!(
@@ -75,11 +70,11 @@ fn template() -> &'static Path {
                     String::from_utf8_lossy(&out.stderr)
                 );
                 fake.shutdown().await;
-            });
+                dir.join("app-data")
+            })
         })
         .join()
-        .expect("the template sync panicked");
-        dir.join("app-data")
+        .expect("the template sync panicked")
     })
 }
 
@@ -113,6 +108,15 @@ async fn finish(mut app: App, r: Res<()>) {
     if let Err(e) = r {
         panic!("{name} failed: {e}\n(final screenshot: {shot:?})");
     }
+}
+
+/// Waits until the list shows the answer for `query` (the debounced search has been applied).
+async fn wait_query(app: &App, query: &str) -> Res<()> {
+    let css = format!(
+        "[data-testid='result-count'][data-query={}]",
+        serde_json::to_string(query).unwrap_or_default()
+    );
+    app.wait_for(&css, T).await.map(|_| ())
 }
 
 /// The result count once the list has answered.
@@ -225,6 +229,7 @@ async fn search_filters_and_a_sanitized_detail() {
         app.wait_for("[data-screen='jobs']", T).await?;
         // Default: Open jobs, the count from the cache.
         wait_total(&app, open, "open jobs").await?;
+        wait_idle(&app).await?;
         app.wait_for("[data-testid='job-row']", T).await?;
         // Windowed: a couple of dozen rows in the DOM, not 1,000.
         let rows = row_ids(&app).await?;
@@ -260,6 +265,7 @@ async fn search_filters_and_a_sanitized_detail() {
         }
         // Words from the canary's title and its description (the last one as a prefix).
         app.type_into("[data-testid='search']", "rust robot fle").await?;
+        wait_query(&app, "rust robot fle").await?;
         let deadline = std::time::Instant::now() + T;
         loop {
             if row_ids(&app).await?.contains(&canary) {
@@ -300,6 +306,8 @@ async fn search_filters_and_a_sanitized_detail() {
         // ↓ + Enter on the search opens the first result: a search only the canary matches.
         app.clear("[data-testid='search']").await?;
         app.type_into("[data-testid='search']", "robot fleet coordinate").await?;
+        wait_query(&app, "robot fleet coordinate").await?;
+        wait_total(&app, 1, "jobs matching words only the canary has").await?;
         let deadline = std::time::Instant::now() + T;
         while row_ids(&app).await?.first() != Some(&canary) {
             if std::time::Instant::now() > deadline {
@@ -333,9 +341,23 @@ async fn search_filters_and_a_sanitized_detail() {
         }
         app.wait_for("[data-action='open-in-ashby']", T).await?;
         app.wait_for("[data-testid='hiring-team']", T).await?;
+        app.eval(
+            "const pane = document.querySelector(\"[data-testid='job-detail-pane']\");\
+             pane.scrollTop = document.querySelector(\"[data-testid='posting']\").offsetTop - 120; return 1",
+        )
+            .await?;
         app.screenshot("detail").await?;
 
-        // Esc clears the search (back to all open jobs), Esc again closes the detail.
+        // A link in the description never navigates the app's window; a non-Ashby one is shown.
+        let href = app.eval("return location.href").await?;
+        app.click("[data-testid='posting-description'] a[href^='http']").await?;
+        app.wait_text("[data-testid='blocked-link']", "outside Ashby", T).await?;
+        if app.eval("return location.href").await? != href {
+            return Err("clicking a description link navigated the app's window".into());
+        }
+
+        // Back in the search (`/`), Esc clears it (all open jobs again); Esc again closes the detail.
+        app.press("/").await?;
         app.press("\u{E00C}").await?;
         wait_total(&app, open, "after Esc cleared the search").await?;
         app.press("\u{E00C}").await?;
@@ -374,6 +396,7 @@ async fn search_filters_and_a_sanitized_detail() {
 
         // A search that matches nothing says so.
         app.type_into("[data-testid='search']", "zzqxj").await?;
+        wait_query(&app, "zzqxj").await?;
         app.wait_for("[data-testid='empty-no-matches']", T).await?;
         app.screenshot("no-matches").await?;
         Ok(())
@@ -383,7 +406,28 @@ async fn search_filters_and_a_sanitized_detail() {
     fake.shutdown().await;
 }
 
-/// Milliseconds of the Last synced time shown in the status bar.
+/// Waits until no sync has run for a few seconds (the scheduler may sync at start-up when the
+/// cache copy is older than the sync interval).
+async fn wait_idle(app: &App) -> Res<()> {
+    let deadline = std::time::Instant::now() + SYNC_T;
+    let mut quiet_since = std::time::Instant::now();
+    loop {
+        let busy = app
+            .eval("const b = document.querySelector(\"[data-testid='sync-now']\"); return !b || b.disabled")
+            .await?;
+        if busy == Value::Bool(true) {
+            quiet_since = std::time::Instant::now();
+        } else if quiet_since.elapsed() > Duration::from_secs(3) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err("a sync kept running".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The Last synced time shown in the status bar (ISO).
 async fn last_synced(app: &App) -> Res<String> {
     let v = app
         .eval("const e = document.querySelector(\"[data-testid='last-synced']\"); return e ? e.dataset.at : ''")
@@ -404,6 +448,7 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
     let r: Res<()> = async {
         app.wait_for("[data-screen='jobs']", T).await?;
         wait_total(&app, open, "open jobs").await?;
+        wait_idle(&app).await?;
         let before = last_synced(&app).await?;
         if before.is_empty() {
             return Err("Last synced is empty after the CLI sync".into());
@@ -413,25 +458,36 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
 
         // Something to sync, and answers slow enough to watch the progress.
         fake.create_job("Underwater Welding Lead");
-        fake.set_latency(Duration::from_millis(400));
+        fake.set_latency(Duration::from_millis(1000));
         app.click("[data-testid='sync-now']").await?;
         app.wait_for("[data-testid='sync-progress']", T).await?;
-        app.wait_text("[data-testid='sync-progress']", " · ", T)
-            .await?;
-        app.screenshot("sync-progress").await?;
+        // Watch the progress until the run ends: it names the stage and counts.
         let deadline = std::time::Instant::now() + SYNC_T;
+        let mut seen: Vec<String> = Vec::new();
         loop {
-            let at = last_synced(&app).await?;
-            if at != before
-                && !at.is_empty()
-                && app.find("[data-testid='sync-progress']").await.is_err()
-            {
+            let label = app
+                .eval("const p = document.querySelector(\"[data-testid='sync-progress']\"); return p ? p.textContent.trim() : null")
+                .await?;
+            let Some(label) = label.as_str().map(str::to_string) else {
                 break;
+            };
+            if !seen.contains(&label) {
+                if label.starts_with("Downloading") && !seen.iter().any(|s| s.starts_with("Downloading")) {
+                    app.screenshot("sync-progress").await?;
+                }
+                seen.push(label);
             }
             if std::time::Instant::now() > deadline {
-                return Err(format!("Last synced never changed from {before}"));
+                return Err(format!("the sync never finished; progress: {seen:?}"));
             }
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if !seen.iter().any(|s| s.starts_with("Downloading") && s.contains("so far")) {
+            return Err(format!("no progress with counts was shown: {seen:?}"));
+        }
+        let at = last_synced(&app).await?;
+        if at == before || at.is_empty() {
+            return Err(format!("Last synced did not change ({before} → {at})"));
         }
         fake.set_latency(Duration::ZERO);
         app.wait_text("[data-testid='last-synced']", "just now", T)
@@ -486,6 +542,7 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
             .await?;
         wait_total(&app, open + 1, "open jobs while offline").await?;
         app.type_into("[data-testid='search']", "welding").await?;
+        wait_query(&app, "welding").await?;
         app.wait_text(
             "[data-testid='job-row'] [data-testid='job-title']",
             "Underwater Welding Lead",
@@ -531,6 +588,71 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
             ));
         }
         app.screenshot("dark").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_states_first_sync_and_never_synced() {
+    // No cache yet and a slow Ashby: the first sync runs at start-up and says it may take a while.
+    let fake = FakeAshby::start(FakeConfig {
+        jobs: 50,
+        latency: Duration::from_millis(1500),
+        ..Default::default()
+    })
+    .await
+    .expect("fake Ashby server");
+    let desk = Desktop::start();
+    let mut app = launch(
+        &desk,
+        "jobs-first-sync",
+        &fake.base_url(),
+        &fake.keys().full,
+        &[],
+    )
+    .await;
+    let r: Res<()> = async {
+        app.wait_for("[data-testid='empty-first-sync']", T).await?;
+        app.wait_text("[data-testid='empty-first-sync']", "a few minutes", T)
+            .await?;
+        app.wait_for("[data-testid='sync-progress']", T).await?;
+        app.screenshot("first-sync").await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+    fake.shutdown().await;
+
+    // Nothing synced and Ashby unreachable: say so, and offer Sync now.
+    let desk = Desktop::start();
+    let mut app = launch(
+        &desk,
+        "jobs-never-synced",
+        "http://127.0.0.1:9",
+        "demo-key-never-synced",
+        &[],
+    )
+    .await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        let deadline = std::time::Instant::now() + SYNC_T;
+        while app
+            .find("[data-testid='empty-never-synced']")
+            .await
+            .is_err()
+        {
+            if std::time::Instant::now() > deadline {
+                return Err("the never-synced state did not show".into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        app.wait_text("[data-testid='last-synced']", "Never synced", T)
+            .await?;
+        app.wait_for("[data-testid='empty-never-synced'] button", T)
+            .await?;
+        app.screenshot("never-synced").await?;
         Ok(())
     }
     .await;

@@ -168,6 +168,20 @@ descriptionHtml: string | null, descriptionPlain: string | null, };
 
 export type RunResult = "ok" | "partial" | "failed";
 
+export type SchedulerState = { 
+/**
+ * The trigger of the run in progress, if any.
+ */
+running: Trigger | null, 
+/**
+ * Next automatic run (with jitter); `None` while paused or running.
+ */
+nextRunAt: string | null, 
+/**
+ * Automatic runs wait for a (new) key.
+ */
+pausedForKey: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
 export type StepId = "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";

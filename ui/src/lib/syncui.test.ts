@@ -53,6 +53,9 @@ describe("syncProblem", () => {
   it("says offline for network failures and offers retry for others", () => {
     const off = status({ result: "failed", errorCode: "network", errorMessage: "x" }, { online: false });
     expect(syncProblem(off, null)?.kind).toBe("offline");
+    expect(syncProblem(off, null)?.message).toMatch(/nothing could be synced yet/);
+    const offAfterSync = { ...off, cache: { ...off.cache, lastSuccessAt: "2025-03-10T11:00:00Z" } };
+    expect(syncProblem(offAfterSync, null)?.message).toMatch(/jobs from the last sync/);
     expect(isOffline(off, null)).toBe(true);
     const other = syncProblem(status({ result: "failed", errorCode: "server_error", errorMessage: "Ashby had a problem." }), null);
     expect(other).toMatchObject({ kind: "error", fix: "retry", message: "Ashby had a problem." });

@@ -109,7 +109,9 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
   if (run.errorCode && OFFLINE_CODES.has(run.errorCode)) {
     return {
       kind: "offline",
-      message: "Ashby can't be reached, so you're seeing the jobs from the last sync. Check your internet connection (or proxy); syncing resumes by itself.",
+      message: status.cache.lastSuccessAt
+        ? "Ashby can't be reached, so you're seeing the jobs from the last sync. Check your internet connection (or proxy); syncing resumes by itself."
+        : "Ashby can't be reached, so nothing could be synced yet. Check your internet connection (or proxy); the app keeps trying by itself.",
       fix: "retry",
       modules: none,
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockTime, durationBetween, formatDuration, parseDate, relativeTime } from "./time";
+import { clockTime, durationBetween, formatDuration, listDate, parseDate, relativeTime } from "./time";
 
 const now = Date.parse("2025-03-10T12:00:00Z");
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -52,5 +52,17 @@ describe("clockTime", () => {
   });
   it("parses dates", () => {
     expect(parseDate("2025-03-10")?.getUTCFullYear()).toBe(2025);
+  });
+});
+
+describe("listDate", () => {
+  it("shows the time today, the day this year, and the year before that", () => {
+    const local = new Date(2025, 2, 10, 12, 0, 0).getTime();
+    expect(listDate(new Date(2025, 2, 10, 9, 30).toISOString(), local)).not.toMatch(/Mar|2025/);
+    const thisYear = listDate(new Date(2025, 0, 5, 9, 30).toISOString(), local);
+    expect(thisYear).toMatch(/Jan/);
+    expect(thisYear).not.toMatch(/2025/);
+    expect(listDate(new Date(2023, 5, 1).toISOString(), local)).toMatch(/2023/);
+    expect(listDate(null, local)).toBe("—");
   });
 });

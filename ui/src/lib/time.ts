@@ -49,6 +49,19 @@ export function clockTime(iso: string | null | undefined, now: number = Date.now
     : `${d.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" })}, ${time}`;
 }
 
+/** The mail-client convention for a list column: the time today, "Sep 14" this year, else with the year. */
+export function listDate(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parseDate(iso);
+  if (!d) return "—";
+  const today = new Date(now);
+  if (today.toDateString() === d.toDateString()) {
+    return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  }
+  return d.getFullYear() === today.getFullYear()
+    ? d.toLocaleDateString(undefined, { day: "numeric", month: "short" })
+    : d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
 /** A calendar date ("3 Mar 2025"); date-only strings are read as that day wherever we are. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
