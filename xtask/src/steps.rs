@@ -381,7 +381,12 @@ pub fn bench(quick: bool) -> Result<()> {
         app,
     ];
     match bundle_deb(&target) {
-        Ok(deb) => args.extend(["--deb".into(), deb.display().to_string()]),
+        Ok((deb, note)) => {
+            args.extend(["--deb".into(), deb.display().to_string()]);
+            if let Some(n) = note {
+                args.extend(["--deb-note".into(), n]);
+            }
+        }
         Err(e) => {
             eprintln!("xtask: no .deb bundle: {e:#}");
             args.extend(["--deb-note".into(), format!("not built: {e:#}")]);
@@ -392,25 +397,50 @@ pub fn bench(quick: bool) -> Result<()> {
 }
 
 /// Builds the .deb with the Tauri CLI from ui/node_modules (it reuses the release build; the UI
-/// is already built, so its beforeBuildCommand is skipped). Returns the newest .deb.
-fn bundle_deb(target: &Path) -> Result<PathBuf> {
+/// is already built, so its beforeBuildCommand is skipped). Returns the newest .deb, and a note
+/// when the CLI only bundled after being told to ignore mismatched Tauri package versions.
+fn bundle_deb(target: &Path) -> Result<(PathBuf, Option<String>)> {
     let cli = root().join("ui/node_modules/.bin/tauri");
     if !cli.exists() {
         bail!("the Tauri CLI is not installed in ui/node_modules (npm install in ui/)");
     }
-    let cli = cli.display().to_string();
-    sh(
-        &[
-            &cli,
-            "build",
-            "--bundles",
-            "deb",
-            "--config",
-            r#"{"build":{"beforeBuildCommand":""}}"#,
-        ],
-        root(),
-        &[],
-    )?;
+    let run = |extra: Option<&str>| -> Result<(bool, String)> {
+        let mut cmd = Command::new(&cli);
+        cmd.args(["build", "--bundles", "deb", "--ci", "--config"])
+            .arg(r#"{"build":{"beforeBuildCommand":""}}"#)
+            .args(extra)
+            .current_dir(root());
+        let out = cmd.output().context("could not start the Tauri CLI")?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        print!("{text}");
+        Ok((out.status.success(), text))
+    };
+    let mut note = None;
+    let (ok, text) = run(None)?;
+    if !ok {
+        let mismatch: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.contains(") : @tauri-apps/"))
+            .collect();
+        if mismatch.is_empty() {
+            bail!("the Tauri CLI failed: {}", last_lines(&text, 3));
+        }
+        let what = mismatch.first().copied().unwrap_or_default().to_string();
+        let (ok, text) = run(Some("--ignore-version-mismatches"))?;
+        if !ok {
+            bail!("the Tauri CLI failed: {}", last_lines(&text, 3));
+        }
+        note = Some(format!(
+            "bundled with --ignore-version-mismatches: the Tauri CLI refuses to bundle while the \
+             npm and Rust Tauri packages differ in minor version ({what}); align them in \
+             ui/package.json"
+        ));
+    }
     let dir = target.join("release/bundle/deb");
     let newest = std::fs::read_dir(&dir)
         .with_context(|| format!("no {}", dir.display()))?
@@ -422,5 +452,11 @@ fn bundle_deb(target: &Path) -> Result<PathBuf> {
                 .and_then(|m| m.modified())
                 .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
         });
-    newest.with_context(|| format!("the Tauri CLI left no .deb in {}", dir.display()))
+    let deb = newest.with_context(|| format!("the Tauri CLI left no .deb in {}", dir.display()))?;
+    Ok((deb, note))
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" / ")
 }

@@ -1,0 +1,449 @@
+//! Section 5: start-up of the app binary under Xvfb (launch → first jobs page served to the window,
+//! via `ASHBY_SYNC_READY_FILE`), RSS of its process tree after idling with the full cache, binary
+//! size and the .deb bundle's size.
+//!
+//! The desktop session is the e2e tests' recipe: our own Xvfb, a private D-Bus session bus and an
+//! unlocked gnome-keyring, each in its own process group that is killed when we are done.
+
+use crate::procinfo;
+use crate::report::{mb, secs, Report, Status};
+use crate::syncbench;
+use crate::Opts;
+use fake_ashby::FakeAshby;
+use std::io::{BufRead, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PAINT_BUDGET: f64 = 1.5;
+const TREE_RSS_BUDGET: u64 = 200_000_000;
+const BINARY_BUDGET: u64 = 20_000_000;
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, FakeAshby)>) {
+    let debug = if opts.quick { " (debug build)" } else { "" };
+    let Some(app) = opts.app_bin.clone() else {
+        let status = if opts.quick {
+            Status::Skip
+        } else {
+            Status::Error
+        };
+        report.row(
+            "5",
+            "Start-up",
+            "not measured: no --app-bin given",
+            "—",
+            status,
+        );
+        return;
+    };
+
+    // Binary size.
+    match std::fs::metadata(&app) {
+        Ok(m) => report.row(
+            "5c",
+            format!("App binary size{debug}: {}", app.display()),
+            mb(m.len()),
+            format!("< {}", mb(BINARY_BUDGET)),
+            Status::check(m.len() < BINARY_BUDGET),
+        ),
+        Err(e) => report.error("5c", "App binary size", format!("{}: {e}", app.display())),
+    }
+    // The .deb bundle (reported, no budget).
+    match (&opts.deb, &opts.deb_note) {
+        (Some(deb), _) => match std::fs::metadata(deb) {
+            Ok(m) => report.row(
+                "5d",
+                format!(
+                    ".deb bundle: {}",
+                    deb.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                match &opts.deb_note {
+                    Some(n) => format!("{} ({n})", mb(m.len())),
+                    None => mb(m.len()),
+                },
+                "— (reported)",
+                Status::Info,
+            ),
+            Err(e) => report.error("5d", ".deb bundle", format!("{}: {e}", deb.display())),
+        },
+        (None, Some(note)) => report.row(
+            "5d",
+            ".deb bundle",
+            note.clone(),
+            "— (reported)",
+            Status::Info,
+        ),
+        (None, None) => report.row(
+            "5d",
+            ".deb bundle",
+            "not built in this mode",
+            "— (reported)",
+            Status::Skip,
+        ),
+    }
+
+    let Some((cache, fake)) = cache else {
+        report.error(
+            "5",
+            "Start-up",
+            "no synced cache to start with (the sync section failed)",
+        );
+        return;
+    };
+    // Freshen the cache (an incremental sync, 4 requests) so the app's scheduler sees a recent
+    // success and stays idle instead of syncing during the measurement.
+    let key = fake.keys().full;
+    if let Err(e) = syncbench::run_worker(&fake.base_url(), &key, cache, false, None, None).await {
+        report.error("5", "Start-up", format!("refreshing the cache: {e}"));
+        return;
+    }
+    let jobs = count_jobs(cache).unwrap_or(0);
+    let base_url = fake.base_url();
+    let launches = opts.sizes.launches;
+    let idle = Duration::from_secs(opts.sizes.idle_secs);
+    let cache = cache.clone();
+    // Everything below blocks (polling, sleeping): keep it off the runtime that serves the fake.
+    let res =
+        tokio::task::spawn_blocking(move || measure(&app, &cache, &base_url, &key, launches, idle))
+            .await;
+    let m = match res {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => {
+            report.error("5", "Start-up", e);
+            return;
+        }
+        Err(e) => {
+            report.error("5", "Start-up", e);
+            return;
+        }
+    };
+    let mut sorted = m.paint.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    report.row(
+        "5a",
+        format!(
+            "Start-up{debug} to first interactive paint under Xvfb, {jobs} cached jobs: median of \
+             {launches}"
+        ),
+        format!(
+            "{} (runs: {})",
+            secs(median),
+            m.paint
+                .iter()
+                .map(|t| secs(*t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!("< {}", secs(PAINT_BUDGET)),
+        Status::check(median < PAINT_BUDGET),
+    );
+    report.row(
+        "5b",
+        format!(
+            "RSS of the app's process tree{debug}, {} s after start, idle, {jobs} cached jobs",
+            idle.as_secs()
+        ),
+        format!("{} (PSS {})", mb(m.tree_rss), mb(m.tree_pss)),
+        format!("< {}", mb(TREE_RSS_BUDGET)),
+        Status::check(m.tree_rss < TREE_RSS_BUDGET),
+    );
+    report.note(format!(
+        "5a: \"first interactive paint\" = launch until the app has served the first jobs page to \
+         the window (boot state read, jobs view mounted, rows requested); it writes \
+         ASHBY_SYNC_READY_FILE then. Launches follow one another, so only the first is cold for \
+         the page cache. 5b processes: {}. RSS counts shared pages once per process; PSS splits \
+         them.",
+        m.tree_detail
+    ));
+}
+
+fn count_jobs(db: &Path) -> Result<i64, rusqlite::Error> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))
+}
+
+struct Measured {
+    paint: Vec<f64>,
+    tree_rss: u64,
+    tree_pss: u64,
+    tree_detail: String,
+}
+
+/// A child in its own process group; the whole group is stopped on drop.
+struct Group {
+    name: &'static str,
+    child: Child,
+}
+
+impl Group {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Group, String> {
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("could not start {name}: {e}"))?;
+        Ok(Group { name, child })
+    }
+
+    fn stop(&mut self) {
+        let pgid = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &pgid])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Children of the group (WebKit helpers) may outlive the leader.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &pgid])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let _ = self.name;
+        self.stop();
+    }
+}
+
+/// Fields drop in order: the processes stop before their temp dir goes.
+struct Desktop {
+    _procs: Vec<Group>,
+    tmp: tempfile::TempDir,
+    display: String,
+    dbus: String,
+}
+
+impl Desktop {
+    fn start() -> Result<Desktop, String> {
+        let tmp = tempfile::Builder::new()
+            .prefix("ashby-bench-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        for d in ["data", "config", "cache", "runtime", "app-data"] {
+            std::fs::create_dir_all(tmp.path().join(d)).map_err(|e| e.to_string())?;
+        }
+        let _ = std::fs::set_permissions(
+            tmp.path().join("runtime"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        );
+        let mut procs = Vec::new();
+        let n = (400..700)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .ok_or("no free X display number")?;
+        let display = format!(":{n}");
+        procs.push(Group::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?);
+        wait_until("Xvfb", Duration::from_secs(10), || {
+            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })?;
+
+        let mut dbus = Group::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let mut line = String::new();
+        if let Some(out) = dbus.child.stdout.take() {
+            std::io::BufReader::new(out)
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+        }
+        let dbus_address = line.trim().to_string();
+        if dbus_address.is_empty() {
+            return Err("dbus-daemon printed no address".into());
+        }
+        procs.push(dbus);
+        let mut desk = Desktop {
+            tmp,
+            display,
+            dbus: dbus_address,
+            _procs: Vec::new(),
+        };
+
+        let mut kr = Command::new("gnome-keyring-daemon");
+        kr.args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        desk.apply_env(&mut kr);
+        let mut kr = Group::spawn("gnome-keyring-daemon", &mut kr)?;
+        // An empty unlock password leaves no login collection.
+        if let Some(mut stdin) = kr.child.stdin.take() {
+            let _ = stdin.write_all(b"bench-keyring-password");
+        }
+        procs.push(kr);
+        let addr = desk.dbus.clone();
+        wait_until("the Secret Service", Duration::from_secs(10), || {
+            Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &addr)
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+                .unwrap_or(false)
+        })?;
+        desk._procs = procs;
+        Ok(desk)
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.tmp.path().join("app-data")
+    }
+
+    fn apply_env(&self, cmd: &mut Command) {
+        let t = self.tmp.path();
+        cmd.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus)
+            .env("XDG_DATA_HOME", t.join("data"))
+            .env("XDG_CONFIG_HOME", t.join("config"))
+            .env("XDG_CACHE_HOME", t.join("cache"))
+            .env("XDG_RUNTIME_DIR", t.join("runtime"))
+            .env("ASHBY_SYNC_DATA_DIR", self.data_dir())
+            .env("ASHBY_SYNC_KEYCHAIN_ACCOUNT", "bench")
+            .env("GDK_BACKEND", "x11")
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("WAYLAND_DISPLAY");
+    }
+}
+
+fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if f() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("timed out waiting for {what}"))
+}
+
+fn measure(
+    app: &Path,
+    cache: &Path,
+    base_url: &str,
+    key: &str,
+    launches: usize,
+    idle: Duration,
+) -> Result<Measured, String> {
+    let desk = Desktop::start()?;
+    // A consistent single-file copy of the cache (no WAL to carry along).
+    let db = desk.data_dir().join("ashby-sync.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(cache).map_err(|e| e.to_string())?;
+        conn.execute("VACUUM INTO ?1", [db.to_string_lossy().as_ref()])
+            .map_err(|e| format!("copying the cache: {e}"))?;
+    }
+    let log = desk.tmp.path().join("app-output.log");
+    let mut paint = Vec::new();
+    let mut tree = None;
+    for i in 0..launches {
+        let ready = desk.tmp.path().join(format!("ready-{i}"));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .map_err(|e| e.to_string())?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let mut cmd = Command::new(app);
+        desk.apply_env(&mut cmd);
+        cmd.env("ASHBY_API_KEY", key)
+            .env("ASHBY_API_BASE_URL", base_url)
+            .env("ASHBY_SYNC_READY_FILE", &ready)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err));
+        let t0 = Instant::now();
+        let mut g = Group::spawn("ashby-sync", &mut cmd)?;
+        loop {
+            if ready.exists() {
+                break;
+            }
+            if let Ok(Some(status)) = g.child.try_wait() {
+                return Err(format!(
+                    "launch {}: the app exited ({status}) before its first paint; last output: {}",
+                    i + 1,
+                    tail(&log)
+                ));
+            }
+            if t0.elapsed() > READY_TIMEOUT {
+                return Err(format!(
+                    "launch {}: no first paint within {} s; last output: {}",
+                    i + 1,
+                    READY_TIMEOUT.as_secs(),
+                    tail(&log)
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let t = t0.elapsed().as_secs_f64();
+        println!("perf: start-up launch {}: {}", i + 1, secs(t));
+        paint.push(t);
+        if i + 1 == launches {
+            if let Some(rest) = idle.checked_sub(t0.elapsed()) {
+                std::thread::sleep(rest);
+            }
+            let procs = procinfo::process_tree(g.child.id());
+            let mut rss = 0;
+            let mut pss = 0;
+            let mut detail = Vec::new();
+            for (pid, name) in &procs {
+                let r = procinfo::status_field(&pid.to_string(), "VmRSS").unwrap_or(0);
+                let p = procinfo::pss(*pid).unwrap_or(0);
+                rss += r;
+                pss += p;
+                detail.push(format!("{name} {}", mb(r)));
+            }
+            tree = Some((rss, pss, detail.join(", ")));
+        }
+        g.stop();
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (tree_rss, tree_pss, tree_detail) = tree.ok_or("no launch measured")?;
+    Ok(Measured {
+        paint,
+        tree_rss,
+        tree_pss,
+        tree_detail,
+    })
+}
+
+fn tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(5)..].join(" / ")
+}
