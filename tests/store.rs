@@ -841,7 +841,8 @@ fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
         ))
         .unwrap();
         conn.execute_batch(
-            "INSERT INTO jobs (id, title, status, updated_at) VALUES ('old', 'Lighthouse Keeper', 'Open', '2025-01-01T00:00:00Z');
+            "INSERT INTO departments (id, name, parent_id) VALUES ('d-top', 'Operations', NULL), ('d-sea', 'Coast', 'd-top');
+             INSERT INTO jobs (id, title, status, department_id, updated_at) VALUES ('old', 'Lighthouse Keeper', 'Open', 'd-sea', '2025-01-01T00:00:00Z');
              INSERT INTO settings (key, value) VALUES ('wizard', '3');
              PRAGMA user_version = 1;",
         )
@@ -861,6 +862,16 @@ fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
         })
         .unwrap();
     assert_eq!(ids(&page), ["old"]);
+    // The rebuilt index has the department tokens (0003): a filtered search finds it by its
+    // parent department.
+    let page = store
+        .list_jobs(&JobQuery {
+            search: Some("lighthouse".into()),
+            department_id: Some("d-top".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&page), ["old"]);
     drop(store);
     // The one-off rebuild ran once.
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -868,4 +879,336 @@ fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
         .query_row("SELECT count(*) FROM maintenance", [], |r| r.get(0))
         .unwrap();
     assert_eq!(pending, 0);
+}
+
+/// The search path answers every filter from the index (`meta` tokens); the browse path from
+/// SQL. Both must give the same jobs, including after a department moves to another parent.
+#[test]
+fn search_filters_agree_with_browsing_and_follow_moves() {
+    let (_d, store) = open();
+    seed(&store);
+    let all_statuses: Vec<String> = ["Open", "Closed", "Draft", "Archived"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let set = |page: JobPage| -> Vec<String> {
+        let mut v: Vec<String> = page.rows.into_iter().map(|r| r.id).collect();
+        v.sort();
+        v
+    };
+    let check = |label: &str| {
+        let mut filters: Vec<JobQuery> = Vec::new();
+        for statuses in [vec![], vec!["Closed".to_string()], all_statuses.clone()] {
+            let base = JobQuery {
+                statuses,
+                ..Default::default()
+            };
+            filters.push(base.clone());
+            for d in ["d-eng", "d-plat", "d-data", "d-sales", "d-unknown"] {
+                filters.push(JobQuery {
+                    department_id: Some(d.into()),
+                    ..base.clone()
+                });
+            }
+            for l in ["l-eu", "l-ber", "l-lis", "l-rem"] {
+                filters.push(JobQuery {
+                    location_id: Some(l.into()),
+                    ..base.clone()
+                });
+            }
+            for w in ["Remote", "Hybrid", "OnSite"] {
+                filters.push(JobQuery {
+                    workplace_type: Some(w.into()),
+                    department_id: Some("d-eng".into()),
+                    ..base.clone()
+                });
+            }
+            for listed in [true, false] {
+                filters.push(JobQuery {
+                    listed: Some(listed),
+                    location_id: Some("l-eu".into()),
+                    employment_type: Some("FullTime".into()),
+                    ..base.clone()
+                });
+            }
+        }
+        let mut nonempty = 0;
+        for word in [
+            "engineering",
+            "data",
+            "europe",
+            "berlin",
+            "sales",
+            "remote",
+            "e",
+        ] {
+            let matching = set(store
+                .list_jobs(&JobQuery {
+                    search: Some(word.into()),
+                    statuses: all_statuses.clone(),
+                    ..Default::default()
+                })
+                .unwrap());
+            for f in &filters {
+                let browsed = set(store.list_jobs(f).unwrap());
+                let expected: Vec<String> = browsed
+                    .into_iter()
+                    .filter(|id| matching.contains(id))
+                    .collect();
+                let searched = store
+                    .list_jobs(&JobQuery {
+                        search: Some(word.into()),
+                        ..f.clone()
+                    })
+                    .unwrap();
+                assert_eq!(searched.total as usize, searched.rows.len());
+                nonempty += usize::from(!expected.is_empty());
+                assert_eq!(set(searched), expected, "{label}: {word:?} with {f:?}");
+            }
+        }
+        assert!(nonempty > 20, "{label}: the comparison must not be vacuous");
+    };
+    check("seeded");
+
+    // Data moves from Engineering to Sales: its jobs leave Engineering's filter, join Sales'.
+    store
+        .commit_departments(
+            &[dept("d-data", "Data", Some("d-sales"))],
+            PassKind::Incremental,
+            Some("dtok2"),
+            t(NOW),
+        )
+        .unwrap();
+    let in_sales = store
+        .list_jobs(&JobQuery {
+            search: Some("data".into()),
+            department_id: Some("d-sales".into()),
+            statuses: all_statuses.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(set(in_sales), ["j2", "j5"]);
+    check("after the move");
+}
+
+/// Relevance: every word in the title beats posting titles, which beat department/location
+/// names, which beat descriptions; newest first within a tier; paging follows the ranking.
+#[test]
+fn relevance_ranks_by_where_the_words_are() {
+    let (_d, store) = open();
+    let now = t(NOW);
+    store
+        .commit_departments(
+            &[dept("d-light", "Lighthouse Operations", None)],
+            PassKind::Full,
+            Some("d1"),
+            now,
+        )
+        .unwrap();
+    store
+        .commit_locations(
+            &[loc("l-x", "Harbour", None, None)],
+            PassKind::Full,
+            Some("l1"),
+            now,
+        )
+        .unwrap();
+    let u = "2026-02-01T00:00:00.000Z";
+    // Committed oldest first; the description-only match is the newest job.
+    let jobs = [
+        job("title-old", "Lighthouse Keeper", "Open", "d-none", "l-x", u),
+        job(
+            "title-new",
+            "Senior Lighthouse Keeper",
+            "Open",
+            "d-none",
+            "l-x",
+            u,
+        ),
+        job("posting", "Keeper", "Open", "d-none", "l-x", u),
+        job("dept", "Coordinator", "Open", "d-light", "l-x", u),
+        job("desc", "Engineer", "Open", "d-none", "l-x", u),
+    ];
+    for j in jobs {
+        store
+            .commit_jobs(&[j], PassKind::Incremental, Some("j1"), now)
+            .unwrap();
+    }
+    let descs: HashMap<String, PostingDescription> = [(
+        "p-desc".to_string(),
+        desc("<p>Keep the lighthouse</p>", "Keep the lighthouse lit.", u),
+    )]
+    .into();
+    store
+        .commit_postings(
+            &[
+                posting(
+                    "p-post",
+                    "posting",
+                    "Lighthouse Keeper (North)",
+                    true,
+                    None,
+                    u,
+                ),
+                posting("p-desc", "desc", "Engineer", true, None, u),
+            ],
+            &descs,
+            now,
+        )
+        .unwrap();
+    let search = |offset: u32, limit: u32| {
+        store
+            .list_jobs(&JobQuery {
+                search: Some("lighthouse".into()),
+                offset,
+                limit: Some(limit),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let page = search(0, 50);
+    assert_eq!(page.total, 5);
+    assert!(!page.truncated);
+    assert_eq!(
+        ids(&page),
+        ["title-new", "title-old", "posting", "dept", "desc"]
+    );
+    let page = search(1, 2);
+    assert_eq!(page.total, 5);
+    assert_eq!(ids(&page), ["title-old", "posting"]);
+    assert!(search(5, 10).rows.is_empty());
+    // A chosen sort orders every match by the column; paging follows it.
+    let sorted = |sort: JobSort, offset: u32| {
+        store
+            .list_jobs(&JobQuery {
+                search: Some("lighthouse".into()),
+                sort: Some(sort),
+                offset,
+                limit: Some(3),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(ids(&sorted(JobSort::Title, 0)), ["dept", "desc", "posting"]);
+    let page = sorted(JobSort::Title, 3);
+    assert_eq!(page.total, 5);
+    assert_eq!(ids(&page), ["title-old", "title-new"]);
+    // The description hit comes with an excerpt.
+    let snippet = search(4, 1).rows[0].snippet.clone().unwrap();
+    assert!(snippet.iter().any(|s| s.mark && s.text == "lighthouse"));
+}
+
+/// A last word longer than the indexed prefixes is expanded into the words it completes (from
+/// the vocabulary); with very many completions the index's own prefix query answers. Both find
+/// the same jobs, in titles, names and descriptions.
+#[test]
+fn long_prefixes_complete_from_the_vocabulary() {
+    let (_d, store) = open();
+    seed(&store);
+    let all: Vec<String> = ["Open", "Closed", "Draft"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let search = |text: &str| {
+        let mut v: Vec<String> = store
+            .list_jobs(&JobQuery {
+                search: Some(text.into()),
+                statuses: all.clone(),
+                limit: Some(500),
+                ..Default::default()
+            })
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(search("kube"), ["j1"], "description word");
+    assert_eq!(search("Kubernet"), ["j1"]);
+    assert_eq!(search("lisbo"), ["j2", "j5"], "location name");
+    assert_eq!(search("engineeri"), ["j1", "j2", "j3", "j4", "j5"]);
+    assert_eq!(search("sql dashb"), ["j2"]);
+    assert_eq!(search("rust engin"), ["j1"]);
+    assert!(search("kubez").is_empty());
+
+    // 70 titles sharing a prefix: more completions than are expanded.
+    let many: Vec<JobRecord> = (0..70)
+        .map(|i| {
+            job(
+                &format!("m{i}"),
+                &format!("Zephyr{i:03} Pilot"),
+                "Open",
+                "d-eng",
+                "l-ber",
+                "2026-02-15T00:00:00.000Z",
+            )
+        })
+        .collect();
+    store
+        .commit_jobs(&many, PassKind::Incremental, Some("jtok9"), t(NOW))
+        .unwrap();
+    assert_eq!(search("zeph").len(), 70);
+    assert_eq!(search("zephyr00").len(), 10);
+    assert_eq!(search("zephyr069"), ["m69"]);
+}
+
+#[test]
+fn migrates_a_version_2_cache_and_rebuilds_the_search_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        // A cache as version 2 left it: its one-off rebuild done, the index without department
+        // tokens, no names index, no vocabulary.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!(
+            "../src-tauri/store/migrations/0001_initial.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(include_str!(
+            "../src-tauri/store/migrations/0002_fts_meta.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(
+            "DELETE FROM maintenance;
+             INSERT INTO departments (id, name, parent_id) VALUES ('d-top', 'Operations', NULL), ('d-sea', 'Coast', 'd-top');
+             INSERT INTO jobs (seq, id, title, status, department_id, updated_at) VALUES (1, 'old', 'Lighthouse Keeper', 'Open', 'd-sea', '2025-01-01T00:00:00Z');
+             INSERT INTO jobs_fts (rowid, title, department, location, postings, description, meta)
+                 VALUES (1, 'Lighthouse Keeper', 'Coast Operations', '', '', '', 'zzstatusopen zzlisted0');
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap().store;
+    let search = |text: &str, dep: Option<&str>| {
+        let page = store
+            .list_jobs(&JobQuery {
+                search: Some(text.into()),
+                department_id: dep.map(Into::into),
+                ..Default::default()
+            })
+            .unwrap();
+        ids(&page).iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        search("lighthouse", Some("d-top")),
+        ["old"],
+        "department tokens"
+    );
+    assert_eq!(search("lighthouse", Some("d-none")), Vec::<String>::new());
+    assert_eq!(search("lightho", None), ["old"], "vocabulary");
+    assert_eq!(search("keeper coast", None), ["old"]);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for (table, want) in [
+        ("jobs_names_fts", 1),
+        ("jobs_titles_fts", 1),
+        ("maintenance", 0),
+    ] {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, want, "{table}");
+    }
 }

@@ -55,6 +55,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_initial.sql")),
     M::up(include_str!("migrations/0002_fts_meta.sql")),
+    M::up(include_str!("migrations/0003_search_names.sql")),
 ];
 
 /// The result of opening the cache.
@@ -341,6 +342,9 @@ fn run_maintenance(conn: &mut Connection) -> Result<()> {
                 tracing::info!("rebuilding the search index");
                 tx.execute_batch(
                     "INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
+                     INSERT INTO jobs_names_fts (jobs_names_fts) VALUES ('delete-all');
+                     INSERT INTO jobs_titles_fts (jobs_titles_fts) VALUES ('delete-all');
+                     DELETE FROM search_vocab;
                      INSERT OR IGNORE INTO temp.touched_jobs (id) SELECT id FROM jobs;",
                 )?;
                 write::refresh_touched_jobs(&tx)?;

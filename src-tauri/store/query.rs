@@ -2,19 +2,28 @@
 //! transaction each, so a page and its total come from the same snapshot even while a sync
 //! commits.
 
-use super::search::{meta_token, SearchTerms};
+use super::search::{id_token, meta_token, SearchTerms, MAX_COMPLETIONS, TEXT_COLUMNS};
 use super::*;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
-use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// At most this many search hits are ranked. Very common words ("engineer") would otherwise make
-/// every keystroke score most of the index; the newest jobs are kept (see `truncated`).
+/// At most this many search hits are counted and sorted. Very common words ("engineer") would
+/// otherwise make every keystroke walk most of the index; the newest matches are kept (see
+/// `truncated`).
 pub const SEARCH_CANDIDATE_CAP: usize = 2_000;
 
-/// bm25 column weights: title, department, location, posting titles, descriptions, filter tokens.
-const BM25: &str = "bm25(jobs_fts, 10.0, 3.0, 3.0, 5.0, 1.0, 0.0)";
+/// Relevance tiers, best first: every word in the job title; in the job or posting titles; in
+/// those or the department/location names; anywhere (descriptions too). A job ranks by the
+/// first tier it matches, newest first within a tier. Each tier is its own small index
+/// (a column filter would check every row of a word's doclist) walked newest first and stopped
+/// after one page, where bm25 would scan every match of every word in the descriptions to weigh
+/// the words (tens of milliseconds for a common word on a large cache).
+const NAME_TIERS: [(Index, Option<&str>); 3] = [
+    (Index::Titles, Some("title")),
+    (Index::Titles, None),
+    (Index::Names, None),
+];
 
 const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
@@ -71,18 +80,16 @@ pub(crate) fn normalize_statuses(statuses: &[String]) -> Vec<String> {
     out
 }
 
-/// `AND …` conditions over `jobs j` and their parameters, in order. With `tree_only`, just the
-/// department/location conditions (the search path answers the others from the index's `meta`).
-fn filters(q: &JobQuery, tree_only: bool) -> (String, Vec<Value>) {
+/// `AND …` conditions over `jobs j` and their parameters, in order (the browse path; searches
+/// answer the same filters from the index's `meta` tokens).
+fn filters(q: &JobQuery) -> (String, Vec<Value>) {
     let mut sql = String::new();
     let mut params = Vec::new();
-    if !tree_only {
-        let statuses = normalize_statuses(&q.statuses);
-        sql.push_str(" AND j.status IN (");
-        sql.push_str(&vec!["?"; statuses.len()].join(", "));
-        sql.push(')');
-        params.extend(statuses.into_iter().map(Value::Text));
-    }
+    let statuses = normalize_statuses(&q.statuses);
+    sql.push_str(" AND j.status IN (");
+    sql.push_str(&vec!["?"; statuses.len()].join(", "));
+    sql.push(')');
+    params.extend(statuses.into_iter().map(Value::Text));
     if let Some(dep) = q.department_id.as_ref().filter(|s| !s.is_empty()) {
         sql.push_str(
             " AND j.department_id IN (WITH RECURSIVE sub (id) AS (SELECT ? UNION \
@@ -97,9 +104,6 @@ fn filters(q: &JobQuery, tree_only: bool) -> (String, Vec<Value>) {
              SELECT id FROM sub)",
         );
         params.push(Value::Text(loc.clone()));
-    }
-    if tree_only {
-        return (sql, params);
     }
     if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
         sql.push_str(" AND j.employment_type = ?");
@@ -116,8 +120,7 @@ fn filters(q: &JobQuery, tree_only: bool) -> (String, Vec<Value>) {
     (sql, params)
 }
 
-/// The status/employment/workplace/listed filters as groups of `meta` tokens (ORed within a
-/// group, groups ANDed).
+/// The filters as groups of `meta` tokens (ORed within a group, groups ANDed).
 fn meta_filters(q: &JobQuery) -> Vec<Vec<String>> {
     let mut groups = vec![normalize_statuses(&q.statuses)
         .iter()
@@ -131,6 +134,12 @@ fn meta_filters(q: &JobQuery) -> Vec<Vec<String>> {
     }
     if let Some(listed) = q.listed {
         groups.push(vec![meta_token("listed", if listed { "1" } else { "0" })]);
+    }
+    if let Some(dep) = q.department_id.as_ref().filter(|s| !s.is_empty()) {
+        groups.push(vec![id_token("dept", dep)]);
+    }
+    if let Some(loc) = q.location_id.as_ref().filter(|s| !s.is_empty()) {
+        groups.push(vec![id_token("loc", loc)]);
     }
     groups
 }
@@ -156,31 +165,52 @@ fn order_by(sort: JobSort, desc: bool) -> &'static str {
     }
 }
 
-struct Candidate {
-    seq: i64,
-    score: f64,
-    updated_at: String,
-    title_key: String,
-    opened_at: Option<String>,
+/// Indexed words starting with `prefix`, at most `MAX_COMPLETIONS + 1` (one more says "too
+/// many").
+fn completions(tx: &Connection, prefix: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT term FROM search_vocab WHERE term >= ?1 AND term < ?1 || char(1114111)
+         ORDER BY term LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(rusqlite::params![prefix, MAX_COMPLETIONS as i64 + 1], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
-fn compare(a: &Candidate, b: &Candidate, sort: JobSort, desc: bool) -> Ordering {
-    let dir = |o: Ordering| if desc { o.reverse() } else { o };
-    match sort {
-        JobSort::Relevance => a
-            .score
-            .partial_cmp(&b.score)
-            .unwrap_or(Ordering::Equal)
-            .then(b.seq.cmp(&a.seq)),
-        JobSort::Title => dir(a.title_key.cmp(&b.title_key).then(a.seq.cmp(&b.seq))),
-        JobSort::Opened => match (&a.opened_at, &b.opened_at) {
-            (None, None) => dir(a.seq.cmp(&b.seq)),
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(x), Some(y)) => dir(x.cmp(y).then(a.seq.cmp(&b.seq))),
-        },
-        JobSort::Updated => dir(a.updated_at.cmp(&b.updated_at).then(a.seq.cmp(&b.seq))),
-    }
+/// The two search indexes (their names can't be bound as parameters).
+#[derive(Clone, Copy)]
+enum Index {
+    /// Every text column, descriptions included.
+    Full,
+    /// Titles, posting titles, department and location names.
+    Names,
+    /// Job and posting titles.
+    Titles,
+}
+
+/// Rowids of the newest `limit` matches of `expr` in `index`. The index walks its doclists from
+/// the newest row and stops at `limit`.
+fn newest_matches(tx: &Connection, index: Index, expr: &str, limit: usize) -> Result<Vec<i64>> {
+    let mut stmt = tx.prepare_cached(match index {
+        Index::Full => {
+            "SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2"
+        }
+        Index::Names => {
+            "SELECT rowid FROM jobs_names_fts WHERE jobs_names_fts MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2"
+        }
+        Index::Titles => {
+            "SELECT rowid FROM jobs_titles_fts WHERE jobs_titles_fts MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2"
+        }
+    })?;
+    let rows = stmt
+        .query_map(rusqlite::params![expr, limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 impl Store {
@@ -189,11 +219,17 @@ impl Store {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-        let terms = q.search.as_deref().and_then(SearchTerms::parse);
+        let mut terms = q.search.as_deref().and_then(SearchTerms::parse);
+        if let Some(t) = terms.as_mut() {
+            if let Some(prefix) = t.prefix_to_expand() {
+                let words = completions(&tx, prefix)?;
+                t.set_completions(words);
+            }
+        }
         let (sort, desc) = effective_sort(q, terms.is_some());
 
         let Some(terms) = terms else {
-            let (filter_sql, filter_params) = filters(q, false);
+            let (filter_sql, filter_params) = filters(q);
             let total: i64 = tx.query_row(
                 &format!("SELECT count(*) FROM jobs j WHERE 1 = 1{filter_sql}"),
                 params_from_iter(filter_params.iter()),
@@ -219,59 +255,58 @@ impl Store {
             });
         };
 
-        // Bounded candidate set. The index answers the words and the status/type/listed filters
-        // itself (`meta` tokens); the jobs table is joined only for department/location filters
-        // or a non-relevance sort. bm25 runs only for rows that pass.
-        let match_expr = terms.full_match(&meta_filters(q));
-        let (tree_sql, tree_params) = filters(q, true);
-        let needs_join = !tree_sql.is_empty() || sort != JobSort::Relevance;
-        let mut candidates: Vec<Candidate> = if needs_join {
-            let mut params = vec![Value::Text(match_expr)];
-            params.extend(tree_params);
-            let mut stmt = tx.prepare(&format!(
-                "SELECT j.seq, {BM25}, j.updated_at, j.title, j.opened_at
-                 FROM jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid
-                 WHERE jobs_fts MATCH ?{tree_sql}
-                 ORDER BY jobs_fts.rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
-            ))?;
-            let rows = stmt
-                .query_map(params_from_iter(params.iter()), |r| {
-                    Ok(Candidate {
-                        seq: r.get(0)?,
-                        score: r.get(1)?,
-                        updated_at: r.get(2)?,
-                        title_key: r.get::<_, String>(3)?.to_lowercase(),
-                        opened_at: r.get(4)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            rows
+        // Bounded: the newest SEARCH_CANDIDATE_CAP matches are counted; the index answers the
+        // words and every filter itself (`meta` tokens), so the jobs table is only read for
+        // the page, or for the sort keys of the capped matches when sorting by a column.
+        let groups = meta_filters(q);
+        let matches = newest_matches(
+            &tx,
+            Index::Full,
+            &terms.match_in(Some(TEXT_COLUMNS), &groups),
+            SEARCH_CANDIDATE_CAP,
+        )?;
+        let truncated = matches.len() >= SEARCH_CANDIDATE_CAP;
+        let total = matches.len();
+        let offset = q.offset as usize;
+        let page: Vec<i64> = if offset >= total {
+            Vec::new()
+        } else if sort == JobSort::Relevance {
+            // Only the first `offset + limit` of the ranking are needed.
+            let want = (offset + limit as usize).min(total);
+            let mut seen: HashSet<i64> = HashSet::with_capacity(want);
+            let mut ranked: Vec<i64> = Vec::with_capacity(want);
+            for (index, columns) in NAME_TIERS {
+                if ranked.len() >= want {
+                    break;
+                }
+                let expr = terms.match_in(columns, &groups);
+                for seq in newest_matches(&tx, index, &expr, want)? {
+                    if seen.insert(seq) {
+                        ranked.push(seq);
+                    }
+                }
+            }
+            ranked.extend(matches.iter().filter(|seq| !seen.contains(seq)));
+            ranked
+                .into_iter()
+                .skip(offset)
+                .take(limit as usize)
+                .collect()
         } else {
+            // SQLite sorts the capped matches by the column, like the browse path.
             let mut stmt = tx.prepare_cached(&format!(
-                "SELECT rowid, {BM25} FROM jobs_fts WHERE jobs_fts MATCH ?1
-                 ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATE_CAP}"
+                "SELECT j.seq FROM jobs j WHERE j.seq IN (SELECT value FROM json_each(?1))
+                 ORDER BY {} LIMIT ?2 OFFSET ?3",
+                order_by(sort, desc)
             ))?;
             let rows = stmt
-                .query_map([match_expr], |r| {
-                    Ok(Candidate {
-                        seq: r.get(0)?,
-                        score: r.get(1)?,
-                        updated_at: String::new(),
-                        title_key: String::new(),
-                        opened_at: None,
-                    })
-                })?
+                .query_map(
+                    rusqlite::params![to_json(&matches), limit as i64, offset as i64],
+                    |r| r.get(0),
+                )?
                 .collect::<rusqlite::Result<_>>()?;
             rows
         };
-        let truncated = candidates.len() >= SEARCH_CANDIDATE_CAP;
-        candidates.sort_by(|a, b| compare(a, b, sort, desc));
-        let page: Vec<i64> = candidates
-            .iter()
-            .skip(q.offset as usize)
-            .take(limit as usize)
-            .map(|c| c.seq)
-            .collect();
 
         let mut rows = Vec::with_capacity(page.len());
         if !page.is_empty() {
@@ -303,7 +338,7 @@ impl Store {
             }
         }
         Ok(JobPage {
-            total: candidates.len() as u32,
+            total: total as u32,
             truncated,
             offset: q.offset,
             rows,

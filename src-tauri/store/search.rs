@@ -8,8 +8,8 @@ use super::TextSpan;
 /// At most this many words of a search are used.
 const MAX_TERMS: usize = 8;
 
-/// The FTS columns user words are matched against (`meta` holds filter tokens only).
-const TEXT_COLUMNS: &str = "title department location postings description";
+/// Every FTS column user words are matched against (`meta` holds filter tokens only).
+pub(crate) const TEXT_COLUMNS: &str = "title department location postings description";
 
 /// A filter token for the FTS `meta` column, e.g. `zzstatusopen`. Only ASCII letters/digits, so
 /// the tokenizer keeps it whole; the `zz` prefix keeps it apart from real words.
@@ -22,21 +22,41 @@ pub(crate) fn meta_token(kind: &str, value: &str) -> String {
     format!("zz{kind}{v}")
 }
 
+/// A filter token for an id (department, location): hex of its bytes, so two distinct ids never
+/// share a token whatever characters they use.
+pub(crate) fn id_token(kind: &str, id: &str) -> String {
+    use std::fmt::Write;
+    let mut out = format!("zz{kind}");
+    for b in id.bytes() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// What a job's `meta` column is built from.
+pub(crate) struct MetaFacts<'a> {
+    pub status: &'a str,
+    pub employment_type: Option<&'a str>,
+    pub workplace_type: Option<&'a str>,
+    pub listed: bool,
+    /// The job's department and its ancestors: a department filter includes its teams.
+    pub department_chain: &'a [String],
+    /// The job's location and its ancestors: a region filter includes its offices.
+    pub location_chain: &'a [String],
+}
+
 /// The `meta` column text of a job.
-pub(crate) fn meta_tokens(
-    status: &str,
-    employment_type: Option<&str>,
-    workplace_type: Option<&str>,
-    listed: bool,
-) -> String {
-    let mut t = vec![meta_token("status", status)];
-    if let Some(e) = employment_type {
+pub(crate) fn meta_tokens(f: &MetaFacts<'_>) -> String {
+    let mut t = vec![meta_token("status", f.status)];
+    if let Some(e) = f.employment_type {
         t.push(meta_token("employment", e));
     }
-    if let Some(w) = workplace_type {
+    if let Some(w) = f.workplace_type {
         t.push(meta_token("workplace", w));
     }
-    t.push(meta_token("listed", if listed { "1" } else { "0" }));
+    t.push(meta_token("listed", if f.listed { "1" } else { "0" }));
+    t.extend(f.department_chain.iter().map(|id| id_token("dept", id)));
+    t.extend(f.location_chain.iter().map(|id| id_token("loc", id)));
     t.join(" ")
 }
 
@@ -46,6 +66,23 @@ pub(crate) struct SearchTerms {
     terms: Vec<String>,
     /// The last term matches as a prefix.
     last_is_prefix: bool,
+    /// The indexed words that complete the last term, when they were looked up (see
+    /// [`SearchTerms::prefix_to_expand`]).
+    completions: Vec<String>,
+}
+
+/// Prefix lengths the FTS tables index (`prefix = '2 3'`): those prefix queries are cheap.
+const INDEXED_PREFIX_MAX: usize = 3;
+
+/// At most this many completions replace a prefix; beyond, the index's own prefix query is used.
+pub(crate) const MAX_COMPLETIONS: usize = 64;
+
+/// The words of `text` that go into the completion vocabulary (`search_vocab`): folded like the
+/// index folds them, and longer than the prefixes the index answers itself.
+pub(crate) fn vocabulary_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    words(text)
+        .filter(|(_, w)| w.chars().nth(INDEXED_PREFIX_MAX).is_some())
+        .map(|(_, w)| fold(w))
 }
 
 impl SearchTerms {
@@ -61,7 +98,25 @@ impl SearchTerms {
         Some(SearchTerms {
             terms,
             last_is_prefix,
+            completions: Vec::new(),
         })
+    }
+
+    /// The last term, when it is a prefix longer than the index's prefix indexes. FTS5 answers
+    /// such a prefix by merging the whole doclist of every completion before returning a row
+    /// (~10 ms for a common word on 100k jobs), so the caller looks its completions up in the
+    /// vocabulary and passes them to [`SearchTerms::set_completions`]: an OR of whole words is
+    /// walked lazily, newest first, and stops after a page.
+    pub(crate) fn prefix_to_expand(&self) -> Option<&str> {
+        let last = self.terms.last()?;
+        (self.last_is_prefix && last.chars().nth(INDEXED_PREFIX_MAX).is_some())
+            .then_some(last.as_str())
+    }
+
+    /// Words of the index that start with the last term. Ignored when empty or too many (the
+    /// prefix query is used then, which is always correct).
+    pub(crate) fn set_completions(&mut self, words: Vec<String>) {
+        self.completions = words;
     }
 
     /// The words as an FTS5 expression: every word must occur (in any text column).
@@ -71,20 +126,33 @@ impl SearchTerms {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                if i + 1 == n && self.last_is_prefix {
+                let expand =
+                    !self.completions.is_empty() && self.completions.len() <= MAX_COMPLETIONS;
+                if i + 1 == n && self.last_is_prefix && expand {
+                    let words: Vec<String> = self
+                        .completions
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect();
+                    format!("({})", words.join(" OR "))
+                } else if i + 1 == n && self.last_is_prefix {
                     format!("\"{t}\"*")
                 } else {
                     format!("\"{t}\"")
                 }
             })
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" AND ")
     }
 
-    /// The full MATCH: the words restricted to the text columns (so they never hit a filter
-    /// token), ANDed with each group of filter tokens (tokens within a group are ORed).
-    pub(crate) fn full_match(&self, filter_groups: &[Vec<String>]) -> String {
-        let mut out = format!("{{{TEXT_COLUMNS}}} : ({})", self.match_expr());
+    /// The full MATCH: every word in one of `columns` (default: every column but `meta`, so
+    /// words never hit a filter token), ANDed with each group of filter tokens (tokens within a
+    /// group are ORed).
+    pub(crate) fn match_in(&self, columns: Option<&str>, filter_groups: &[Vec<String>]) -> String {
+        let mut out = match columns {
+            Some(c) => format!("{{{c}}} : ({})", self.match_expr()),
+            None => format!("- {{meta}} : ({})", self.match_expr()),
+        };
         for group in filter_groups.iter().filter(|g| !g.is_empty()) {
             out.push_str(" AND meta : (");
             out.push_str(&group.join(" OR "));
@@ -299,9 +367,9 @@ mod tests {
     #[test]
     fn builds_safe_match_expressions() {
         let t = SearchTerms::parse(r#"Senior "eng* OR -x:"#).unwrap();
-        assert_eq!(t.match_expr(), r#""senior" "eng" "or" "x""#);
+        assert_eq!(t.match_expr(), r#""senior" AND "eng" AND "or" AND "x""#);
         let t = SearchTerms::parse("back-end devel").unwrap();
-        assert_eq!(t.match_expr(), r#""back" "end" "devel"*"#);
+        assert_eq!(t.match_expr(), r#""back" AND "end" AND "devel"*"#);
         assert!(SearchTerms::parse("  -- ** ").is_none());
         assert_eq!(SearchTerms::parse("a").unwrap().match_expr(), r#""a""#);
     }

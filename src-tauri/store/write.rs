@@ -169,7 +169,10 @@ impl Store {
             "DELETE FROM job_hiring_team; DELETE FROM jobs; DELETE FROM job_postings;
              DELETE FROM departments; DELETE FROM locations; DELETE FROM sync_state;
              DELETE FROM temp.touched_jobs;
-             INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');",
+             INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
+             INSERT INTO jobs_names_fts (jobs_names_fts) VALUES ('delete-all');
+             INSERT INTO jobs_titles_fts (jobs_titles_fts) VALUES ('delete-all');
+             DELETE FROM search_vocab;",
         )?;
         tx.commit()?;
         Ok(())
@@ -498,6 +501,8 @@ fn delete_job(tx: &Transaction<'_>, id: &str) -> Result<()> {
         .optional()?;
     if let Some(seq) = seq {
         tx.execute("DELETE FROM jobs_fts WHERE rowid = ?1", [seq])?;
+        tx.execute("DELETE FROM jobs_names_fts WHERE rowid = ?1", [seq])?;
+        tx.execute("DELETE FROM jobs_titles_fts WHERE rowid = ?1", [seq])?;
         // job_hiring_team rows go with it (ON DELETE CASCADE).
         tx.execute("DELETE FROM jobs WHERE seq = ?1", [seq])?;
     }
@@ -542,6 +547,23 @@ fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(map)
+}
+
+/// `start` and its ancestors' ids. `start` is kept even when it isn't cached (a department the
+/// key can't see), as the SQL filter on `department_id` would match it.
+fn chain_ids(map: &NameChains, start: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = start.map(str::to_string);
+    // Bounded, and stops at a repeat: a malformed hierarchy with a cycle must not loop forever.
+    for _ in 0..16 {
+        let Some(id) = cur.take() else { break };
+        if out.contains(&id) {
+            break;
+        }
+        cur = map.get(&id).and_then(|(_, _, parent)| parent.clone());
+        out.push(id);
+    }
+    out
 }
 
 fn chain_text(map: &NameChains, start: Option<&str>) -> String {
@@ -620,10 +642,21 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
              WHERE seq = ?1",
         )?;
         let mut fts_del = tx.prepare_cached("DELETE FROM jobs_fts WHERE rowid = ?1")?;
+        let mut names_del = tx.prepare_cached("DELETE FROM jobs_names_fts WHERE rowid = ?1")?;
+        let mut titles_del = tx.prepare_cached("DELETE FROM jobs_titles_fts WHERE rowid = ?1")?;
+        let mut titles_add = tx.prepare_cached(
+            "INSERT INTO jobs_titles_fts (rowid, title, postings, meta) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut names_add = tx.prepare_cached(
+            "INSERT INTO jobs_names_fts (rowid, title, postings, place, meta)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         let mut fts_add = tx.prepare_cached(
             "INSERT INTO jobs_fts (rowid, title, department, location, postings, description, meta)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
+        // Words for prefix completion, written once per batch.
+        let mut vocabulary: HashSet<String> = HashSet::new();
         for job in touched {
             let (seq, loc) = (job.seq, job.location_id.as_ref());
             let rows: Vec<(String, bool, Option<String>, Option<String>)> = postings
@@ -641,21 +674,49 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             let posting_titles: Vec<&str> = rows.iter().map(|p| p.0.as_str()).collect();
             let descriptions: Vec<&str> = rows.iter().filter_map(|p| p.3.as_deref()).collect();
             fts_del.execute([seq])?;
-            let meta = super::search::meta_tokens(
-                &job.status,
-                job.employment_type.as_deref(),
-                workplace.as_deref(),
+            let meta = super::search::meta_tokens(&super::search::MetaFacts {
+                status: &job.status,
+                employment_type: job.employment_type.as_deref(),
+                workplace_type: workplace.as_deref(),
                 listed,
-            );
+                department_chain: &chain_ids(&departments, job.department_id.as_deref()),
+                location_chain: &chain_ids(&locations, job.location_id.as_deref()),
+            });
+            let department = chain_text(&departments, job.department_id.as_deref());
+            let location = chain_text(&locations, job.location_id.as_deref());
+            let posting_titles = posting_titles.join("\n");
             fts_add.execute(params![
                 seq,
                 job.title,
-                chain_text(&departments, job.department_id.as_deref()),
-                chain_text(&locations, job.location_id.as_deref()),
-                posting_titles.join("\n"),
+                department,
+                location,
+                posting_titles,
                 descriptions.join("\n"),
                 meta,
             ])?;
+            for text in [&job.title, &department, &location, &posting_titles]
+                .into_iter()
+                .map(String::as_str)
+                .chain(descriptions.iter().copied())
+            {
+                vocabulary.extend(super::search::vocabulary_words(text));
+            }
+            names_del.execute([seq])?;
+            names_add.execute(params![
+                seq,
+                job.title,
+                posting_titles,
+                format!("{department}\n{location}"),
+                meta,
+            ])?;
+            titles_del.execute([seq])?;
+            titles_add.execute(params![seq, job.title, posting_titles, meta])?;
+        }
+        // Words never leave the vocabulary: a stale completion only adds an empty OR branch.
+        let mut add_word =
+            tx.prepare_cached("INSERT OR IGNORE INTO search_vocab (term) VALUES (?1)")?;
+        for word in vocabulary {
+            add_word.execute([word])?;
         }
     }
     tx.execute("DELETE FROM temp.touched_jobs", [])?;

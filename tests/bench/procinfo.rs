@@ -14,6 +14,12 @@ pub fn pss(pid: u32) -> Option<u64> {
     kb_field(&text, "Pss")
 }
 
+/// Unique set size: pages only this process maps (what stopping it would give back), in bytes.
+pub fn uss(pid: u32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    Some(kb_field(&text, "Private_Clean")? + kb_field(&text, "Private_Dirty")?)
+}
+
 fn kb_field(text: &str, field: &str) -> Option<u64> {
     let prefix = format!("{field}:");
     text.lines()

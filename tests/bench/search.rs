@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 const P95_BUDGET: f64 = 0.015;
 /// Bumped when the way the cache is built changes, so a stale cache is rebuilt.
-const CACHE_VERSION: &str = "v1";
+const CACHE_VERSION: &str = "v2";
 const CACHE_MARK: &str = "bench_search_cache";
 
 pub async fn run(opts: &Opts, report: &mut Report) {
@@ -50,6 +50,7 @@ pub async fn run(opts: &Opts, report: &mut Report) {
                 m.truncated,
                 m.total
             ));
+            report.note(format!("4: slowest queries: {}.", m.slowest.join("; ")));
         }
         Ok(Err(e)) => report.error("4", &what, e),
         Err(e) => report.error("4", &what, e),
@@ -143,6 +144,7 @@ struct Measured {
     max: f64,
     truncated: usize,
     by_kind: Vec<String>,
+    slowest: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -191,12 +193,17 @@ fn measure(db: &Path, n: usize) -> Result<Measured, String> {
     }
     let mut times: Vec<(Kind, f64)> = Vec::with_capacity(queries.len());
     let mut truncated = 0;
+    let mut slowest: Vec<(f64, String)> = Vec::new();
     for (kind, q) in &queries {
         let t = Instant::now();
         let page = store.list_jobs(q).map_err(|e| e.to_string())?;
-        times.push((*kind, t.elapsed().as_secs_f64()));
+        let took = t.elapsed().as_secs_f64();
+        times.push((*kind, took));
         truncated += usize::from(page.truncated);
+        slowest.push((took, describe(q, page.total, page.truncated)));
     }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(5);
     let mut all: Vec<f64> = times.iter().map(|(_, t)| *t).collect();
     all.sort_by(f64::total_cmp);
     let by_kind = Kind::ALL
@@ -228,7 +235,42 @@ fn measure(db: &Path, n: usize) -> Result<Measured, String> {
         max: all.last().copied().unwrap_or(0.0),
         truncated,
         by_kind,
+        slowest: slowest
+            .into_iter()
+            .map(|(t, d)| format!("{} {d}", ms(t)))
+            .collect(),
     })
+}
+
+/// A query in a few words, for the report.
+fn describe(q: &JobQuery, total: u32, truncated: bool) -> String {
+    let mut parts = vec![format!("{:?}", q.search.as_deref().unwrap_or(""))];
+    if q.statuses.len() > 1 {
+        parts.push("all statuses".into());
+    }
+    if q.department_id.is_some() {
+        parts.push("department".into());
+    }
+    if q.location_id.is_some() {
+        parts.push("location".into());
+    }
+    if let Some(e) = &q.employment_type {
+        parts.push(e.clone());
+    }
+    if let Some(w) = &q.workplace_type {
+        parts.push(w.clone());
+    }
+    if q.listed.is_some() {
+        parts.push("listed".into());
+    }
+    if let Some(s) = q.sort {
+        parts.push(format!("sort {s:?}"));
+    }
+    parts.push(format!(
+        "→ {total}{} hits",
+        if truncated { "+ (capped)" } else { "" }
+    ));
+    parts.join(", ")
 }
 
 /// 200 queries (40 of each kind) from the cache's own vocabulary, deterministic for a cache.
