@@ -5,15 +5,19 @@
 //! The desktop session is the e2e tests' recipe: our own Xvfb, a private D-Bus session bus and an
 //! unlocked gnome-keyring, each in its own process group that is killed when we are done.
 
+// Shared with the e2e harness, which uses more of it.
+#[allow(dead_code)]
+#[path = "../desktop/mod.rs"]
+mod desktop;
+
 use crate::procinfo;
 use crate::report::{mb, secs, Report, Status};
 use crate::syncbench;
 use crate::Opts;
+use desktop::{Desktop, Proc};
 use fake_ashby::FakeAshby;
-use std::io::{BufRead, Write};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PAINT_BUDGET: f64 = 1.5;
@@ -236,185 +240,6 @@ type Tree = (u64, u64, String);
 /// large software buffers in the web process.
 const VARIANT_ENV: (&str, &str) = ("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
 
-/// A child in its own process group; the whole group is stopped on drop.
-struct Group {
-    name: &'static str,
-    child: Child,
-}
-
-impl Group {
-    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Group, String> {
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("could not start {name}: {e}"))?;
-        Ok(Group { name, child })
-    }
-
-    fn stop(&mut self) {
-        let pgid = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Children of the group (WebKit helpers) may outlive the leader.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        let _ = self.name;
-        self.stop();
-    }
-}
-
-/// Fields drop in order: the processes stop before their temp dir goes.
-struct Desktop {
-    _procs: Vec<Group>,
-    tmp: tempfile::TempDir,
-    display: String,
-    dbus: String,
-}
-
-impl Desktop {
-    fn start() -> Result<Desktop, String> {
-        let tmp = tempfile::Builder::new()
-            .prefix("ashby-bench-")
-            .tempdir()
-            .map_err(|e| e.to_string())?;
-        for d in ["data", "config", "cache", "runtime", "app-data"] {
-            std::fs::create_dir_all(tmp.path().join(d)).map_err(|e| e.to_string())?;
-        }
-        let _ = std::fs::set_permissions(
-            tmp.path().join("runtime"),
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        );
-        let mut procs = Vec::new();
-        let n = (400..700)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
-            .ok_or("no free X display number")?;
-        let display = format!(":{n}");
-        procs.push(Group::spawn(
-            "Xvfb",
-            Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        )?);
-        wait_until("Xvfb", Duration::from_secs(10), || {
-            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-        })?;
-
-        let mut dbus = Group::spawn(
-            "dbus-daemon",
-            Command::new("dbus-daemon")
-                .args(["--session", "--nofork", "--print-address=1"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-        )?;
-        let mut line = String::new();
-        if let Some(out) = dbus.child.stdout.take() {
-            std::io::BufReader::new(out)
-                .read_line(&mut line)
-                .map_err(|e| e.to_string())?;
-        }
-        let dbus_address = line.trim().to_string();
-        if dbus_address.is_empty() {
-            return Err("dbus-daemon printed no address".into());
-        }
-        procs.push(dbus);
-        let mut desk = Desktop {
-            tmp,
-            display,
-            dbus: dbus_address,
-            _procs: Vec::new(),
-        };
-
-        let mut kr = Command::new("gnome-keyring-daemon");
-        kr.args(["--foreground", "--unlock", "--components=secrets"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        desk.apply_env(&mut kr);
-        let mut kr = Group::spawn("gnome-keyring-daemon", &mut kr)?;
-        // An empty unlock password leaves no login collection.
-        if let Some(mut stdin) = kr.child.stdin.take() {
-            let _ = stdin.write_all(b"bench-keyring-password");
-        }
-        procs.push(kr);
-        let addr = desk.dbus.clone();
-        wait_until("the Secret Service", Duration::from_secs(10), || {
-            Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .env("DBUS_SESSION_BUS_ADDRESS", &addr)
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-                .unwrap_or(false)
-        })?;
-        desk._procs = procs;
-        Ok(desk)
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.tmp.path().join("app-data")
-    }
-
-    fn apply_env(&self, cmd: &mut Command) {
-        let t = self.tmp.path();
-        cmd.env("DISPLAY", &self.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus)
-            .env("XDG_DATA_HOME", t.join("data"))
-            .env("XDG_CONFIG_HOME", t.join("config"))
-            .env("XDG_CACHE_HOME", t.join("cache"))
-            .env("XDG_RUNTIME_DIR", t.join("runtime"))
-            .env("ASHBY_SYNC_DATA_DIR", self.data_dir())
-            .env("ASHBY_SYNC_KEYCHAIN_ACCOUNT", "bench")
-            .env("GDK_BACKEND", "x11")
-            .env("NO_AT_BRIDGE", "1")
-            .env_remove("WAYLAND_DISPLAY");
-    }
-}
-
-fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) -> Result<(), String> {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if f() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(format!("timed out waiting for {what}"))
-}
-
 fn measure(
     app: &Path,
     cache: &Path,
@@ -424,9 +249,9 @@ fn measure(
     idle: Duration,
     variant: bool,
 ) -> Result<Measured, String> {
-    let desk = Desktop::start()?;
+    let desk = Desktop::start("ashby-bench-")?;
     // A consistent single-file copy of the cache (no WAL to carry along).
-    let db = desk.data_dir().join("ashby-sync.sqlite3");
+    let db = desk.data_dir.join("ashby-sync.sqlite3");
     {
         let conn = rusqlite::Connection::open(cache).map_err(|e| e.to_string())?;
         conn.execute("VACUUM INTO ?1", [db.to_string_lossy().as_ref()])
@@ -492,6 +317,7 @@ impl Launcher<'_> {
         let mut cmd = Command::new(self.app);
         self.desk.apply_env(&mut cmd);
         cmd.env("ASHBY_API_KEY", self.key)
+            .env("ASHBY_SYNC_KEYCHAIN_ACCOUNT", "bench")
             .env("ASHBY_API_BASE_URL", self.base_url)
             .env("ASHBY_SYNC_READY_FILE", &ready)
             .stdin(Stdio::null())
@@ -501,7 +327,7 @@ impl Launcher<'_> {
             cmd.env(k, v);
         }
         let t0 = Instant::now();
-        let mut g = Group::spawn("ashby-sync", &mut cmd)?;
+        let mut g = Proc::spawn("ashby-sync", &mut cmd)?;
         loop {
             if ready.exists() {
                 break;

@@ -5,12 +5,15 @@
 
 #![allow(dead_code)]
 
+#[path = "../desktop/mod.rs"]
+mod desktop;
+
 use base64::Engine as _;
+use desktop::Proc;
 use serde_json::{json, Value};
 use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub type Res<T> = Result<T, String>;
@@ -24,186 +27,19 @@ fn free_port() -> u16 {
         .expect("no free port")
 }
 
-/// A spawned helper process, killed with its whole process group on drop.
-struct Proc {
-    name: &'static str,
-    child: Child,
-}
+/// The desktop session one test runs in (see `tests/desktop`).
+pub struct Desktop(desktop::Desktop);
 
-impl Proc {
-    fn spawn(name: &'static str, cmd: &mut Command) -> Proc {
-        let child = cmd.process_group(0).spawn().unwrap_or_else(|e| {
-            panic!("could not start {name}: {e} (run `cargo xtask test`, which installs it)")
-        });
-        Proc { name, child }
+impl std::ops::Deref for Desktop {
+    type Target = desktop::Desktop;
+    fn deref(&self) -> &desktop::Desktop {
+        &self.0
     }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let pgid = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-        let _ = self.name;
-    }
-}
-
-fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// The desktop session one test runs in: display, session bus, keychain, temp home dirs.
-/// It outlives app restarts, so a restarted app sees the same keychain and data.
-pub struct Desktop {
-    pub tmp: tempfile::TempDir,
-    pub display: String,
-    pub dbus_address: String,
-    pub data_dir: PathBuf,
-    procs: Vec<Proc>,
 }
 
 impl Desktop {
     pub fn start() -> Desktop {
-        let tmp = tempfile::Builder::new()
-            .prefix("ashby-e2e-")
-            .tempdir()
-            .expect("tempdir");
-        for d in ["data", "config", "cache", "runtime", "app-data", "home"] {
-            std::fs::create_dir_all(tmp.path().join(d)).expect("mkdir");
-        }
-        let runtime = tmp.path().join("runtime");
-        let _ = std::fs::set_permissions(
-            &runtime,
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        );
-        let mut procs = Vec::new();
-
-        // Display: our own Xvfb on the first free number.
-        let n = (90..400)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
-            .expect("no free X display number");
-        let display = format!(":{n}");
-        procs.push(Proc::spawn(
-            "Xvfb",
-            Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        ));
-        wait_until("Xvfb", Duration::from_secs(10), || {
-            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-        });
-
-        // A private session bus.
-        let mut dbus = Command::new("dbus-daemon");
-        dbus.args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut dbus = Proc::spawn("dbus-daemon", &mut dbus);
-        let mut line = String::new();
-        {
-            use std::io::BufRead;
-            let out = dbus.child.stdout.take().expect("dbus stdout");
-            std::io::BufReader::new(out)
-                .read_line(&mut line)
-                .expect("dbus address");
-        }
-        let dbus_address = line.trim().to_string();
-        assert!(!dbus_address.is_empty(), "dbus-daemon printed no address");
-        procs.push(dbus);
-
-        let mut d = Desktop {
-            data_dir: tmp.path().join("app-data"),
-            tmp,
-            display,
-            dbus_address,
-            procs,
-        };
-
-        // gnome-keyring with the secrets component, its login keyring created and unlocked.
-        let mut kr = Command::new("gnome-keyring-daemon");
-        kr.args(["--foreground", "--unlock", "--components=secrets"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        d.apply_env(&mut kr);
-        let mut kr = Proc::spawn("gnome-keyring-daemon", &mut kr);
-        // The login keyring is created with this password; an empty one leaves no collection.
-        if let Some(mut stdin) = kr.child.stdin.take() {
-            use std::io::Write;
-            let _ = stdin.write_all(b"e2e-keyring-password");
-        }
-        d.procs.push(kr);
-        let addr = d.dbus_address.clone();
-        wait_until(
-            "the Secret Service on the private bus",
-            Duration::from_secs(10),
-            || {
-                Command::new("dbus-send")
-                    .args([
-                        "--session",
-                        "--print-reply",
-                        "--dest=org.freedesktop.DBus",
-                        "/org/freedesktop/DBus",
-                        "org.freedesktop.DBus.NameHasOwner",
-                        "string:org.freedesktop.secrets",
-                    ])
-                    .env("DBUS_SESSION_BUS_ADDRESS", &addr)
-                    .output()
-                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-                    .unwrap_or(false)
-            },
-        );
-        d
-    }
-
-    /// The environment every process of the session gets.
-    pub fn apply_env(&self, cmd: &mut Command) {
-        let t = self.tmp.path();
-        // The session's programs get a throwaway HOME (login items, WebKit state); only the test
-        // runner itself keeps the real one, which cargo needs.
-        cmd.env("HOME", t.join("home"))
-            .env("DISPLAY", &self.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
-            .env("XDG_DATA_HOME", t.join("data"))
-            .env("XDG_CONFIG_HOME", t.join("config"))
-            .env("XDG_CACHE_HOME", t.join("cache"))
-            .env("XDG_RUNTIME_DIR", t.join("runtime"))
-            .env("ASHBY_SYNC_DATA_DIR", &self.data_dir)
-            .env("GDK_BACKEND", "x11")
-            .env("NO_AT_BRIDGE", "1")
-            .env_remove("WAYLAND_DISPLAY");
+        Desktop(desktop::Desktop::start("ashby-e2e-").unwrap_or_else(|e| panic!("{e}")))
     }
 
     /// Runs a command inside this session (e.g. `secret-tool`) and returns its stdout.
@@ -286,7 +122,7 @@ impl App {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let driver = Proc::spawn("tauri-driver", &mut cmd);
+        let driver = Proc::spawn("tauri-driver", &mut cmd).unwrap_or_else(|e| panic!("{e}"));
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
