@@ -1212,3 +1212,66 @@ fn migrates_a_version_2_cache_and_rebuilds_the_search_indexes() {
         assert_eq!(n, want, "{table}");
     }
 }
+
+/// The whole posting list comes on every sync. Unchanged postings are skipped by their list hash;
+/// a changed field is still written (even with the same `updatedAt`); rows without a hash (from
+/// before migration 0004) are compared in SQL, not reported as changed, and get their hash.
+#[test]
+fn unchanged_postings_are_skipped_and_changes_still_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let store = Store::open(&path).unwrap().store;
+    seed(&store);
+    let u = "2026-02-01T00:00:00.000Z";
+    let mut rows = vec![
+        posting(
+            "p-a",
+            "j1",
+            "Rust Engineer (Berlin)",
+            true,
+            Some("Hybrid"),
+            u,
+        ),
+        posting("p-b", "j2", "Data Engineer", true, None, u),
+    ];
+    let none = HashMap::new();
+    let now = t(NOW);
+    let first = store.commit_postings(&rows, &none, now).unwrap();
+    assert!(first.total() > 0);
+    let again = store.commit_postings(&rows, &none, now).unwrap();
+    assert_eq!(again.total(), 0, "the same list again changes nothing");
+
+    // Same updatedAt, other title: still written, and searchable.
+    rows[1].title = "Analytics Engineer".into();
+    let counts = store.commit_postings(&rows, &none, now).unwrap();
+    assert_eq!((counts.inserted, counts.updated, counts.removed), (0, 1, 0));
+    let hits = store
+        .list_jobs(&JobQuery {
+            search: Some("analytics".into()),
+            statuses: vec!["Open".into(), "Closed".into(), "Draft".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&hits), ["j2"]);
+
+    // Rows as an older version left them (no hash): compared in SQL, hashes filled in.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE job_postings SET list_hash = NULL", [])
+        .unwrap();
+    let counts = store.commit_postings(&rows, &none, now).unwrap();
+    assert_eq!(counts.total(), 0);
+    let unhashed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM job_postings WHERE list_hash IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unhashed, 0);
+    // And a change to such a row is still found.
+    conn.execute("UPDATE job_postings SET list_hash = NULL", [])
+        .unwrap();
+    rows[0].is_listed = false;
+    let counts = store.commit_postings(&rows, &none, now).unwrap();
+    assert_eq!((counts.inserted, counts.updated, counts.removed), (0, 1, 0));
+}

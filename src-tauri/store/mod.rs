@@ -56,6 +56,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_initial.sql")),
     M::up(include_str!("migrations/0002_fts_meta.sql")),
     M::up(include_str!("migrations/0003_search_names.sql")),
+    M::up(include_str!("migrations/0004_posting_list_hash.sql")),
 ];
 
 /// The result of opening the cache.

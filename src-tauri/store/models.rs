@@ -104,7 +104,7 @@ pub struct JobRecord {
 }
 
 /// A `jobPosting.list` item (no description).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PostingRecord {
     pub id: String,
     pub job_id: String,

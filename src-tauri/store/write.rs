@@ -388,10 +388,11 @@ impl Store {
     ) -> Result<StreamCounts> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let existing: HashMap<String, String> = {
-            let mut stmt = tx.prepare("SELECT id, job_id FROM job_postings")?;
+        // id → (job_id, list_hash as last written).
+        let existing: HashMap<String, (String, Option<i64>)> = {
+            let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
@@ -400,10 +401,19 @@ impl Store {
         {
             let mut up = tx.prepare_cached(POSTING_UPSERT)?;
             let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
+            let mut set_hash =
+                tx.prepare_cached("UPDATE job_postings SET list_hash = ?2 WHERE id = ?1")?;
             let mut touch =
                 tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
             for p in rows {
                 seen.insert(p.id.as_str());
+                let hash = list_hash(p);
+                let old = existing.get(&p.id);
+                let description = descriptions.get(&p.id);
+                // Unchanged since it was last written, and no new description: nothing to do.
+                if description.is_none() && old.is_some_and(|(_, h)| *h == Some(hash)) {
+                    continue;
+                }
                 let mut n = up.execute(params![
                     p.id,
                     p.job_id,
@@ -424,7 +434,11 @@ impl Store {
                     p.should_display_compensation,
                     p.updated_at
                 ])?;
-                if let Some(d) = descriptions.get(&p.id) {
+                if old.is_none_or(|(_, h)| *h != Some(hash)) {
+                    // Not a change of the posting: the row now holds exactly this record.
+                    set_hash.execute(params![p.id, hash])?;
+                }
+                if let Some(d) = description {
                     n += desc.execute(params![
                         p.id,
                         sanitize_description_html(&d.description_html),
@@ -435,7 +449,7 @@ impl Store {
                 if n > 0 {
                     changed.insert(p.id.clone());
                     touch.execute([&p.job_id])?;
-                    if let Some(old_job) = existing.get(&p.id).filter(|j| **j != p.job_id) {
+                    if let Some((old_job, _)) = old.filter(|(j, _)| *j != p.job_id) {
                         touch.execute([old_job])?;
                     }
                 }
@@ -447,7 +461,7 @@ impl Store {
             let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
             let mut touch =
                 tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
-            for (id, job_id) in &existing {
+            for (id, (job_id, _)) in &existing {
                 if !seen.contains(id.as_str()) {
                     del.execute([id])?;
                     touch.execute([job_id])?;
@@ -547,6 +561,16 @@ fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(map)
+}
+
+/// A fingerprint of a posting's list fields, to skip unchanged rows of the (always complete)
+/// posting list. Only ever compared with hashes this code wrote: if the hasher changes between
+/// Rust releases, every row just goes through the exact SQL comparison once more.
+fn list_hash(p: &PostingRecord) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    p.hash(&mut h);
+    h.finish() as i64
 }
 
 /// `start` and its ancestors' ids. `start` is kept even when it isn't cached (a department the
