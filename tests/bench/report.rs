@@ -136,7 +136,11 @@ impl Report {
         );
         let _ = writeln!(s, "| # | Measure | Value | Budget | Result |");
         let _ = writeln!(s, "|---|---|---|---|---|");
-        for r in &self.rows {
+        // In section order, whatever order the sections ran in (1c/1d run last); stable, so
+        // a section's rows keep their order.
+        let mut rows: Vec<&Row> = self.rows.iter().collect();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        for r in rows {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",

@@ -15,7 +15,6 @@ use crate::report::{mb, secs, Report, Status};
 use crate::syncbench;
 use crate::Opts;
 use desktop::{Desktop, Proc};
-use fake_ashby::FakeAshby;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,7 +24,7 @@ const TREE_RSS_BUDGET: u64 = 200_000_000;
 const BINARY_BUDGET: u64 = 20_000_000;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, FakeAshby)>) {
+pub async fn run(opts: &Opts, report: &mut Report, fakes: Option<&syncbench::Fakes>) {
     let debug = if opts.quick { " (debug build)" } else { "" };
     let Some(app) = opts.app_bin.clone() else {
         let status = if opts.quick {
@@ -56,9 +55,7 @@ pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, Fake
             if m.len() >= BINARY_BUDGET && !opts.quick {
                 report.note(format!(
                     "5c over budget: the binary links Tauri + WebKitGTK bindings, rustls with \
-                     ring, bundled SQLite, ammonia/html5ever, zbus and the keyring stores, and the \
-                     release profile optimises for speed, not size ({}); size-oriented settings \
-                     (opt-level = \"s\", lto = \"fat\", codegen-units = 1) are not used.",
+                     ring, bundled SQLite, ammonia/html5ever, zbus and the keyring stores ({}).",
                     release_profile()
                 ));
             }
@@ -99,7 +96,10 @@ pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, Fake
         ),
     }
 
-    let Some((cache, fake)) = cache else {
+    let Some(syncbench::Fakes {
+        cache, fast: fake, ..
+    }) = fakes
+    else {
         report.error(
             "5",
             "Start-up",
@@ -180,7 +180,8 @@ pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, Fake
         report.row(
             "5b′",
             format!(
-                "The same with {}={} (comparison, not the shipped configuration)",
+                "The same with {}={}: WebKit's GPU compositing, through llvmpipe here \
+                 (comparison, not the shipped configuration)",
                 VARIANT_ENV.0, VARIANT_ENV.1
             ),
             format!("{} (PSS {})", mb(*rss), mb(*pss)),
@@ -192,9 +193,10 @@ pub async fn run(opts: &Opts, report: &mut Report, cache: Option<&(PathBuf, Fake
     if m.tree_rss >= TREE_RSS_BUDGET {
         report.note(
             "5b over budget: a Tauri window on Linux is three processes — the app, WebKitGTK's \
-             web process (the page's JavaScript heap, DOM, layout and, under Xvfb without a GPU, \
-             software-composited layers) and its network process — each mapping the same large \
-             GTK/WebKitGTK libraries. The per-process figures above show where it goes.",
+             web process (the page's JavaScript heap, DOM and layout) and its network process — \
+             and each maps the same large GTK/WebKitGTK/JavaScriptCore/ICU libraries, which a \
+             sum of RSS counts once per process (PSS splits them). The per-process figures above \
+             show where it goes: most of each process is those shared, clean library pages.",
         );
     }
 }
@@ -236,9 +238,10 @@ struct Measured {
 /// Idle memory of a process tree: summed RSS, summed PSS, per-process detail.
 type Tree = (u64, u64, String);
 
-/// WebKitGTK knob tried for comparison in 5b: without a GPU (Xvfb) the default renderer keeps
-/// large software buffers in the web process.
-const VARIANT_ENV: (&str, &str) = ("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+/// For comparison in 5b′: WebKitGTK's own default, GPU compositing, which the app turns off
+/// unless this is set (`app::software_compositing_by_default`). Without a GPU (Xvfb) WebKit
+/// composites through Mesa's llvmpipe and keeps large buffers in the web process.
+const VARIANT_ENV: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
 
 fn measure(
     app: &Path,

@@ -333,7 +333,14 @@ fn report_full(
 
 /// Runs sections 1–3. Returns a cache holding the full data set and the fake it came from (its
 /// sync tokens are only valid there), for the start-up section.
-pub async fn run(opts: &Opts, report: &mut Report) -> Option<(PathBuf, FakeAshby)> {
+/// The fake servers (0 ms and injected latency) and the cache that run 1a built.
+pub struct Fakes {
+    pub cache: PathBuf,
+    pub fast: FakeAshby,
+    pub slow: FakeAshby,
+}
+
+pub async fn run(opts: &Opts, report: &mut Report) -> Option<Fakes> {
     let s = &opts.sizes;
     println!(
         "perf: sync — fake with {} jobs, {} postings, {} departments, {} locations",
@@ -382,42 +389,47 @@ pub async fn run(opts: &Opts, report: &mut Report) -> Option<(PathBuf, FakeAshby
         report_full(report, &run_b, res);
     }
 
-    if opts.wants("default") {
-        // Both runs wait on the client's token bucket almost all the time, so they run side by
-        // side (one fake each) to halve the bench's duration without competing for the CPU.
-        let run_c = FullRun {
-            id: "1c",
-            label: "0 ms latency, default rate limit".into(),
-            fake: &fast,
-            latency: Duration::ZERO,
-            rate_limit: DEFAULT_LIMIT,
-            db: fresh_db(opts, "full-0ms-default.sqlite3"),
-        };
-        let run_d = FullRun {
-            id: "1d",
-            label: format!("{LATENCY_MS} ms latency, default rate limit"),
-            fake: &slow,
-            latency: slow_latency,
-            rate_limit: DEFAULT_LIMIT,
-            db: fresh_db(opts, "full-20ms-default.sqlite3"),
-        };
-        println!("perf: 1c and 1d run at the default client rate limit; this takes a while");
-        let (rc, rd) = tokio::join!(full_sync(&run_c), full_sync(&run_d));
-        report_full(report, &run_c, rc);
-        report_full(report, &run_d, rd);
-        report.note(
-            "1c and 1d ran at the same time (each against its own fake server): both spend \
-             almost all their time waiting on the client's token bucket.",
-        );
-    }
     report.note(
         "Timelines (1a–1d, 2) come from the fake server's request log: each endpoint's span from \
          its first to its last request, and the gaps between spans (the engine committing the \
          previous stream, parsing, diffing). A gap also holds the previous span's last response, \
          i.e. one injected latency.",
     );
-    drop(slow);
-    built.then_some((cache, fast))
+    built.then_some(Fakes { cache, fast, slow })
+}
+
+/// 1c and 1d: full syncs at the default client rate limit. They wait on the client's token
+/// bucket almost all the time (about half an hour), so `perf` runs them last, after the
+/// CPU-sensitive sections.
+pub async fn run_default(opts: &Opts, report: &mut Report, fakes: &Fakes) {
+    let (fast, slow) = (&fakes.fast, &fakes.slow);
+    let slow_latency = Duration::from_millis(LATENCY_MS);
+    // Both runs wait on the client's token bucket almost all the time, so they run side by
+    // side (one fake each) to halve the bench's duration without competing for the CPU.
+    let run_c = FullRun {
+        id: "1c",
+        label: "0 ms latency, default rate limit".into(),
+        fake: fast,
+        latency: Duration::ZERO,
+        rate_limit: DEFAULT_LIMIT,
+        db: fresh_db(opts, "full-0ms-default.sqlite3"),
+    };
+    let run_d = FullRun {
+        id: "1d",
+        label: format!("{LATENCY_MS} ms latency, default rate limit"),
+        fake: slow,
+        latency: slow_latency,
+        rate_limit: DEFAULT_LIMIT,
+        db: fresh_db(opts, "full-20ms-default.sqlite3"),
+    };
+    println!("perf: 1c and 1d run at the default client rate limit; this takes a while");
+    let (rc, rd) = tokio::join!(full_sync(&run_c), full_sync(&run_d));
+    report_full(report, &run_c, rc);
+    report_full(report, &run_d, rd);
+    report.note(
+        "1c and 1d ran at the same time (each against its own fake server): both spend \
+         almost all their time waiting on the client's token bucket.",
+    );
 }
 
 /// Sections 2 and 3 on the cache of run 1a, with the app's default client settings.
