@@ -367,11 +367,9 @@ impl Store {
     /// The engine fetches `jobPosting.info` for postings that are new or whose `updatedAt` moved.
     pub fn posting_description_state(&self) -> Result<HashMap<String, Option<String>>> {
         let conn = self.reader();
-        let mut stmt = conn.prepare(
-            "SELECT id, CASE WHEN description_html IS NULL THEN NULL
-                             ELSE description_updated_at END
-             FROM job_postings",
-        )?;
+        // `description_updated_at` is written with the description and only then, so it is NULL
+        // exactly when there is none; read from the covering index (migration 0004).
+        let mut stmt = conn.prepare("SELECT id, description_updated_at FROM job_postings")?;
         let map = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

@@ -780,7 +780,9 @@ impl Engine {
             job_board_id: self.cfg.job_board_id.clone(),
             ..Default::default()
         };
+        let started = std::time::Instant::now();
         let list = self.client.list_job_postings(&params).await?;
+        let fetched = started.elapsed();
         // The last occurrence wins if Ashby ever lists a posting twice.
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut rows: Vec<PostingRecord> = Vec::with_capacity(list.len());
@@ -846,9 +848,19 @@ impl Engine {
         rows.retain(|p| !gone.contains(&p.id));
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
         let now = self.now();
+        let before_commit = started.elapsed();
+        let listed = rows.len();
         let counts = self
             .blocking(move |s| s.commit_postings(&rows, &descriptions, now))
             .await?;
+        tracing::debug!(
+            listed,
+            described = total,
+            fetch_and_parse_ms = fetched.as_millis() as u64,
+            diff_and_descriptions_ms = (before_commit - fetched).as_millis() as u64,
+            commit_ms = (started.elapsed() - before_commit).as_millis() as u64,
+            "posting list synced"
+        );
         Ok((counts, true))
     }
 }
