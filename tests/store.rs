@@ -1275,3 +1275,66 @@ fn unchanged_postings_are_skipped_and_changes_still_land() {
     let counts = store.commit_postings(&rows, &none, now).unwrap();
     assert_eq!((counts.inserted, counts.updated, counts.removed), (0, 1, 0));
 }
+
+#[test]
+fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let u = "2026-02-01T00:00:00.000Z";
+    let row = posting("p-old", "j1", "Lighthouse Keeper", true, None, u);
+    {
+        // Version 3: postings without a list hash, no covering index. The row holds exactly
+        // what `row` says, with a description.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../src-tauri/store/migrations/0001_initial.sql"),
+            include_str!("../src-tauri/store/migrations/0002_fts_meta.sql"),
+            include_str!("../src-tauri/store/migrations/0003_search_names.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO job_postings (id, job_id, title, employment_type, is_listed,
+                 published_date, apply_link, compensation_tier_summary, updated_at,
+                 description_html, description_plain, description_updated_at)
+             VALUES (?1, ?2, ?3, 'FullTime', 1, '2024-02-01', ?4, ?5, ?6, '<p>Keep</p>', 'Keep', ?6)",
+            rusqlite::params![
+                row.id,
+                row.job_id,
+                row.title,
+                row.apply_link,
+                row.compensation_tier_summary,
+                u
+            ],
+        )
+        .unwrap();
+        conn.execute_batch("PRAGMA user_version = 3;").unwrap();
+    }
+    let store = Store::open(&path).unwrap().store;
+    // The description is known (no re-fetch), the unchanged row is no change, the hash is filled.
+    let state = store.posting_description_state().unwrap();
+    assert_eq!(state.get("p-old"), Some(&Some(u.to_string())));
+    let counts = store
+        .commit_postings(std::slice::from_ref(&row), &HashMap::new(), t(NOW))
+        .unwrap();
+    assert_eq!(counts.total(), 0);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (hash, version): (Option<i64>, i64) = conn
+        .query_row(
+            "SELECT list_hash, (SELECT user_version FROM pragma_user_version) FROM job_postings",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(hash.is_some());
+    assert_eq!(version, 4);
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id, job_id, list_hash FROM job_postings",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX"), "{plan}");
+}
