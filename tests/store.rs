@@ -9,6 +9,21 @@ fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
+/// A cache file as schema version `n` left it: the first `n` migrations, applied by hand.
+fn cache_at_version(path: &std::path::Path, n: usize) -> rusqlite::Connection {
+    const MIGRATIONS: [&str; 3] = [
+        include_str!("../src-tauri/store/migrations/0001_initial.sql"),
+        include_str!("../src-tauri/store/migrations/0002_fts_meta.sql"),
+        include_str!("../src-tauri/store/migrations/0003_search_names.sql"),
+    ];
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for sql in &MIGRATIONS[..n] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", n as i64).unwrap();
+    conn
+}
+
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let out = Store::open(&dir.path().join("cache.sqlite3")).unwrap();
@@ -835,16 +850,11 @@ fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
     let path = dir.path().join("cache.sqlite3");
     {
         // A cache written by the first schema version, with one job already in it.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!(
-            "../src-tauri/store/migrations/0001_initial.sql"
-        ))
-        .unwrap();
+        let conn = cache_at_version(&path, 1);
         conn.execute_batch(
             "INSERT INTO departments (id, name, parent_id) VALUES ('d-top', 'Operations', NULL), ('d-sea', 'Coast', 'd-top');
              INSERT INTO jobs (id, title, status, department_id, updated_at) VALUES ('old', 'Lighthouse Keeper', 'Open', 'd-sea', '2025-01-01T00:00:00Z');
-             INSERT INTO settings (key, value) VALUES ('wizard', '3');
-             PRAGMA user_version = 1;",
+             INSERT INTO settings (key, value) VALUES ('wizard', '3');",
         )
         .unwrap();
     }
@@ -1161,22 +1171,13 @@ fn migrates_a_version_2_cache_and_rebuilds_the_search_indexes() {
     {
         // A cache as version 2 left it: its one-off rebuild done, the index without department
         // tokens, no names index, no vocabulary.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!(
-            "../src-tauri/store/migrations/0001_initial.sql"
-        ))
-        .unwrap();
-        conn.execute_batch(include_str!(
-            "../src-tauri/store/migrations/0002_fts_meta.sql"
-        ))
-        .unwrap();
+        let conn = cache_at_version(&path, 2);
         conn.execute_batch(
             "DELETE FROM maintenance;
              INSERT INTO departments (id, name, parent_id) VALUES ('d-top', 'Operations', NULL), ('d-sea', 'Coast', 'd-top');
              INSERT INTO jobs (seq, id, title, status, department_id, updated_at) VALUES (1, 'old', 'Lighthouse Keeper', 'Open', 'd-sea', '2025-01-01T00:00:00Z');
              INSERT INTO jobs_fts (rowid, title, department, location, postings, description, meta)
-                 VALUES (1, 'Lighthouse Keeper', 'Coast Operations', '', '', '', 'zzstatusopen zzlisted0');
-             PRAGMA user_version = 2;",
+                 VALUES (1, 'Lighthouse Keeper', 'Coast Operations', '', '', '', 'zzstatusopen zzlisted0');",
         )
         .unwrap();
     }
@@ -1285,14 +1286,7 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
     {
         // Version 3: postings without a list hash, no covering index. The row holds exactly
         // what `row` says, with a description.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in [
-            include_str!("../src-tauri/store/migrations/0001_initial.sql"),
-            include_str!("../src-tauri/store/migrations/0002_fts_meta.sql"),
-            include_str!("../src-tauri/store/migrations/0003_search_names.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
+        let conn = cache_at_version(&path, 3);
         conn.execute(
             "INSERT INTO job_postings (id, job_id, title, employment_type, is_listed,
                  published_date, apply_link, compensation_tier_summary, updated_at,
@@ -1308,7 +1302,6 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
             ],
         )
         .unwrap();
-        conn.execute_batch("PRAGMA user_version = 3;").unwrap();
     }
     let store = Store::open(&path).unwrap().store;
     // The description is known (no re-fetch), the unchanged row is no change, the hash is filled.

@@ -8,7 +8,6 @@
 #[path = "../desktop/mod.rs"]
 mod desktop;
 
-use base64::Engine as _;
 use desktop::Proc;
 use serde_json::{json, Value};
 use std::net::TcpListener;
@@ -94,6 +93,8 @@ pub struct App {
     pub name: String,
     shots: u32,
     pub output: PathBuf,
+    /// The X display the window is on (screenshots are taken from it).
+    display: String,
     _driver: Proc,
 }
 
@@ -161,6 +162,7 @@ impl App {
             name: name.to_string(),
             shots: 0,
             output,
+            display: desk.display.clone(),
             _driver: driver,
         }
     }
@@ -340,6 +342,10 @@ impl App {
 
     /// Saves a PNG of the window as `target/e2e-screenshots/<test>-<nn>-<step>.png`,
     /// after two animation frames so the picture is not a stale frame.
+    /// A screenshot of the real window, taken from the X display after two animation frames.
+    /// Not WebDriver's screenshot: WebKitWebDriver's snapshot hangs on some pages when WebKit
+    /// composites without the GPU, which is how the app runs (`app::software_compositing_by_default`);
+    /// the X server shows what the user sees either way. The window fills the Xvfb screen.
     pub async fn screenshot(&mut self, step: &str) -> Res<PathBuf> {
         let _ = self
             .eval_async(
@@ -347,13 +353,20 @@ impl App {
                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
             )
             .await;
-        let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await?;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap_or_default())
-            .map_err(|e| format!("screenshot: {e}"))?;
         self.shots += 1;
         let path = screenshot_dir().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
-        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        let out = tokio::process::Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .output()
+            .await
+            .map_err(|e| format!("screenshot: could not run import (ImageMagick): {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "screenshot: import failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
         Ok(path)
     }
 
