@@ -473,8 +473,8 @@ async fn incremental(opts: &Opts, report: &mut Report, fake: &FakeAshby, cache: 
                     "2: the posting list alone, fetched again from this process: {} of JSON for \
                      {n} postings, {} to serve and transfer, {} to parse into typed postings. \
                      Postings have no syncToken (API.md), so every run downloads and diffs the \
-                     whole list; what is left of the gap above is the engine's diff and the \
-                     commit that upserts every posting row.",
+                     whole list; what is left of the gap above is the engine's diff and its \
+                     commit (postings whose list hash is unchanged are skipped).",
                     mb(bytes as u64),
                     secs(fetch),
                     secs(parse)
