@@ -37,8 +37,8 @@ impl SchedulerEvents for WindowEvents {
 }
 
 /// WebKitGTK composites on the GPU by default and, without one, through Mesa's llvmpipe: the web
-/// process alone then holds ~290 MB where ~175 MB do without it (measured idle with 10,000 cached
-/// jobs; `cargo xtask bench`, 5b). A list-and-text UI gains nothing from GPU compositing, and
+/// process alone then holds ~310 MB RSS where ~200 MB do without it (measured idle with 10,000
+/// cached jobs; `cargo xtask bench`, 5b and 5b′). A list-and-text UI gains nothing from GPU compositing, and
 /// turning it off also avoids WebKitGTK's blank-window bugs with some GPU drivers. Whoever sets
 /// this or a related WebKit knob themselves keeps their choice. Runs before any thread exists,
 /// so changing the environment is sound.
