@@ -341,12 +341,9 @@ fn run_maintenance(conn: &mut Connection) -> Result<()> {
         match task.as_str() {
             "rebuild_search_index" => {
                 tracing::info!("rebuilding the search index");
+                tx.execute_batch(write::CLEAR_SEARCH_INDEXES)?;
                 tx.execute_batch(
-                    "INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
-                     INSERT INTO jobs_names_fts (jobs_names_fts) VALUES ('delete-all');
-                     INSERT INTO jobs_titles_fts (jobs_titles_fts) VALUES ('delete-all');
-                     DELETE FROM search_vocab;
-                     INSERT OR IGNORE INTO temp.touched_jobs (id) SELECT id FROM jobs;",
+                    "INSERT OR IGNORE INTO temp.touched_jobs (id) SELECT id FROM jobs;",
                 )?;
                 write::refresh_touched_jobs(&tx)?;
             }

@@ -180,7 +180,7 @@ fn completions(tx: &Connection, prefix: &str) -> Result<Vec<String>> {
     Ok(rows)
 }
 
-/// The two search indexes (their names can't be bound as parameters).
+/// The search indexes (their names can't be bound as parameters).
 #[derive(Clone, Copy)]
 enum Index {
     /// Every text column, descriptions included.

@@ -122,12 +122,11 @@ impl SearchTerms {
     /// The words as an FTS5 expression: every word must occur (in any text column).
     pub(crate) fn match_expr(&self) -> String {
         let n = self.terms.len();
+        let expand = !self.completions.is_empty() && self.completions.len() <= MAX_COMPLETIONS;
         self.terms
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let expand =
-                    !self.completions.is_empty() && self.completions.len() <= MAX_COMPLETIONS;
                 if i + 1 == n && self.last_is_prefix && expand {
                     let words: Vec<String> = self
                         .completions

@@ -168,12 +168,9 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM job_hiring_team; DELETE FROM jobs; DELETE FROM job_postings;
              DELETE FROM departments; DELETE FROM locations; DELETE FROM sync_state;
-             DELETE FROM temp.touched_jobs;
-             INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
-             INSERT INTO jobs_names_fts (jobs_names_fts) VALUES ('delete-all');
-             INSERT INTO jobs_titles_fts (jobs_titles_fts) VALUES ('delete-all');
-             DELETE FROM search_vocab;",
+             DELETE FROM temp.touched_jobs;",
         )?;
+        tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
         tx.commit()?;
         Ok(())
     }
@@ -433,7 +430,7 @@ impl Store {
                     p.updated_at
                 ])?;
                 if old.is_none_or(|(_, h)| *h != Some(hash)) {
-                    // Not a change of the posting: the row now holds exactly this record.
+                    // The row now holds exactly this record; recording that is no change.
                     set_hash.execute(params![p.id, hash])?;
                 }
                 if let Some(d) = description {
@@ -512,9 +509,7 @@ fn delete_job(tx: &Transaction<'_>, id: &str) -> Result<()> {
         .query_row("SELECT seq FROM jobs WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
     if let Some(seq) = seq {
-        tx.execute("DELETE FROM jobs_fts WHERE rowid = ?1", [seq])?;
-        tx.execute("DELETE FROM jobs_names_fts WHERE rowid = ?1", [seq])?;
-        tx.execute("DELETE FROM jobs_titles_fts WHERE rowid = ?1", [seq])?;
+        unindex_job(tx, seq)?;
         // job_hiring_team rows go with it (ON DELETE CASCADE).
         tx.execute("DELETE FROM jobs WHERE seq = ?1", [seq])?;
     }
@@ -561,6 +556,26 @@ fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
     Ok(map)
 }
 
+/// Empties every search index and the completion vocabulary (rebuilt from the tables by
+/// [`refresh_touched_jobs`]).
+pub(crate) const CLEAR_SEARCH_INDEXES: &str = "
+    INSERT INTO jobs_fts (jobs_fts) VALUES ('delete-all');
+    INSERT INTO jobs_names_fts (jobs_names_fts) VALUES ('delete-all');
+    INSERT INTO jobs_titles_fts (jobs_titles_fts) VALUES ('delete-all');
+    DELETE FROM search_vocab;";
+
+/// Removes a job's rows from every search index (rowid = jobs.seq).
+fn unindex_job(tx: &Transaction<'_>, seq: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM jobs_fts WHERE rowid = ?1",
+        "DELETE FROM jobs_names_fts WHERE rowid = ?1",
+        "DELETE FROM jobs_titles_fts WHERE rowid = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([seq])?;
+    }
+    Ok(())
+}
+
 /// A fingerprint of a posting's list fields, to skip unchanged rows of the (always complete)
 /// posting list. Only ever compared with hashes this code wrote: if the hasher changes between
 /// Rust releases, every row just goes through the exact SQL comparison once more.
@@ -588,20 +603,18 @@ fn chain_ids(map: &NameChains, start: Option<&str>) -> Vec<String> {
     out
 }
 
-fn chain_text(map: &NameChains, start: Option<&str>) -> String {
+/// The names (and differing external names) along a chain from [`chain_ids`], up to the first
+/// id that isn't cached.
+fn chain_text(map: &NameChains, ids: &[String]) -> String {
     let mut out = Vec::new();
-    let mut cur = start.map(str::to_string);
-    // Bounded: a malformed hierarchy with a cycle must not loop forever.
-    for _ in 0..16 {
-        let Some(id) = cur.take() else { break };
-        let Some((name, external, parent)) = map.get(&id) else {
+    for id in ids {
+        let Some((name, external, _)) = map.get(id) else {
             break;
         };
-        out.push(name.clone());
-        if let Some(ext) = external.as_ref().filter(|e| *e != name) {
-            out.push(ext.clone());
+        out.push(name.as_str());
+        if let Some(ext) = external.as_deref().filter(|e| e != name) {
+            out.push(ext);
         }
-        cur = parent.clone();
     }
     out.join(" ")
 }
@@ -663,9 +676,6 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             "UPDATE jobs SET workplace_type = ?2, is_listed = ?3, posting_count = ?4
              WHERE seq = ?1",
         )?;
-        let mut fts_del = tx.prepare_cached("DELETE FROM jobs_fts WHERE rowid = ?1")?;
-        let mut names_del = tx.prepare_cached("DELETE FROM jobs_names_fts WHERE rowid = ?1")?;
-        let mut titles_del = tx.prepare_cached("DELETE FROM jobs_titles_fts WHERE rowid = ?1")?;
         let mut titles_add = tx.prepare_cached(
             "INSERT INTO jobs_titles_fts (rowid, title, postings, meta) VALUES (?1, ?2, ?3, ?4)",
         )?;
@@ -695,17 +705,19 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             update.execute(params![seq, workplace, listed, rows.len() as i64])?;
             let posting_titles: Vec<&str> = rows.iter().map(|p| p.0.as_str()).collect();
             let descriptions: Vec<&str> = rows.iter().filter_map(|p| p.3.as_deref()).collect();
-            fts_del.execute([seq])?;
+            unindex_job(tx, seq)?;
+            let department_ids = chain_ids(&departments, job.department_id.as_deref());
+            let location_ids = chain_ids(&locations, job.location_id.as_deref());
             let meta = super::search::meta_tokens(&super::search::MetaFacts {
                 status: &job.status,
                 employment_type: job.employment_type.as_deref(),
                 workplace_type: workplace.as_deref(),
                 listed,
-                department_chain: &chain_ids(&departments, job.department_id.as_deref()),
-                location_chain: &chain_ids(&locations, job.location_id.as_deref()),
+                department_chain: &department_ids,
+                location_chain: &location_ids,
             });
-            let department = chain_text(&departments, job.department_id.as_deref());
-            let location = chain_text(&locations, job.location_id.as_deref());
+            let department = chain_text(&departments, &department_ids);
+            let location = chain_text(&locations, &location_ids);
             let posting_titles = posting_titles.join("\n");
             fts_add.execute(params![
                 seq,
@@ -723,7 +735,6 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             {
                 vocabulary.extend(super::search::vocabulary_words(text));
             }
-            names_del.execute([seq])?;
             names_add.execute(params![
                 seq,
                 job.title,
@@ -731,7 +742,6 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
                 format!("{department}\n{location}"),
                 meta,
             ])?;
-            titles_del.execute([seq])?;
             titles_add.execute(params![seq, job.title, posting_titles, meta])?;
         }
         // Words never leave the vocabulary: a stale completion only adds an empty OR branch.
