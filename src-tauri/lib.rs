@@ -1,21 +1,15 @@
 //! Ashby Sync: a Tauri 2 desktop app (and a headless CLI in the same binary).
 //!
-//! The Ashby client (`ashby`), the SQLite cache (`store`), the sync engine and scheduler (`sync`),
-//! the keychain wrapper (`vault`) and the set-up/verification logic (`setup`) are plain Rust with
-//! no Tauri types, so the CLI and the tests use them directly. `commands` adapts them to IPC and
-//! `app` wires the Tauri runtime.
+//! Everything but the window lives in the Tauri-free `ashby-sync-core` crate (`src-tauri/core/`):
+//! the Ashby client, the SQLite cache, the sync engine and scheduler, the keychain and the set-up.
+//! This crate adapts it: `commands` to IPC, `app` to the Tauri runtime, `cli` to a terminal.
 
-pub mod ashby;
+pub use ashby_sync_core::{ashby, config, error, setup, store, sync, vault};
+
 pub mod bindings;
 pub mod cli;
-pub mod config;
-pub mod error;
 pub mod logging;
-pub mod setup;
 pub mod state;
-pub mod store;
-pub mod sync;
-pub mod vault;
 
 mod app;
 mod commands;

@@ -8,8 +8,8 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ashby_sync::ashby::models::JobStatus;
-use ashby_sync::ashby::{
+use ashby_sync_core::ashby::models::JobStatus;
+use ashby_sync_core::ashby::{
     ApiKey, Client, ClientConfig, Clock, DepartmentListParams, Error, Job, JobListParams,
     JobPostingListParams, LocationListParams, ManualClock, Module, PageInfo, UserListParams,
     ASHBY_API_VERSION,
@@ -220,12 +220,12 @@ async fn sends_documented_headers_basic_auth_and_json_body() {
     assert!(
         raw.contains(&format!(
             "user-agent: {}/{}",
-            ashby_sync::config::APP_NAME,
-            ashby_sync::config::APP_VERSION
+            ashby_sync_core::config::APP_NAME,
+            ashby_sync_core::config::APP_VERSION
         )) || raw.contains(&format!(
             "User-Agent: {}/{}",
-            ashby_sync::config::APP_NAME,
-            ashby_sync::config::APP_VERSION
+            ashby_sync_core::config::APP_NAME,
+            ashby_sync_core::config::APP_VERSION
         )),
         "{raw}"
     );
@@ -285,8 +285,8 @@ async fn api_key_info_against_the_fake() {
         h["user-agent"],
         format!(
             "{}/{}",
-            ashby_sync::config::APP_NAME,
-            ashby_sync::config::APP_VERSION
+            ashby_sync_core::config::APP_NAME,
+            ashby_sync_core::config::APP_VERSION
         )
     );
     assert!(h["content-type"].starts_with("application/json"));
@@ -1353,7 +1353,7 @@ async fn the_key_never_appears_in_debug_display_errors_logs_or_panics() {
     for e in &errors {
         let shown = format!("{e} | {e:?} | {}", e.code());
         assert!(!shown.contains(&key), "key leaked via {shown}");
-        let app: ashby_sync::error::AppError = e.clone().into();
+        let app: ashby_sync_core::error::AppError = e.clone().into();
         assert!(!serde_json::to_string(&app).unwrap().contains(&key));
         // Every message tells the coordinator something useful.
         assert!(e.to_string().len() > 30, "{e}");

@@ -2,7 +2,7 @@
 
 mod sync_support;
 
-use ashby_sync::store::sanitize_description_html;
+use ashby_sync_core::store::sanitize_description_html;
 use fake_ashby::{FakeAshby, KeySpec, Module};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -1,9 +1,9 @@
 //! Replace key: telling whether a new key reaches the organisation whose jobs are cached.
 
-use ashby_sync::ashby::{ApiKey, Client, ClientConfig};
-use ashby_sync::setup::same_organization;
-use ashby_sync::store::{RunResult, Store, Trigger};
-use ashby_sync::sync::sync_once;
+use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig};
+use ashby_sync_core::setup::same_organization;
+use ashby_sync_core::store::{RunResult, Store, Trigger};
+use ashby_sync_core::sync::sync_once;
 use fake_ashby::{FakeAshby, FakeConfig};
 
 fn client(fake: &FakeAshby) -> Client {

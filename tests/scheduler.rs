@@ -1,8 +1,8 @@
 //! The scheduler with tokio's paused clock: hours pass instantly and deterministically. The runner
 //! is scripted (the engine itself is covered by tests/sync.rs); the wall clock follows tokio time.
 
-use ashby_sync::store::{RunResult, ScheduleFacts, Store, Trigger};
-use ashby_sync::sync::{
+use ashby_sync_core::store::{RunResult, ScheduleFacts, Store, Trigger};
+use ashby_sync_core::sync::{
     start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
     SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage, SyncSummary,
     TokioWallClock, WallClock,
@@ -163,7 +163,7 @@ impl SchedulerEvents for Recorder {
     fn finished(&self, s: &SyncSummary) {
         self.finished.lock().unwrap().push(s.clone());
     }
-    fn state_changed(&self, _s: &ashby_sync::sync::SchedulerState) {
+    fn state_changed(&self, _s: &ashby_sync_core::sync::SchedulerState) {
         self.states.fetch_add(1, Ordering::SeqCst);
     }
 }

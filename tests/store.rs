@@ -1,7 +1,7 @@
 //! The SQLite cache on its own: commits, reconciliation, queries, search, facets, history.
 //! Real SQLite files in temp dirs; no network.
 
-use ashby_sync::store::*;
+use ashby_sync_core::store::*;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -12,9 +12,9 @@ fn t(s: &str) -> DateTime<Utc> {
 /// A cache file as schema version `n` left it: the first `n` migrations, applied by hand.
 fn cache_at_version(path: &std::path::Path, n: usize) -> rusqlite::Connection {
     const MIGRATIONS: [&str; 3] = [
-        include_str!("../src-tauri/store/migrations/0001_initial.sql"),
-        include_str!("../src-tauri/store/migrations/0002_fts_meta.sql"),
-        include_str!("../src-tauri/store/migrations/0003_search_names.sql"),
+        include_str!("../src-tauri/core/src/store/migrations/0001_initial.sql"),
+        include_str!("../src-tauri/core/src/store/migrations/0002_fts_meta.sql"),
+        include_str!("../src-tauri/core/src/store/migrations/0003_search_names.sql"),
     ];
     let conn = rusqlite::Connection::open(path).unwrap();
     for sql in &MIGRATIONS[..n] {

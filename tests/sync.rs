@@ -2,8 +2,8 @@
 
 mod sync_support;
 
-use ashby_sync::store::{RunResult, Stream, StreamCounts, Trigger};
-use ashby_sync::sync::{
+use ashby_sync_core::store::{RunResult, Stream, StreamCounts, Trigger};
+use ashby_sync_core::sync::{
     Engine, EngineConfig, ManualWallClock, NoProgress, SyncProgress, SyncSummary,
 };
 use fake_ashby::{FakeAshby, Fault, Module};
@@ -102,7 +102,7 @@ async fn full_sync_of_2000_jobs_equals_the_dataset() {
     }
     // The query API sees the same data.
     let page = store
-        .list_jobs(&ashby_sync::store::JobQuery {
+        .list_jobs(&ashby_sync_core::store::JobQuery {
             search: Some("rust engineer platform".into()),
             ..Default::default()
         })
@@ -600,7 +600,7 @@ async fn progress_is_throttled_and_history_recorded() {
     }
     assert!(ev
         .iter()
-        .any(|(_, p)| p.stage == ashby_sync::sync::SyncStage::Descriptions && p.total.is_some()));
+        .any(|(_, p)| p.stage == ashby_sync_core::sync::SyncStage::Descriptions && p.total.is_some()));
     let hist = h.engine.store().sync_history(5).unwrap();
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0].trigger, Trigger::Startup);

@@ -6,7 +6,7 @@
 
 mod sync_support;
 
-use ashby_sync::store::Store;
+use ashby_sync_core::store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use sync_support::*;

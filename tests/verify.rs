@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use ashby_sync::ashby::{ApiKey, Client, ClientConfig, ManualClock};
-use ashby_sync::setup::{verification_config, verify_key, Access, Module, Outcome, Verification};
+use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig, ManualClock};
+use ashby_sync_core::setup::{verification_config, verify_key, Access, Module, Outcome, Verification};
 use fake_ashby::{FakeAshby, FakeConfig, Fault, KeySpec};
 
 async fn fake() -> FakeAshby {
@@ -35,7 +35,7 @@ async fn verify(fake: &FakeAshby, key: &str) -> (Verification, Client) {
     (v, c)
 }
 
-fn check(v: &Verification, m: Module) -> &ashby_sync::setup::ModuleCheck {
+fn check(v: &Verification, m: Module) -> &ashby_sync_core::setup::ModuleCheck {
     v.modules.iter().find(|c| c.module == m).unwrap()
 }
 
@@ -74,7 +74,7 @@ async fn full_read_key_reads_every_module() {
         assert_eq!(fake.count(ep), 1, "{ep}");
     }
     assert_eq!(c.request_count(), 9);
-    assert!(c.max_in_flight() <= ashby_sync::setup::PROBE_CONCURRENCY);
+    assert!(c.max_in_flight() <= ashby_sync_core::setup::PROBE_CONCURRENCY);
     // The key never shows up in what the UI receives.
     assert!(!serde_json::to_string(&v).unwrap().contains(&key));
 }

@@ -6,9 +6,9 @@
 
 use crate::report::{secs, Report, Status};
 use crate::Opts;
-use ashby_sync::ashby::{ApiKey, Client, ClientConfig};
-use ashby_sync::store::{JobQuery, JobSort, Store, Trigger};
-use ashby_sync::sync::{Engine, NoProgress};
+use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig};
+use ashby_sync_core::store::{JobQuery, JobSort, Store, Trigger};
+use ashby_sync_core::sync::{Engine, NoProgress};
 use fake_ashby::{FakeAshby, FakeConfig};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -472,7 +472,7 @@ async fn incremental(opts: &Opts, report: &mut Report, fake: &FakeAshby, cache: 
                 Ok((bytes, fetch, parse, n)) => report.note(format!(
                     "2: the posting list alone, fetched again from this process: {} of JSON for \
                      {n} postings, {} to serve and transfer, {} to parse into typed postings. \
-                     Postings have no syncToken (API.md), so every run downloads and diffs the \
+                     Postings have no syncToken (jobPosting.list is one unpaginated answer), so every run downloads and diffs the \
                      whole list; what is left of the gap above is the engine's diff and its \
                      commit (postings whose list hash is unchanged are skipped).",
                     mb(bytes as u64),
@@ -570,7 +570,7 @@ async fn posting_list_cost(
     let fetch = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut v: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-    let postings: Vec<ashby_sync::ashby::JobPosting> =
+    let postings: Vec<ashby_sync_core::ashby::JobPosting> =
         serde_json::from_value(v["results"].take()).map_err(|e| e.to_string())?;
     let parse = t.elapsed().as_secs_f64();
     Ok((body.len(), fetch, parse, postings.len()))

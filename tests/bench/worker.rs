@@ -3,9 +3,9 @@
 //! and the CLI do (`Engine` over `Store`), then prints one `PERF_RESULT {json}` line: wall time of
 //! the run, when it started (wall clock), requests, the summary and the process's peak RSS (VmHWM) — this process holds nothing but the app's code, so that figure is the sync's.
 
-use ashby_sync::ashby::{ApiKey, Client, ClientConfig};
-use ashby_sync::store::{Store, Trigger};
-use ashby_sync::sync::{Engine, EngineConfig, NoProgress};
+use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig};
+use ashby_sync_core::store::{Store, Trigger};
+use ashby_sync_core::sync::{Engine, EngineConfig, NoProgress};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -2,8 +2,8 @@
 //! comparison of the cache against the fake's dataset.
 #![allow(dead_code)]
 
-use ashby_sync::ashby::{ApiKey, Client, ClientConfig, ManualClock};
-use ashby_sync::store::{sanitize_description_html, Store};
+use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig, ManualClock};
+use ashby_sync_core::store::{sanitize_description_html, Store};
 use fake_ashby::model::Dataset;
 use fake_ashby::{FakeAshby, FakeConfig};
 use serde_json::{json, Value};

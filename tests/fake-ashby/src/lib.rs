@@ -1,7 +1,7 @@
 //! # fake-ashby — a fake Ashby API server for tests
 //!
-//! Implements the behaviour described in `shared/ashby/API.md` §9 over real HTTP (axum/hyper on
-//! 127.0.0.1): `POST /<endpoint>` RPC calls with Basic auth, the `{success, results}` / error envelopes,
+//! Implements Ashby's documented API behaviour (<https://developers.ashbyhq.com/reference/introduction>)
+//! over real HTTP (axum/hyper on 127.0.0.1): `POST /<endpoint>` RPC calls with Basic auth, the `{success, results}` / error envelopes,
 //! per-module permissions, cursor pagination with sync tokens, include flags, rate limiting, injected
 //! faults, and the public `GET /posting-api/job-board/{name}` board.
 //!
@@ -196,7 +196,8 @@ impl Default for FakeConfig {
     }
 }
 
-/// Ashby permission modules (API.md §3).
+/// Ashby permission modules: each endpoint needs read (or write) on one of these
+/// (<https://developers.ashbyhq.com/docs/authentication>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Module {
     Jobs,

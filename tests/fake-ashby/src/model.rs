@@ -217,7 +217,8 @@ pub struct CompensationTier {
     pub tier_summary: String,
 }
 
-/// `job.compensation` (served only with `expand:["compensation"]`, see API.md §4.2).
+/// `job.compensation`: Ashby sends it only when `job.list`/`job.info` ask for
+/// `expand: ["compensation"]` (<https://developers.ashbyhq.com/docs/expansions>).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobCompensation {

@@ -1254,7 +1254,8 @@ impl Module {
     }
 }
 
-/// Endpoint → module whose read permission it needs (API.md §3); `None` = not an endpoint of the fake.
+/// Endpoint → module whose read permission it needs (each endpoint's reference page names it);
+/// `None` = not an endpoint of the fake.
 pub(crate) fn endpoint_module(endpoint: &str) -> Option<Module> {
     Some(match endpoint {
         "apiKey.info" => Module::ApiKeys,

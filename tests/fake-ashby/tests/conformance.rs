@@ -11,7 +11,8 @@
 //!   misspelt or invented field fails. Exceptions: schema.org `linkedData` (open vocabulary), and the
 //!   job-posting `customFields` added by the 2026-09-14 changelog after the spec snapshot.
 //! * `customRequisitionId` loses `format: uuid` (the spec types a user-defined requisition id as uuid;
-//!   API.md §4.2 says to treat it as opaque, and the fake sends `REQ-1234`).
+//!   it is a customer-chosen string in practice, so clients treat it as opaque, and the fake
+//!   sends `REQ-1234`).
 
 mod common;
 

@@ -1,4 +1,4 @@
-// The sync events the Rust side emits (payload types generated from src-tauri/sync).
+// The sync events the Rust side emits (payload types generated from src-tauri/core/src/sync).
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { SchedulerState, SyncProgress, SyncSummary } from "./ipc";
 
