@@ -598,9 +598,9 @@ async fn progress_is_throttled_and_history_recorded() {
             "more than 10 events/s"
         );
     }
-    assert!(ev
-        .iter()
-        .any(|(_, p)| p.stage == ashby_sync_core::sync::SyncStage::Descriptions && p.total.is_some()));
+    assert!(ev.iter().any(
+        |(_, p)| p.stage == ashby_sync_core::sync::SyncStage::Descriptions && p.total.is_some()
+    ));
     let hist = h.engine.store().sync_history(5).unwrap();
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0].trigger, Trigger::Startup);

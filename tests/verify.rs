@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig, ManualClock};
-use ashby_sync_core::setup::{verification_config, verify_key, Access, Module, Outcome, Verification};
+use ashby_sync_core::setup::{
+    verification_config, verify_key, Access, Module, Outcome, Verification,
+};
 use fake_ashby::{FakeAshby, FakeConfig, Fault, KeySpec};
 
 async fn fake() -> FakeAshby {
