@@ -247,11 +247,14 @@ pub fn test(e2e: bool) -> Result<()> {
     if e2e {
         plan.push((
             "e2e (real window)",
+            // `--workspace`: the feature set of the `cargo test` step, so only the app crate
+            // itself is compiled again (for its `e2e` feature), not Tauri and the rest of the tree.
             vec![
                 "cargo",
                 "test",
+                "--workspace",
                 "--features",
-                "e2e",
+                "ashby-sync/e2e",
                 "--test",
                 "e2e",
                 "--",
@@ -345,21 +348,18 @@ pub fn bench(quick: bool) -> Result<()> {
         if !root().join("ui/dist/index.html").exists() {
             build_ui()?;
         }
-        sh(&["cargo", "build", "--bin", "ashby-sync"], root(), &[])?;
-        let app = target.join("debug/ashby-sync").display().to_string();
+        // The same command, profile and workspace-wide feature set as the `cargo test` step, so a
+        // quick run after it compiles nothing again: a plain `cargo build --bin` or `cargo bench`
+        // resolves other dependency features (no dev-dependencies) and rebuilds Tauri and most of
+        // the tree (minutes on two cores). `cargo test` also builds the app binary beside it.
+        let perf = test_executable(&["--workspace", "--bench", "perf"], "perf")?;
+        let app = target.join("debug/ashby-sync");
+        if !app.exists() {
+            bail!("`cargo test --workspace` left no {}", app.display());
+        }
+        let app = app.display().to_string();
         return sh(
-            &[
-                "cargo",
-                "bench",
-                "--profile",
-                "dev",
-                "--bench",
-                "perf",
-                "--",
-                "--quick",
-                "--app-bin",
-                &app,
-            ],
+            &[&perf.display().to_string(), "--quick", "--app-bin", &app],
             root(),
             &[],
         );
@@ -398,6 +398,39 @@ pub fn bench(quick: bool) -> Result<()> {
     args.extend(extra);
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     sh(&argv, root(), &[])
+}
+
+/// Builds `cargo test --no-run ARGS` and returns the executable of the target named `name`.
+fn test_executable(args: &[&str], name: &str) -> Result<PathBuf> {
+    let out = Command::new("cargo")
+        .args([
+            "test",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+        ])
+        .args(args)
+        .current_dir(root())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not start cargo")?;
+    if !out.status.success() {
+        bail!("`cargo test --no-run {}` failed", args.join(" "));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] == "compiler-artifact" && msg["target"]["name"] == name {
+            if let Some(exe) = msg["executable"].as_str() {
+                return Ok(PathBuf::from(exe));
+            }
+        }
+    }
+    bail!(
+        "`cargo test --no-run {}` built no `{name}` executable",
+        args.join(" ")
+    )
 }
 
 /// Builds the release binary and the .deb with the Tauri CLI from ui/node_modules (the UI is
