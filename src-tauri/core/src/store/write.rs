@@ -2,89 +2,246 @@
 //! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
 //! without its token. If anything fails the transaction rolls back and the previous cache stays.
 
+use super::table::{SyncedRow, Table};
 use super::*;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::types::{ToSql, ToSqlOutput};
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-const DEPARTMENT_UPSERT: &str = "
-INSERT INTO departments (id, name, external_name, parent_id, is_archived, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-ON CONFLICT (id) DO UPDATE SET
-    name = excluded.name, external_name = excluded.external_name, parent_id = excluded.parent_id,
-    is_archived = excluded.is_archived, created_at = excluded.created_at,
-    updated_at = excluded.updated_at
-WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
-   OR parent_id IS NOT excluded.parent_id OR is_archived IS NOT excluded.is_archived
-   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at";
+pub(crate) const DEPARTMENTS: Table = Table {
+    name: "departments",
+    stream: Stream::Departments,
+    columns: &[
+        "id",
+        "name",
+        "external_name",
+        "parent_id",
+        "is_archived",
+        "created_at",
+        "updated_at",
+    ],
+    derived: &[],
+};
 
-const LOCATION_UPSERT: &str = "
-INSERT INTO locations (id, name, external_name, parent_location_id, location_type, workplace_type,
-                       is_archived, is_remote, address_json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT (id) DO UPDATE SET
-    name = excluded.name, external_name = excluded.external_name,
-    parent_location_id = excluded.parent_location_id, location_type = excluded.location_type,
-    workplace_type = excluded.workplace_type, is_archived = excluded.is_archived,
-    is_remote = excluded.is_remote, address_json = excluded.address_json
-WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
-   OR parent_location_id IS NOT excluded.parent_location_id
-   OR location_type IS NOT excluded.location_type OR workplace_type IS NOT excluded.workplace_type
-   OR is_archived IS NOT excluded.is_archived OR is_remote IS NOT excluded.is_remote
-   OR address_json IS NOT excluded.address_json";
+impl SyncedRow for DepartmentRecord {
+    const TABLE: &'static Table = &DEPARTMENTS;
 
-const JOB_UPSERT: &str = "
-INSERT INTO jobs (id, title, status, employment_type, confidential, department_id, location_id,
-                  custom_requisition_id, created_at, updated_at, opened_at, closed_at,
-                  job_posting_ids_json, hiring_team_sig)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-ON CONFLICT (id) DO UPDATE SET
-    title = excluded.title, status = excluded.status, employment_type = excluded.employment_type,
-    confidential = excluded.confidential, department_id = excluded.department_id,
-    location_id = excluded.location_id, custom_requisition_id = excluded.custom_requisition_id,
-    created_at = excluded.created_at, updated_at = excluded.updated_at,
-    opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-    job_posting_ids_json = excluded.job_posting_ids_json,
-    hiring_team_sig = excluded.hiring_team_sig
-WHERE title IS NOT excluded.title OR status IS NOT excluded.status
-   OR employment_type IS NOT excluded.employment_type OR confidential IS NOT excluded.confidential
-   OR department_id IS NOT excluded.department_id OR location_id IS NOT excluded.location_id
-   OR custom_requisition_id IS NOT excluded.custom_requisition_id
-   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at
-   OR opened_at IS NOT excluded.opened_at OR closed_at IS NOT excluded.closed_at
-   OR job_posting_ids_json IS NOT excluded.job_posting_ids_json
-   OR hiring_team_sig IS NOT excluded.hiring_team_sig";
+    fn id(&self) -> &str {
+        &self.id
+    }
 
-const POSTING_UPSERT: &str = "
-INSERT INTO job_postings (id, job_id, title, department_name, team_name, location_name,
-                          primary_location_id, secondary_location_ids_json, workplace_type,
-                          employment_type, is_listed, published_date, application_deadline,
-                          external_link, apply_link, compensation_tier_summary,
-                          should_display_compensation, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-ON CONFLICT (id) DO UPDATE SET
-    job_id = excluded.job_id, title = excluded.title, department_name = excluded.department_name,
-    team_name = excluded.team_name, location_name = excluded.location_name,
-    primary_location_id = excluded.primary_location_id,
-    secondary_location_ids_json = excluded.secondary_location_ids_json,
-    workplace_type = excluded.workplace_type, employment_type = excluded.employment_type,
-    is_listed = excluded.is_listed, published_date = excluded.published_date,
-    application_deadline = excluded.application_deadline, external_link = excluded.external_link,
-    apply_link = excluded.apply_link, compensation_tier_summary = excluded.compensation_tier_summary,
-    should_display_compensation = excluded.should_display_compensation,
-    updated_at = excluded.updated_at
-WHERE job_id IS NOT excluded.job_id OR title IS NOT excluded.title
-   OR department_name IS NOT excluded.department_name OR team_name IS NOT excluded.team_name
-   OR location_name IS NOT excluded.location_name
-   OR primary_location_id IS NOT excluded.primary_location_id
-   OR secondary_location_ids_json IS NOT excluded.secondary_location_ids_json
-   OR workplace_type IS NOT excluded.workplace_type
-   OR employment_type IS NOT excluded.employment_type OR is_listed IS NOT excluded.is_listed
-   OR published_date IS NOT excluded.published_date
-   OR application_deadline IS NOT excluded.application_deadline
-   OR external_link IS NOT excluded.external_link OR apply_link IS NOT excluded.apply_link
-   OR compensation_tier_summary IS NOT excluded.compensation_tier_summary
-   OR should_display_compensation IS NOT excluded.should_display_compensation
-   OR updated_at IS NOT excluded.updated_at";
+    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+        Ok(vec![
+            self.id.to_sql()?,
+            self.name.to_sql()?,
+            self.external_name.to_sql()?,
+            self.parent_id.to_sql()?,
+            self.is_archived.to_sql()?,
+            self.created_at.to_sql()?,
+            self.updated_at.to_sql()?,
+        ])
+    }
+
+    fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
+        touch_jobs_below(tx, TOUCH_DEPARTMENT_JOBS, changed)
+    }
+}
+
+pub(crate) const LOCATIONS: Table = Table {
+    name: "locations",
+    stream: Stream::Locations,
+    columns: &[
+        "id",
+        "name",
+        "external_name",
+        "parent_location_id",
+        "location_type",
+        "workplace_type",
+        "is_archived",
+        "is_remote",
+        "address_json",
+    ],
+    derived: &[],
+};
+
+impl SyncedRow for LocationRecord {
+    const TABLE: &'static Table = &LOCATIONS;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+        Ok(vec![
+            self.id.to_sql()?,
+            self.name.to_sql()?,
+            self.external_name.to_sql()?,
+            self.parent_location_id.to_sql()?,
+            self.location_type.to_sql()?,
+            self.workplace_type.to_sql()?,
+            self.is_archived.to_sql()?,
+            self.is_remote.to_sql()?,
+            self.address_json.to_sql()?,
+        ])
+    }
+
+    fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
+        touch_jobs_below(tx, TOUCH_LOCATION_JOBS, changed)
+    }
+}
+
+pub(crate) const JOBS: Table = Table {
+    name: "jobs",
+    stream: Stream::Jobs,
+    columns: &[
+        "id",
+        "title",
+        "status",
+        "employment_type",
+        "confidential",
+        "department_id",
+        "location_id",
+        "custom_requisition_id",
+        "created_at",
+        "updated_at",
+        "opened_at",
+        "closed_at",
+        "job_posting_ids_json",
+        // Change detection for the inline hiring team (the job's updatedAt may not move with it).
+        "hiring_team_sig",
+    ],
+    // `seq` keys the search indexes; the rest is recomputed from postings and locations.
+    derived: &["seq", "workplace_type", "is_listed", "posting_count"],
+};
+
+pub(crate) const HIRING_TEAM: Table = Table {
+    name: "job_hiring_team",
+    stream: Stream::Jobs,
+    columns: &[
+        "job_id",
+        "position",
+        "user_id",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+    ],
+    derived: &[],
+};
+
+impl SyncedRow for JobRecord {
+    const TABLE: &'static Table = &JOBS;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+        Ok(vec![
+            self.id.to_sql()?,
+            self.title.to_sql()?,
+            self.status.to_sql()?,
+            self.employment_type.to_sql()?,
+            self.confidential.to_sql()?,
+            self.department_id.to_sql()?,
+            self.location_id.to_sql()?,
+            self.custom_requisition_id.to_sql()?,
+            self.created_at.to_sql()?,
+            self.updated_at.to_sql()?,
+            self.opened_at.to_sql()?,
+            self.closed_at.to_sql()?,
+            ToSqlOutput::from(to_json(&self.job_posting_ids)),
+            ToSqlOutput::from(hiring_team_sig(&self.hiring_team)),
+        ])
+    }
+
+    /// The team is replaced wholesale, then the job is re-indexed.
+    fn after_change(&self, tx: &Transaction<'_>) -> Result<()> {
+        tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?
+            .execute([&self.id])?;
+        let mut add = tx.prepare_cached(&HIRING_TEAM.insert_sql())?;
+        for (pos, m) in self.hiring_team.iter().enumerate() {
+            add.execute(params![
+                self.id,
+                pos as i64,
+                m.user_id,
+                m.first_name,
+                m.last_name,
+                m.email,
+                m.role
+            ])?;
+        }
+        tx.prepare_cached(TOUCH_JOB)?.execute([&self.id])?;
+        Ok(())
+    }
+
+    fn remove(tx: &Transaction<'_>, id: &str) -> Result<()> {
+        delete_job(tx, id)
+    }
+}
+
+pub(crate) const POSTINGS: Table = Table {
+    name: "job_postings",
+    stream: Stream::Postings,
+    columns: &[
+        "id",
+        "job_id",
+        "title",
+        "department_name",
+        "team_name",
+        "location_name",
+        "primary_location_id",
+        "secondary_location_ids_json",
+        "workplace_type",
+        "employment_type",
+        "is_listed",
+        "published_date",
+        "application_deadline",
+        "external_link",
+        "apply_link",
+        "compensation_tier_summary",
+        "should_display_compensation",
+        "updated_at",
+    ],
+    // Descriptions come from `jobPosting.info`; `list_hash` fingerprints the list fields.
+    derived: &[
+        "description_html",
+        "description_plain",
+        "description_updated_at",
+        "list_hash",
+    ],
+};
+
+impl SyncedRow for PostingRecord {
+    const TABLE: &'static Table = &POSTINGS;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+        Ok(vec![
+            self.id.to_sql()?,
+            self.job_id.to_sql()?,
+            self.title.to_sql()?,
+            self.department_name.to_sql()?,
+            self.team_name.to_sql()?,
+            self.location_name.to_sql()?,
+            self.primary_location_id.to_sql()?,
+            ToSqlOutput::from(to_json(&self.secondary_location_ids)),
+            self.workplace_type.to_sql()?,
+            self.employment_type.to_sql()?,
+            self.is_listed.to_sql()?,
+            self.published_date.to_sql()?,
+            self.application_deadline.to_sql()?,
+            self.external_link.to_sql()?,
+            self.apply_link.to_sql()?,
+            self.compensation_tier_summary.to_sql()?,
+            self.should_display_compensation.to_sql()?,
+            self.updated_at.to_sql()?,
+        ])
+    }
+}
 
 const POSTING_DESCRIPTION_UPDATE: &str = "
 UPDATE job_postings
@@ -100,6 +257,8 @@ SELECT j.id FROM jobs j WHERE j.department_id IN (
         SELECT value FROM json_each(?1)
         UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id
     ) SELECT id FROM sub)";
+
+const TOUCH_JOB: &str = "INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)";
 
 const TOUCH_LOCATION_JOBS: &str = "
 INSERT OR IGNORE INTO temp.touched_jobs (id)
@@ -175,187 +334,45 @@ impl Store {
         Ok(())
     }
 
-    pub fn commit_departments(
+    /// Applies one list stream's pass: UPSERTs every row (counting only real changes), removes
+    /// what a full pass did not see, runs the row's hooks, re-indexes the touched jobs and stores
+    /// the pass's token, all in one transaction.
+    pub fn commit_list<R: SyncedRow>(
         &self,
-        rows: &[DepartmentRecord],
+        rows: &[R],
         kind: PassKind,
         sync_token: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<StreamCounts> {
+        let table = R::TABLE;
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM departments")?;
+        let existing = ids(&tx, &format!("SELECT id FROM {}", table.name))?;
         let mut seen = HashSet::new();
         let mut changed = HashSet::new();
         {
-            let mut up = tx.prepare_cached(DEPARTMENT_UPSERT)?;
-            for d in rows {
-                seen.insert(d.id.as_str());
-                let n = up.execute(params![
-                    d.id,
-                    d.name,
-                    d.external_name,
-                    d.parent_id,
-                    d.is_archived,
-                    d.created_at,
-                    d.updated_at
-                ])?;
-                if n > 0 {
-                    changed.insert(d.id.clone());
+            let mut up = tx.prepare_cached(&table.upsert_sql())?;
+            for row in rows {
+                seen.insert(row.id());
+                if up.execute(params_from_iter(row.values()?))? > 0 {
+                    row.after_change(&tx)?;
+                    changed.insert(row.id().to_string());
                 }
             }
         }
         let mut counts = split_counts(&existing, &changed);
         if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            let mut del = tx.prepare_cached("DELETE FROM departments WHERE id = ?1")?;
-            for id in gone {
-                del.execute([&id])?;
+            for id in existing.iter().filter(|id| !seen.contains(id.as_str())) {
+                R::remove(&tx, id)?;
                 counts.removed += 1;
-                changed.insert(id);
+                changed.insert(id.clone());
             }
         }
         if !changed.is_empty() {
-            tx.execute(TOUCH_DEPARTMENT_JOBS, [to_json(&changed)])?;
+            R::after_pass(&tx, &changed)?;
         }
         refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Departments, kind, sync_token, now)?;
-        tx.commit()?;
-        Ok(counts)
-    }
-
-    pub fn commit_locations(
-        &self,
-        rows: &[LocationRecord],
-        kind: PassKind,
-        sync_token: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<StreamCounts> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM locations")?;
-        let mut seen = HashSet::new();
-        let mut changed = HashSet::new();
-        {
-            let mut up = tx.prepare_cached(LOCATION_UPSERT)?;
-            for l in rows {
-                seen.insert(l.id.as_str());
-                let n = up.execute(params![
-                    l.id,
-                    l.name,
-                    l.external_name,
-                    l.parent_location_id,
-                    l.location_type,
-                    l.workplace_type,
-                    l.is_archived,
-                    l.is_remote,
-                    l.address_json
-                ])?;
-                if n > 0 {
-                    changed.insert(l.id.clone());
-                }
-            }
-        }
-        let mut counts = split_counts(&existing, &changed);
-        if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            let mut del = tx.prepare_cached("DELETE FROM locations WHERE id = ?1")?;
-            for id in gone {
-                del.execute([&id])?;
-                counts.removed += 1;
-                changed.insert(id);
-            }
-        }
-        if !changed.is_empty() {
-            tx.execute(TOUCH_LOCATION_JOBS, [to_json(&changed)])?;
-        }
-        refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Locations, kind, sync_token, now)?;
-        tx.commit()?;
-        Ok(counts)
-    }
-
-    pub fn commit_jobs(
-        &self,
-        rows: &[JobRecord],
-        kind: PassKind,
-        sync_token: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<StreamCounts> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM jobs")?;
-        let mut seen = HashSet::new();
-        let mut changed = HashSet::new();
-        {
-            let mut up = tx.prepare_cached(JOB_UPSERT)?;
-            let mut del_team =
-                tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?;
-            let mut add_team = tx.prepare_cached(
-                "INSERT INTO job_hiring_team (job_id, position, user_id, first_name, last_name,
-                                              email, role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
-            for j in rows {
-                seen.insert(j.id.as_str());
-                let n = up.execute(params![
-                    j.id,
-                    j.title,
-                    j.status,
-                    j.employment_type,
-                    j.confidential,
-                    j.department_id,
-                    j.location_id,
-                    j.custom_requisition_id,
-                    j.created_at,
-                    j.updated_at,
-                    j.opened_at,
-                    j.closed_at,
-                    to_json(&j.job_posting_ids),
-                    hiring_team_sig(&j.hiring_team),
-                ])?;
-                if n > 0 {
-                    del_team.execute([&j.id])?;
-                    for (pos, m) in j.hiring_team.iter().enumerate() {
-                        add_team.execute(params![
-                            j.id,
-                            pos as i64,
-                            m.user_id,
-                            m.first_name,
-                            m.last_name,
-                            m.email,
-                            m.role
-                        ])?;
-                    }
-                    touch.execute([&j.id])?;
-                    changed.insert(j.id.clone());
-                }
-            }
-        }
-        let mut counts = split_counts(&existing, &changed);
-        if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            for id in gone {
-                delete_job(&tx, &id)?;
-                counts.removed += 1;
-            }
-        }
-        refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Jobs, kind, sync_token, now)?;
+        set_stream_success(&tx, table.stream, kind, sync_token, now)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -394,12 +411,11 @@ impl Store {
         let mut seen = HashSet::new();
         let mut changed = HashSet::new();
         {
-            let mut up = tx.prepare_cached(POSTING_UPSERT)?;
+            let mut up = tx.prepare_cached(&POSTINGS.upsert_sql())?;
             let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
             let mut set_hash =
                 tx.prepare_cached("UPDATE job_postings SET list_hash = ?2 WHERE id = ?1")?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
             for p in rows {
                 seen.insert(p.id.as_str());
                 let hash = list_hash(p);
@@ -409,26 +425,7 @@ impl Store {
                 if description.is_none() && old.is_some_and(|(_, h)| *h == Some(hash)) {
                     continue;
                 }
-                let mut n = up.execute(params![
-                    p.id,
-                    p.job_id,
-                    p.title,
-                    p.department_name,
-                    p.team_name,
-                    p.location_name,
-                    p.primary_location_id,
-                    to_json(&p.secondary_location_ids),
-                    p.workplace_type,
-                    p.employment_type,
-                    p.is_listed,
-                    p.published_date,
-                    p.application_deadline,
-                    p.external_link,
-                    p.apply_link,
-                    p.compensation_tier_summary,
-                    p.should_display_compensation,
-                    p.updated_at
-                ])?;
+                let mut n = up.execute(params_from_iter(p.values()?))?;
                 if old.is_none_or(|(_, h)| *h != Some(hash)) {
                     // The row now holds exactly this record; recording that is no change.
                     set_hash.execute(params![p.id, hash])?;
@@ -454,8 +451,7 @@ impl Store {
         let mut counts = split_counts(&existing_ids, &changed);
         {
             let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
             for (id, (job_id, _)) in &existing {
                 if !seen.contains(id.as_str()) {
                     del.execute([id])?;
@@ -469,6 +465,12 @@ impl Store {
         tx.commit()?;
         Ok(counts)
     }
+}
+
+/// Marks the jobs in the subtrees of `changed` (departments or locations) for re-indexing.
+fn touch_jobs_below(tx: &Transaction<'_>, sql: &str, changed: &HashSet<String>) -> Result<()> {
+    tx.prepare_cached(sql)?.execute([to_json(changed)])?;
+    Ok(())
 }
 
 fn ids(tx: &Transaction<'_>, sql: &str) -> Result<HashSet<String>> {
