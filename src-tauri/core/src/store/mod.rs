@@ -27,7 +27,7 @@ mod write;
 
 pub use models::*;
 pub use sanitize::sanitize_description_html;
-pub use table::{SyncedRow, Table, SYNCED_TABLES};
+pub use table::{Columns, SyncedRow, Table, SYNCED_TABLES};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};

@@ -2,118 +2,52 @@
 //! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
 //! without its token. If anything fails the transaction rolls back and the previous cache stays.
 
-use super::table::{SyncedRow, Table};
+use super::table::{synced_table, Columns, SyncedRow, Table};
 use super::*;
-use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub(crate) const DEPARTMENTS: Table = Table {
-    name: "departments",
-    stream: Stream::Departments,
-    columns: &[
-        "id",
-        "name",
-        "external_name",
-        "parent_id",
-        "is_archived",
-        "created_at",
-        "updated_at",
-    ],
-    derived: &[],
-};
+synced_table! {
+    pub(crate) DEPARTMENTS: DepartmentRecord => "departments", Stream::Departments;
+    columns { id, name, external_name, parent_id, is_archived, created_at, updated_at }
+    derived {}
+}
 
 impl SyncedRow for DepartmentRecord {
-    const TABLE: &'static Table = &DEPARTMENTS;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
-        Ok(vec![
-            self.id.to_sql()?,
-            self.name.to_sql()?,
-            self.external_name.to_sql()?,
-            self.parent_id.to_sql()?,
-            self.is_archived.to_sql()?,
-            self.created_at.to_sql()?,
-            self.updated_at.to_sql()?,
-        ])
-    }
-
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
         touch_jobs_below(tx, TOUCH_DEPARTMENT_JOBS, changed)
     }
 }
 
-pub(crate) const LOCATIONS: Table = Table {
-    name: "locations",
-    stream: Stream::Locations,
-    columns: &[
-        "id",
-        "name",
-        "external_name",
-        "parent_location_id",
-        "location_type",
-        "workplace_type",
-        "is_archived",
-        "is_remote",
-        "address_json",
-    ],
-    derived: &[],
-};
+synced_table! {
+    pub(crate) LOCATIONS: LocationRecord => "locations", Stream::Locations;
+    columns {
+        id, name, external_name, parent_location_id, location_type, workplace_type, is_archived,
+        is_remote, address_json,
+    }
+    derived {}
+}
 
 impl SyncedRow for LocationRecord {
-    const TABLE: &'static Table = &LOCATIONS;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
-        Ok(vec![
-            self.id.to_sql()?,
-            self.name.to_sql()?,
-            self.external_name.to_sql()?,
-            self.parent_location_id.to_sql()?,
-            self.location_type.to_sql()?,
-            self.workplace_type.to_sql()?,
-            self.is_archived.to_sql()?,
-            self.is_remote.to_sql()?,
-            self.address_json.to_sql()?,
-        ])
-    }
-
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
         touch_jobs_below(tx, TOUCH_LOCATION_JOBS, changed)
     }
 }
 
-pub(crate) const JOBS: Table = Table {
-    name: "jobs",
-    stream: Stream::Jobs,
-    columns: &[
-        "id",
-        "title",
-        "status",
-        "employment_type",
-        "confidential",
-        "department_id",
-        "location_id",
-        "custom_requisition_id",
-        "created_at",
-        "updated_at",
-        "opened_at",
-        "closed_at",
-        "job_posting_ids_json",
-        // Change detection for the inline hiring team (the job's updatedAt may not move with it).
-        "hiring_team_sig",
-    ],
+synced_table! {
+    pub(crate) JOBS: JobRecord => "jobs", Stream::Jobs;
+    columns {
+        id, title, status, employment_type, confidential, department_id, location_id,
+        custom_requisition_id, created_at, updated_at, opened_at, closed_at,
+        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids),
+        // Change detection for the inline team (the job's updatedAt may not move with it).
+        hiring_team_sig = |j: &JobRecord| hiring_team_sig(&j.hiring_team),
+    }
     // `seq` keys the search indexes; the rest is recomputed from postings and locations.
-    derived: &["seq", "workplace_type", "is_listed", "posting_count"],
-};
+    derived { "seq", "workplace_type", "is_listed", "posting_count" }
+}
 
+/// A job's team, replaced wholesale whenever the job changes (see `JobRecord::after_change`).
 pub(crate) const HIRING_TEAM: Table = Table {
     name: "job_hiring_team",
     stream: Stream::Jobs,
@@ -130,31 +64,6 @@ pub(crate) const HIRING_TEAM: Table = Table {
 };
 
 impl SyncedRow for JobRecord {
-    const TABLE: &'static Table = &JOBS;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
-        Ok(vec![
-            self.id.to_sql()?,
-            self.title.to_sql()?,
-            self.status.to_sql()?,
-            self.employment_type.to_sql()?,
-            self.confidential.to_sql()?,
-            self.department_id.to_sql()?,
-            self.location_id.to_sql()?,
-            self.custom_requisition_id.to_sql()?,
-            self.created_at.to_sql()?,
-            self.updated_at.to_sql()?,
-            self.opened_at.to_sql()?,
-            self.closed_at.to_sql()?,
-            ToSqlOutput::from(to_json(&self.job_posting_ids)),
-            ToSqlOutput::from(hiring_team_sig(&self.hiring_team)),
-        ])
-    }
-
     /// The team is replaced wholesale, then the job is re-indexed.
     fn after_change(&self, tx: &Transaction<'_>) -> Result<()> {
         tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?
@@ -180,67 +89,17 @@ impl SyncedRow for JobRecord {
     }
 }
 
-pub(crate) const POSTINGS: Table = Table {
-    name: "job_postings",
-    stream: Stream::Postings,
-    columns: &[
-        "id",
-        "job_id",
-        "title",
-        "department_name",
-        "team_name",
-        "location_name",
-        "primary_location_id",
-        "secondary_location_ids_json",
-        "workplace_type",
-        "employment_type",
-        "is_listed",
-        "published_date",
-        "application_deadline",
-        "external_link",
-        "apply_link",
-        "compensation_tier_summary",
-        "should_display_compensation",
-        "updated_at",
-    ],
+synced_table! {
+    pub(crate) POSTINGS: PostingRecord => "job_postings", Stream::Postings;
+    columns {
+        id, job_id, title, department_name, team_name, location_name, primary_location_id,
+        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids),
+        workplace_type, employment_type, is_listed, published_date, application_deadline,
+        external_link, apply_link, compensation_tier_summary, should_display_compensation,
+        updated_at,
+    }
     // Descriptions come from `jobPosting.info`; `list_hash` fingerprints the list fields.
-    derived: &[
-        "description_html",
-        "description_plain",
-        "description_updated_at",
-        "list_hash",
-    ],
-};
-
-impl SyncedRow for PostingRecord {
-    const TABLE: &'static Table = &POSTINGS;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
-        Ok(vec![
-            self.id.to_sql()?,
-            self.job_id.to_sql()?,
-            self.title.to_sql()?,
-            self.department_name.to_sql()?,
-            self.team_name.to_sql()?,
-            self.location_name.to_sql()?,
-            self.primary_location_id.to_sql()?,
-            ToSqlOutput::from(to_json(&self.secondary_location_ids)),
-            self.workplace_type.to_sql()?,
-            self.employment_type.to_sql()?,
-            self.is_listed.to_sql()?,
-            self.published_date.to_sql()?,
-            self.application_deadline.to_sql()?,
-            self.external_link.to_sql()?,
-            self.apply_link.to_sql()?,
-            self.compensation_tier_summary.to_sql()?,
-            self.should_display_compensation.to_sql()?,
-            self.updated_at.to_sql()?,
-        ])
-    }
+    derived { "description_html", "description_plain", "description_updated_at", "list_hash" }
 }
 
 const POSTING_DESCRIPTION_UPDATE: &str = "

@@ -204,6 +204,7 @@ mod tests {
 
     #[test]
     fn each_stream_writes_its_own_table() {
+        use crate::store::Columns;
         assert_eq!(
             <Departments as ListStream>::Record::TABLE.stream,
             Stream::Departments
