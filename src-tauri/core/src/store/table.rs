@@ -132,6 +132,18 @@ macro_rules! synced_table {
 }
 pub(crate) use synced_table;
 
+/// Builds `$ty` from a row read by column name: each listed field comes from the column of the
+/// same name (alias joined columns in the SQL); fields after `;` are given explicitly.
+macro_rules! from_row {
+    ($row:ident => $ty:ident { $($field:ident),+ $(,)? $(; $($other:ident: $val:expr),+ $(,)?)? }) => {
+        $ty {
+            $($field: $row.get(stringify!($field))?,)+
+            $($($other: $val,)+)?
+        }
+    };
+}
+pub(crate) use from_row;
+
 /// Every synced table, for the schema checks.
 pub const SYNCED_TABLES: &[&Table] = &[
     &super::write::DEPARTMENTS,

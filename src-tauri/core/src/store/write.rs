@@ -2,7 +2,7 @@
 //! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
 //! without its token. If anything fails the transaction rolls back and the previous cache stays.
 
-use super::table::{synced_table, Columns, SyncedRow, Table};
+use super::table::{from_row, synced_table, Columns, SyncedRow, Table};
 use super::*;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -140,14 +140,18 @@ impl Store {
         )?;
         let mut out = BTreeMap::new();
         let rows = stmt.query_map([], |r| {
+            let time = |column: &str| -> rusqlite::Result<Option<DateTime<Utc>>> {
+                Ok(r.get::<_, Option<String>>(column)?
+                    .and_then(|s| parse_time(&s)))
+            };
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, String>("stream")?,
                 StreamState {
-                    sync_token: r.get(1)?,
-                    last_full_sync_at: r.get::<_, Option<String>>(2)?.and_then(|s| parse_time(&s)),
-                    last_success_at: r.get::<_, Option<String>>(3)?.and_then(|s| parse_time(&s)),
-                    last_attempt_at: r.get::<_, Option<String>>(4)?.and_then(|s| parse_time(&s)),
-                    last_error_code: r.get(5)?,
+                    sync_token: r.get("sync_token")?,
+                    last_full_sync_at: time("last_full_sync_at")?,
+                    last_success_at: time("last_success_at")?,
+                    last_attempt_at: time("last_attempt_at")?,
+                    last_error_code: r.get("last_error_code")?,
                 },
             ))
         })?;
@@ -263,7 +267,9 @@ impl Store {
         let existing: HashMap<String, (String, Option<i64>)> = {
             let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                .query_map([], |r| {
+                    Ok((r.get("id")?, (r.get("job_id")?, r.get("list_hash")?)))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
@@ -412,7 +418,12 @@ type NameChains = HashMap<String, (String, Option<String>, Option<String>)>;
 fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
     let mut stmt = tx.prepare(sql)?;
     let map = stmt
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+        .query_map([], |r| {
+            Ok((
+                r.get("id")?,
+                (r.get("name")?, r.get("external_name")?, r.get("parent_id")?),
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(map)
 }
@@ -500,15 +511,9 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
         )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(Touched {
-                    seq: r.get(0)?,
-                    id: r.get(1)?,
-                    title: r.get(2)?,
-                    status: r.get(3)?,
-                    employment_type: r.get(4)?,
-                    department_id: r.get(5)?,
-                    location_id: r.get(6)?,
-                })
+                Ok(from_row!(r => Touched {
+                    seq, id, title, status, employment_type, department_id, location_id
+                }))
             })?
             .collect::<rusqlite::Result<_>>()?;
         rows
@@ -520,12 +525,12 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
         )?;
         let locations = name_chains(
             tx,
-            "SELECT id, name, external_name, parent_location_id FROM locations",
+            "SELECT id, name, external_name, parent_location_id AS parent_id FROM locations",
         )?;
         let location_wt: HashMap<String, Option<String>> = {
             let mut stmt = tx.prepare("SELECT id, workplace_type FROM locations")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get("id")?, r.get("workplace_type")?)))?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
@@ -554,7 +559,12 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             let (seq, loc) = (job.seq, job.location_id.as_ref());
             let rows: Vec<(String, bool, Option<String>, Option<String>)> = postings
                 .query_map([&job.id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((
+                        r.get("title")?,
+                        r.get("is_listed")?,
+                        r.get("workplace_type")?,
+                        r.get("description_plain")?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let listed = rows.iter().any(|p| p.1);
