@@ -26,8 +26,6 @@ impl Table {
     /// `INSERT … ON CONFLICT (id) DO UPDATE SET … WHERE <some column differs>`: the statement
     /// changes no row (and reports 0) when the stored row already equals the record.
     pub fn upsert_sql(&self) -> String {
-        let cols = self.columns.join(", ");
-        let slots: Vec<String> = (1..=self.columns.len()).map(|i| format!("?{i}")).collect();
         let rest = &self.columns[1..];
         let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
         let differs: Vec<String> = rest
@@ -35,12 +33,9 @@ impl Table {
             .map(|c| format!("{c} IS NOT excluded.{c}"))
             .collect();
         format!(
-            "INSERT INTO {name} ({cols}) VALUES ({slots})\n\
-             ON CONFLICT ({key}) DO UPDATE SET {set}\n\
-             WHERE {differs}",
-            name = self.name,
+            "{insert}\nON CONFLICT ({key}) DO UPDATE SET {set}\nWHERE {differs}",
+            insert = self.insert_sql(),
             key = self.columns[0],
-            slots = slots.join(", "),
             set = set.join(", "),
             differs = differs.join(" OR "),
         )
@@ -55,11 +50,6 @@ impl Table {
             self.columns.join(", "),
             slots.join(", ")
         )
-    }
-
-    /// `SELECT <written columns> FROM <table>`, for reading rows back by name.
-    pub fn select_sql(&self) -> String {
-        format!("SELECT {} FROM {}", self.columns.join(", "), self.name)
     }
 }
 
@@ -172,7 +162,6 @@ mod tests {
              ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b\n\
              WHERE a IS NOT excluded.a OR b IS NOT excluded.b"
         );
-        assert_eq!(T.select_sql(), "SELECT id, a, b FROM things");
     }
 
     #[test]
