@@ -200,4 +200,47 @@ mod tests {
             assert_eq!(actual, declared, "columns of {}", table.name);
         }
     }
+
+    /// A new table of Ashby data must be declared in `SYNCED_TABLES` (its columns checked above,
+    /// its migrations held to the token-reset rule, `clear_cache` emptying it); the app's own
+    /// tables are listed here.
+    #[test]
+    fn every_data_table_is_declared() {
+        const APP_TABLES: &[&str] = &[
+            "sync_state",
+            "sync_runs",
+            "key_verification",
+            "settings",
+            "maintenance",
+            "search_vocab",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("c.sqlite3"))
+            .unwrap()
+            .store;
+        let conn = store.reader();
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            .unwrap();
+        let tables: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get("name")?, r.get("sql")?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let virtuals: Vec<&str> = tables
+            .iter()
+            .filter(|(_, sql)| sql.starts_with("CREATE VIRTUAL TABLE"))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        for (name, _) in &tables {
+            // FTS indexes and their shadow tables are rebuilt from the synced tables.
+            if virtuals.iter().any(|v| name.starts_with(v)) || name.starts_with("sqlite_") {
+                continue;
+            }
+            assert!(
+                APP_TABLES.contains(&name.as_str()) || SYNCED_TABLES.iter().any(|t| t.name == name),
+                "table {name} is neither in SYNCED_TABLES nor an app table"
+            );
+        }
+    }
 }

@@ -187,11 +187,10 @@ impl Store {
     pub fn clear_cache(&self) -> Result<()> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        tx.execute_batch(
-            "DELETE FROM job_hiring_team; DELETE FROM jobs; DELETE FROM job_postings;
-             DELETE FROM departments; DELETE FROM locations; DELETE FROM sync_state;
-             DELETE FROM temp.touched_jobs;",
-        )?;
+        for table in SYNCED_TABLES {
+            tx.execute(&format!("DELETE FROM {}", table.name), [])?;
+        }
+        tx.execute_batch("DELETE FROM sync_state; DELETE FROM temp.touched_jobs;")?;
         tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
         tx.commit()?;
         Ok(())
