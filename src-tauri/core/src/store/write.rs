@@ -1,6 +1,8 @@
-//! Writes made by the sync engine. Every `commit_*` applies one stream's whole pass and its new
-//! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
-//! without its token. If anything fails the transaction rolls back and the previous cache stays.
+//! Writes made by the sync engine. `commit_list` (any list stream, driven by the record's
+//! `synced_table!` declaration and `SyncedRow` hooks) and `commit_postings` apply one stream's
+//! whole pass and its new sync state (token, timestamps) in ONE transaction: never a token without
+//! its data, never data without its token. If anything fails the transaction rolls back and the
+//! previous cache stays.
 
 use super::table::{from_row, synced_table, Columns, SyncedRow, Table};
 use super::*;

@@ -162,8 +162,8 @@ impl SyncSummary {
             .map(|s| {
                 let c = s.counts;
                 let tag = match s.outcome.as_str() {
-                    "ok" if s.full => " (full)".to_string(),
-                    "ok" => String::new(),
+                    plan::OUTCOME_OK if s.full => " (full)".to_string(),
+                    plan::OUTCOME_OK => String::new(),
                     other => format!(" ({other})"),
                 };
                 format!(

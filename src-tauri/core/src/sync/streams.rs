@@ -2,9 +2,9 @@
 //! type, and the mapping to the record the store writes (the record's [`SyncedRow`] impl is the
 //! commit). The engine runs every one of them through the same pass.
 //!
-//! The parameters never change between passes: Ashby's incremental sync requires the same
-//! parameters on every call that uses a `syncToken`
-//! (<https://developers.ashbyhq.com/docs/pagination-and-incremental-sync>).
+//! The parameters are constants: a pass that sends a `syncToken` must ask the same question as
+//! the pass that returned it, so they never change while a token is held (incremental sync:
+//! <https://developers.ashbyhq.com/docs/pagination-and-incremental-sync>).
 
 use crate::ashby::{self, JobStatus, Module};
 use crate::store::{
