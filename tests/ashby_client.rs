@@ -8,17 +8,252 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ashby_sync_core::ashby::models::JobStatus;
+use ashby_sync_core::ashby::models::{
+    Department, HiringTeamRole, JobBoard, JobPostingInfo, JobStatus, Location, User,
+};
 use ashby_sync_core::ashby::{
-    ApiKey, Client, ClientConfig, Clock, DepartmentListParams, Error, Job, JobListParams,
-    JobPostingListParams, LocationListParams, ManualClock, Module, PageInfo, UserListParams,
-    ASHBY_API_VERSION,
+    ApiKey, Client, ClientConfig, Clock, Error, Job, JobPostingListParams, ManualClock, Module,
+    PageInfo, PassOutcome, ASHBY_API_VERSION,
 };
 use fake_ashby::{Access, FakeAshby, FakeConfig, Fault, KeySpec, RateLimit};
+use futures::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 // ------------------------------------------------------------------ helpers
+
+// Calls only these tests make: typed parameter sets and thin wrappers over the client's generic
+// `paginate` / `call_results` / `probe` (the sync engine drives list streams by descriptor).
+
+/// `job.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JobListParams {
+    /// Empty = Ashby's default (everything but drafts).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    status: Vec<JobStatus>,
+    include_unpublished_job_postings_ids: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expand: Vec<String>,
+    /// Epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_after: Option<i64>,
+    /// Sent on the first page only.
+    #[serde(skip)]
+    sync_token: Option<String>,
+}
+
+/// `department.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DepartmentListParams {
+    include_archived: bool,
+    #[serde(skip)]
+    sync_token: Option<String>,
+}
+
+/// `location.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationListParams {
+    include_archived: bool,
+    include_location_hierarchy: bool,
+    #[serde(skip)]
+    sync_token: Option<String>,
+}
+
+/// `user.list` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserListParams {
+    include_deactivated: bool,
+    #[serde(skip)]
+    sync_token: Option<String>,
+}
+
+/// All rows of a pass, collected.
+#[derive(Debug, Clone, PartialEq)]
+struct Collected<T> {
+    rows: Vec<T>,
+    sync_token: Option<String>,
+    pages: u32,
+}
+
+fn object<P: Serialize>(params: &P) -> serde_json::Map<String, Value> {
+    match serde_json::to_value(params).unwrap() {
+        Value::Object(m) => m,
+        other => panic!("parameters must be an object: {other}"),
+    }
+}
+
+async fn collect<T: DeserializeOwned>(
+    client: &Client,
+    endpoint: &str,
+    params: serde_json::Map<String, Value>,
+    sync_token: Option<&str>,
+) -> Result<Collected<T>, Error> {
+    let mut rows = Vec::new();
+    let outcome = client
+        .paginate(endpoint, params, sync_token, |page: Vec<T>, _| {
+            rows.extend(page);
+            Ok::<(), Error>(())
+        })
+        .await?;
+    Ok(Collected {
+        rows,
+        sync_token: outcome.sync_token,
+        pages: outcome.pages,
+    })
+}
+
+trait TestCalls {
+    async fn list_jobs<E, F>(&self, params: &JobListParams, on_page: F) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<Job>, PageInfo) -> Result<(), E>;
+    async fn collect_jobs(&self, params: &JobListParams) -> Result<Collected<Job>, Error>;
+    async fn collect_departments(
+        &self,
+        params: &DepartmentListParams,
+    ) -> Result<Collected<Department>, Error>;
+    async fn collect_locations(
+        &self,
+        params: &LocationListParams,
+    ) -> Result<Collected<Location>, Error>;
+    async fn collect_users(&self, params: &UserListParams) -> Result<Collected<User>, Error>;
+    async fn job_info(&self, id: &str) -> Result<Job, Error>;
+    async fn job_posting_info(&self, id: &str) -> Result<JobPostingInfo, Error>;
+    async fn job_posting_infos(
+        &self,
+        ids: Vec<String>,
+        job_board_id: Option<String>,
+    ) -> Vec<(String, Result<JobPostingInfo, Error>)>;
+    async fn list_job_boards(&self) -> Result<Vec<JobBoard>, Error>;
+    async fn list_hiring_team_roles(&self) -> Result<Vec<HiringTeamRole>, Error>;
+    async fn has_module_read(&self, module: Module) -> Result<bool, Error>;
+}
+
+impl TestCalls for Client {
+    async fn list_jobs<E, F>(&self, params: &JobListParams, on_page: F) -> Result<PassOutcome, E>
+    where
+        E: From<Error>,
+        F: FnMut(Vec<Job>, PageInfo) -> Result<(), E>,
+    {
+        self.paginate(
+            "job.list",
+            object(params),
+            params.sync_token.as_deref(),
+            on_page,
+        )
+        .await
+    }
+
+    async fn collect_jobs(&self, params: &JobListParams) -> Result<Collected<Job>, Error> {
+        collect(
+            self,
+            "job.list",
+            object(params),
+            params.sync_token.as_deref(),
+        )
+        .await
+    }
+
+    async fn collect_departments(
+        &self,
+        params: &DepartmentListParams,
+    ) -> Result<Collected<Department>, Error> {
+        let token = params.sync_token.as_deref();
+        collect(self, "department.list", object(params), token).await
+    }
+
+    async fn collect_locations(
+        &self,
+        params: &LocationListParams,
+    ) -> Result<Collected<Location>, Error> {
+        let token = params.sync_token.as_deref();
+        collect(self, "location.list", object(params), token).await
+    }
+
+    async fn collect_users(&self, params: &UserListParams) -> Result<Collected<User>, Error> {
+        collect(
+            self,
+            "user.list",
+            object(params),
+            params.sync_token.as_deref(),
+        )
+        .await
+    }
+
+    async fn job_info(&self, id: &str) -> Result<Job, Error> {
+        self.call_results("job.info", &json!({ "id": id })).await
+    }
+
+    /// `jobPosting.info` on the default job board.
+    async fn job_posting_info(&self, id: &str) -> Result<JobPostingInfo, Error> {
+        self.job_posting_info_on_board(id, None).await
+    }
+
+    /// [`Client::job_posting_info_stream`], collected (completion order).
+    async fn job_posting_infos(
+        &self,
+        ids: Vec<String>,
+        job_board_id: Option<String>,
+    ) -> Vec<(String, Result<JobPostingInfo, Error>)> {
+        self.job_posting_info_stream(ids, job_board_id)
+            .collect()
+            .await
+    }
+
+    async fn list_job_boards(&self) -> Result<Vec<JobBoard>, Error> {
+        self.call_results("jobBoard.list", &json!({})).await
+    }
+
+    async fn list_hiring_team_roles(&self) -> Result<Vec<HiringTeamRole>, Error> {
+        self.call_results("hiringTeamRole.list", &json!({ "namesOnly": false }))
+            .await
+    }
+
+    /// `Ok(true)`, `Ok(false)` (403 `missing_endpoint_permission`), or the error when the
+    /// answer is unknown. The Reports probe asks for a report that does not exist: any answer
+    /// past the permission check proves access.
+    async fn has_module_read(&self, module: Module) -> Result<bool, Error> {
+        match self.probe_module(module).await {
+            Ok(()) => Ok(true),
+            Err(Error::MissingPermission { .. }) => Ok(false),
+            Err(Error::NotFound { .. } | Error::InvalidInput { .. } | Error::Api { .. })
+                if module == Module::Reports =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[test]
+fn test_params_serialise_camel_case() {
+    let p = JobListParams {
+        status: vec![JobStatus::Open, JobStatus::Draft],
+        include_unpublished_job_postings_ids: true,
+        sync_token: Some("tok".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        Value::Object(object(&p)),
+        json!({"status": ["Open", "Draft"], "includeUnpublishedJobPostingsIds": true})
+    );
+    let l = LocationListParams {
+        include_archived: true,
+        include_location_hierarchy: true,
+        sync_token: None,
+    };
+    assert_eq!(
+        Value::Object(object(&l)),
+        json!({"includeArchived": true, "includeLocationHierarchy": true})
+    );
+}
 
 async fn start(cfg: FakeConfig) -> FakeAshby {
     FakeAshby::start(cfg).await.expect("fake Ashby starts")

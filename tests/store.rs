@@ -128,7 +128,7 @@ const NOW: &str = "2026-03-01T12:00:00.000Z";
 fn seed(store: &Store) {
     let now = t(NOW);
     store
-        .commit_departments(
+        .commit_list(
             &[
                 dept("d-eng", "Engineering", None),
                 dept("d-plat", "Platform", Some("d-eng")),
@@ -144,7 +144,7 @@ fn seed(store: &Store) {
         )
         .unwrap();
     store
-        .commit_locations(
+        .commit_list(
             &[
                 loc("l-eu", "Europe", None, None),
                 loc("l-ber", "Berlin", Some("l-eu"), Some("OnSite")),
@@ -157,7 +157,7 @@ fn seed(store: &Store) {
         )
         .unwrap();
     let counts = store
-        .commit_jobs(
+        .commit_list(
             &[
                 job(
                     "j1",
@@ -442,7 +442,7 @@ fn search_ranks_highlights_and_follows_changes() {
     );
     j1.hiring_team.pop();
     let c = store
-        .commit_jobs(&[j1], PassKind::Incremental, Some("jtok2"), t(NOW))
+        .commit_list(&[j1], PassKind::Incremental, Some("jtok2"), t(NOW))
         .unwrap();
     assert_eq!(
         c,
@@ -469,7 +469,7 @@ fn search_ranks_highlights_and_follows_changes() {
     );
     // Renaming a department reindexes the jobs of its whole subtree.
     store
-        .commit_departments(
+        .commit_list(
             &[dept("d-eng", "R&D", None)],
             PassKind::Incremental,
             Some("dtok2"),
@@ -540,7 +540,7 @@ fn search_ranks_highlights_and_follows_changes() {
         })
         .collect();
     let c = store
-        .commit_jobs(&remaining, PassKind::Full, Some("jtok3"), t(NOW))
+        .commit_list(&remaining, PassKind::Full, Some("jtok3"), t(NOW))
         .unwrap();
     assert_eq!(c.removed, 1);
     assert_eq!(search("manager").total, 0);
@@ -562,7 +562,7 @@ fn reconcile_counts_and_tokens() {
     );
     // Same data again: nothing changes.
     let again = store
-        .commit_departments(
+        .commit_list(
             &[
                 dept("d-eng", "Engineering", None),
                 dept("d-plat", "Platform", Some("d-eng")),
@@ -580,7 +580,7 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(again, StreamCounts::default());
     // Incremental never removes; full does.
     let c = store
-        .commit_departments(
+        .commit_list(
             &[dept("d-new", "Legal", None)],
             PassKind::Incremental,
             Some("dtok3"),
@@ -596,7 +596,7 @@ fn reconcile_counts_and_tokens() {
         }
     );
     let c = store
-        .commit_departments(
+        .commit_list(
             &[dept("d-eng", "Engineering", None)],
             PassKind::Full,
             Some("dtok4"),
@@ -661,7 +661,7 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(st.last_full_sync_at, Some(t(NOW)));
     // An incremental pass keeps the last full-sync time.
     store
-        .commit_jobs(
+        .commit_list::<JobRecord>(
             &[],
             PassKind::Incremental,
             Some("jtok9"),
@@ -982,7 +982,7 @@ fn search_filters_agree_with_browsing_and_follow_moves() {
 
     // Data moves from Engineering to Sales: its jobs leave Engineering's filter, join Sales'.
     store
-        .commit_departments(
+        .commit_list(
             &[dept("d-data", "Data", Some("d-sales"))],
             PassKind::Incremental,
             Some("dtok2"),
@@ -1008,7 +1008,7 @@ fn relevance_ranks_by_where_the_words_are() {
     let (_d, store) = open();
     let now = t(NOW);
     store
-        .commit_departments(
+        .commit_list(
             &[dept("d-light", "Lighthouse Operations", None)],
             PassKind::Full,
             Some("d1"),
@@ -1016,7 +1016,7 @@ fn relevance_ranks_by_where_the_words_are() {
         )
         .unwrap();
     store
-        .commit_locations(
+        .commit_list(
             &[loc("l-x", "Harbour", None, None)],
             PassKind::Full,
             Some("l1"),
@@ -1041,7 +1041,7 @@ fn relevance_ranks_by_where_the_words_are() {
     ];
     for j in jobs {
         store
-            .commit_jobs(&[j], PassKind::Incremental, Some("j1"), now)
+            .commit_list(&[j], PassKind::Incremental, Some("j1"), now)
             .unwrap();
     }
     let descs: HashMap<String, PostingDescription> = [(
@@ -1157,7 +1157,7 @@ fn long_prefixes_complete_from_the_vocabulary() {
         })
         .collect();
     store
-        .commit_jobs(&many, PassKind::Incremental, Some("jtok9"), t(NOW))
+        .commit_list(&many, PassKind::Incremental, Some("jtok9"), t(NOW))
         .unwrap();
     assert_eq!(search("zeph").len(), 70);
     assert_eq!(search("zephyr00").len(), 10);

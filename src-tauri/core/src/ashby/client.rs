@@ -17,10 +17,7 @@ use super::error::{
 };
 use super::key::ApiKey;
 use super::limiter::RateLimiter;
-use super::models::{
-    ApiKeyInfo, Department, HiringTeamRole, Job, JobBoard, JobPosting, JobPostingInfo, JobStatus,
-    Location, User,
-};
+use super::models::{ApiKeyInfo, JobPosting, JobPostingInfo};
 use super::permissions::Module;
 
 /// The API version this client is written against (`Ashby-Version` request header).
@@ -152,66 +149,11 @@ pub struct PassOutcome {
     pub rows: usize,
 }
 
-/// All rows of a pass, collected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Collected<T> {
-    pub rows: Vec<T>,
-    pub sync_token: Option<String>,
-    pub pages: u32,
-}
-
 /// `Ashby-Version` / `Ashby-Version-Status` from the latest response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiVersionSeen {
     pub version: Option<String>,
     pub status: Option<String>,
-}
-
-/// `job.list` parameters. Keep them identical across passes while holding a sync token.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JobListParams {
-    /// Empty = Ashby's default (everything but drafts).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub status: Vec<JobStatus>,
-    pub include_unpublished_job_postings_ids: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub expand: Vec<String>,
-    /// Epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_after: Option<i64>,
-    /// Sent on the first page only.
-    #[serde(skip)]
-    pub sync_token: Option<String>,
-}
-
-/// `department.list` parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentListParams {
-    pub include_archived: bool,
-    #[serde(skip)]
-    pub sync_token: Option<String>,
-}
-
-/// `location.list` parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LocationListParams {
-    pub include_archived: bool,
-    /// Regions are left out unless this is set.
-    pub include_location_hierarchy: bool,
-    #[serde(skip)]
-    pub sync_token: Option<String>,
-}
-
-/// `user.list` parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserListParams {
-    pub include_deactivated: bool,
-    #[serde(skip)]
-    pub sync_token: Option<String>,
 }
 
 /// `jobPosting.list` parameters (one call, not paginated).
@@ -328,17 +270,8 @@ impl Client {
         })
     }
 
-    /// Client with `ClientConfig::default()`.
-    pub fn with_defaults(key: ApiKey) -> Result<Client, Error> {
-        Client::new(key, ClientConfig::default())
-    }
-
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
-    }
-
-    pub fn config(&self) -> &ClientConfig {
-        &self.inner.cfg
     }
 
     /// HTTP requests sent so far by this client and its clones (every attempt, retries included).
@@ -368,34 +301,6 @@ impl Client {
             .await
     }
 
-    /// `job.list`, page by page. `on_page` gets each page as it arrives.
-    pub async fn list_jobs<E, F>(
-        &self,
-        params: &JobListParams,
-        on_page: F,
-    ) -> Result<PassOutcome, E>
-    where
-        E: From<Error>,
-        F: FnMut(Vec<Job>, PageInfo) -> Result<(), E>,
-    {
-        let body = to_object(params)?;
-        self.paginate("job.list", body, params.sync_token.as_deref(), on_page)
-            .await
-    }
-
-    /// `job.list`, all pages collected.
-    pub async fn collect_jobs(&self, params: &JobListParams) -> Result<Collected<Job>, Error> {
-        let body = to_object(params)?;
-        self.collect_all("job.list", body, params.sync_token.as_deref())
-            .await
-    }
-
-    /// `job.info`.
-    pub async fn job_info(&self, id: &str) -> Result<Job, Error> {
-        self.call_results("job.info", &serde_json::json!({ "id": id }))
-            .await
-    }
-
     /// `jobPosting.list`: all published postings in one call (not paginated).
     pub async fn list_job_postings(
         &self,
@@ -403,11 +308,6 @@ impl Client {
     ) -> Result<Vec<JobPosting>, Error> {
         let body = Value::Object(to_object(params)?);
         self.call_results("jobPosting.list", &body).await
-    }
-
-    /// `jobPosting.info` (default job board).
-    pub async fn job_posting_info(&self, id: &str) -> Result<JobPostingInfo, Error> {
-        self.job_posting_info_on_board(id, None).await
     }
 
     /// `jobPosting.info` for a posting on a specific job board.
@@ -449,145 +349,16 @@ impl Client {
             .boxed()
     }
 
-    /// [`Client::job_posting_info_stream`], collected (completion order).
-    pub async fn job_posting_infos(
-        &self,
-        ids: Vec<String>,
-        job_board_id: Option<String>,
-    ) -> Vec<(String, Result<JobPostingInfo, Error>)> {
-        self.job_posting_info_stream(ids, job_board_id)
-            .collect()
-            .await
-    }
-
-    /// `department.list`, page by page.
-    pub async fn list_departments<E, F>(
-        &self,
-        params: &DepartmentListParams,
-        on_page: F,
-    ) -> Result<PassOutcome, E>
-    where
-        E: From<Error>,
-        F: FnMut(Vec<Department>, PageInfo) -> Result<(), E>,
-    {
-        let body = to_object(params)?;
-        self.paginate(
-            "department.list",
-            body,
-            params.sync_token.as_deref(),
-            on_page,
-        )
-        .await
-    }
-
-    pub async fn collect_departments(
-        &self,
-        params: &DepartmentListParams,
-    ) -> Result<Collected<Department>, Error> {
-        let body = to_object(params)?;
-        self.collect_all("department.list", body, params.sync_token.as_deref())
-            .await
-    }
-
-    /// `location.list`, page by page.
-    pub async fn list_locations<E, F>(
-        &self,
-        params: &LocationListParams,
-        on_page: F,
-    ) -> Result<PassOutcome, E>
-    where
-        E: From<Error>,
-        F: FnMut(Vec<Location>, PageInfo) -> Result<(), E>,
-    {
-        let body = to_object(params)?;
-        self.paginate("location.list", body, params.sync_token.as_deref(), on_page)
-            .await
-    }
-
-    pub async fn collect_locations(
-        &self,
-        params: &LocationListParams,
-    ) -> Result<Collected<Location>, Error> {
-        let body = to_object(params)?;
-        self.collect_all("location.list", body, params.sync_token.as_deref())
-            .await
-    }
-
-    /// `user.list`, page by page.
-    pub async fn list_users<E, F>(
-        &self,
-        params: &UserListParams,
-        on_page: F,
-    ) -> Result<PassOutcome, E>
-    where
-        E: From<Error>,
-        F: FnMut(Vec<User>, PageInfo) -> Result<(), E>,
-    {
-        let body = to_object(params)?;
-        self.paginate("user.list", body, params.sync_token.as_deref(), on_page)
-            .await
-    }
-
-    pub async fn collect_users(&self, params: &UserListParams) -> Result<Collected<User>, Error> {
-        let body = to_object(params)?;
-        self.collect_all("user.list", body, params.sync_token.as_deref())
-            .await
-    }
-
-    /// `jobBoard.list` (follows a cursor if Ashby ever pages it).
-    pub async fn list_job_boards(&self) -> Result<Vec<JobBoard>, Error> {
-        let mut rows = Vec::new();
-        self.paginate_inner(
-            "jobBoard.list",
-            Map::new(),
-            None,
-            false,
-            |page: Vec<JobBoard>, _| -> Result<(), Error> {
-                rows.extend(page);
-                Ok(())
-            },
-        )
-        .await?;
-        Ok(rows)
-    }
-
-    /// `hiringTeamRole.list` as `{id, title}` objects.
-    pub async fn list_hiring_team_roles(&self) -> Result<Vec<HiringTeamRole>, Error> {
-        self.call_results(
-            "hiringTeamRole.list",
-            &serde_json::json!({ "namesOnly": false }),
-        )
-        .await
-    }
-
     /// Any call whose only question is "allowed or not": `Ok(())` on `success:true` (even with
     /// empty results), the classified error otherwise.
     pub async fn probe(&self, endpoint: &str, body: Value) -> Result<(), Error> {
         self.call(endpoint, &body).await.map(|_| ())
     }
 
-    /// The cheapest read probe for `module` (API.md §3.3).
+    /// The cheapest read probe for `module` (see [`Module::probe`]).
     pub async fn probe_module(&self, module: Module) -> Result<(), Error> {
         let (endpoint, body) = module.probe();
         self.probe(endpoint, body).await
-    }
-
-    /// Whether the key may read `module`: `Ok(true)`, `Ok(false)` (403
-    /// `missing_endpoint_permission`), or an error when the answer is unknown (bad key, network,
-    /// 5xx, rate limit).
-    pub async fn has_module_read(&self, module: Module) -> Result<bool, Error> {
-        match self.probe_module(module).await {
-            Ok(()) => Ok(true),
-            Err(Error::MissingPermission { .. }) => Ok(false),
-            // The Reports probe asks for a report that does not exist: any answer that got past
-            // the permission check proves access.
-            Err(Error::NotFound { .. } | Error::InvalidInput { .. } | Error::Api { .. })
-                if module == Module::Reports =>
-            {
-                Ok(true)
-            }
-            Err(e) => Err(e),
-        }
     }
 
     // ---------------------------------------------------------------- generic building blocks
@@ -600,44 +371,6 @@ impl Client {
         endpoint: &str,
         params: Map<String, Value>,
         sync_token: Option<&str>,
-        on_page: F,
-    ) -> Result<PassOutcome, E>
-    where
-        T: DeserializeOwned,
-        E: From<Error>,
-        F: FnMut(Vec<T>, PageInfo) -> Result<(), E>,
-    {
-        self.paginate_inner(endpoint, params, sync_token, true, on_page)
-            .await
-    }
-
-    /// [`Client::paginate`], collected.
-    pub async fn collect_all<T: DeserializeOwned>(
-        &self,
-        endpoint: &str,
-        params: Map<String, Value>,
-        sync_token: Option<&str>,
-    ) -> Result<Collected<T>, Error> {
-        let mut rows = Vec::new();
-        let outcome = self
-            .paginate(endpoint, params, sync_token, |page: Vec<T>, _| {
-                rows.extend(page);
-                Ok::<(), Error>(())
-            })
-            .await?;
-        Ok(Collected {
-            rows,
-            sync_token: outcome.sync_token,
-            pages: outcome.pages,
-        })
-    }
-
-    async fn paginate_inner<T, E, F>(
-        &self,
-        endpoint: &str,
-        params: Map<String, Value>,
-        sync_token: Option<&str>,
-        send_limit: bool,
         mut on_page: F,
     ) -> Result<PassOutcome, E>
     where
@@ -653,9 +386,7 @@ impl Client {
         let mut rows = 0usize;
         loop {
             let mut body = params.clone();
-            if send_limit {
-                body.insert("limit".into(), Value::from(limit));
-            }
+            body.insert("limit".into(), Value::from(limit));
             match (&cursor, sync_token) {
                 (Some(c), _) => {
                     body.insert("cursor".into(), Value::String(c.clone()));
@@ -1249,24 +980,14 @@ mod tests {
 
     #[test]
     fn params_serialise_camel_case() {
-        let p = JobListParams {
-            status: vec![JobStatus::Open, JobStatus::Draft],
-            include_unpublished_job_postings_ids: true,
-            sync_token: Some("tok".into()),
+        let p = JobPostingListParams {
+            listed_only: Some(true),
+            job_board_id: Some("b".into()),
             ..Default::default()
         };
         assert_eq!(
             Value::Object(to_object(&p).unwrap()),
-            json!({"status": ["Open", "Draft"], "includeUnpublishedJobPostingsIds": true})
-        );
-        let l = LocationListParams {
-            include_archived: true,
-            include_location_hierarchy: true,
-            sync_token: None,
-        };
-        assert_eq!(
-            Value::Object(to_object(&l).unwrap()),
-            json!({"includeArchived": true, "includeLocationHierarchy": true})
+            json!({"listedOnly": true, "jobBoardId": "b"})
         );
         assert_eq!(
             Value::Object(to_object(&JobPostingListParams::default()).unwrap()),

@@ -17,8 +17,7 @@ pub mod models;
 mod permissions;
 
 pub use client::{
-    ApiVersionSeen, Client, ClientConfig, Collected, DepartmentListParams, JobListParams,
-    JobPostingListParams, LocationListParams, PageInfo, PassOutcome, UserListParams,
+    ApiVersionSeen, Client, ClientConfig, JobPostingListParams, PageInfo, PassOutcome,
     ASHBY_API_VERSION, MAX_PAGE_SIZE,
 };
 pub use clock::{Clock, ManualClock, SleepFuture, SystemClock};

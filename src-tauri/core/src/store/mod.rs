@@ -4,16 +4,30 @@
 //! for writes (the sync engine), one for reads (UI/CLI queries), so browsing never waits for a
 //! sync's transaction. All methods are synchronous; async callers with big writes should run
 //! them on `spawn_blocking` (the sync engine does).
+//!
+//! # Adding a database migration
+//!
+//! Append a [`Migration`] to [`MIGRATIONS`] (never edit one that has shipped). A column added to a
+//! synced table (see [`SYNCED_TABLES`]) stays empty for existing rows until a full pass of its
+//! stream rewrites them, and an incremental pass only returns what changed in Ashby. So a
+//! migration that adds such a column declares the streams it affects:
+//! `Migration::up(sql).resetting(&[Stream::Jobs])` drops those streams' sync tokens in the
+//! migration's own transaction, and the next run re-reads them in full. A column the store fills
+//! itself is listed as `derived` in the table's declaration instead. The test
+//! `new_synced_columns_reset_their_stream` applies each migration to a cache at the previous
+//! version and fails when a synced table gained a column that is neither.
 
 mod models;
 mod query;
 mod runs;
 mod sanitize;
 mod search;
+mod table;
 mod write;
 
 pub use models::*;
 pub use sanitize::sanitize_description_html;
+pub use table::{Columns, SyncedRow, Table, SYNCED_TABLES};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -51,13 +65,64 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A schema migration and the streams whose sync tokens it resets (see the module doc).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub sql: &'static str,
+    /// Streams whose next pass must be full because this migration added columns they fill.
+    pub resets: &'static [Stream],
+}
+
+impl Migration {
+    pub const fn up(sql: &'static str) -> Migration {
+        Migration { sql, resets: &[] }
+    }
+
+    pub const fn resetting(self, streams: &'static [Stream]) -> Migration {
+        Migration {
+            sql: self.sql,
+            resets: streams,
+        }
+    }
+
+    fn to_m(self) -> M<'static> {
+        if self.resets.is_empty() {
+            return M::up(self.sql);
+        }
+        let streams = self.resets;
+        M::up_with_hook(self.sql, move |tx: &rusqlite::Transaction| {
+            for stream in streams {
+                tx.execute(
+                    "UPDATE sync_state SET sync_token = NULL WHERE stream = ?1",
+                    [stream.as_str()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Versioned schema migrations, applied in one transaction at start-up. Append only.
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("migrations/0001_initial.sql")),
-    M::up(include_str!("migrations/0002_fts_meta.sql")),
-    M::up(include_str!("migrations/0003_search_names.sql")),
-    M::up(include_str!("migrations/0004_posting_list_hash.sql")),
+pub const MIGRATIONS: &[Migration] = &[
+    Migration::up(include_str!("migrations/0001_initial.sql")),
+    Migration::up(include_str!("migrations/0002_fts_meta.sql")),
+    Migration::up(include_str!("migrations/0003_search_names.sql")),
+    Migration::up(include_str!("migrations/0004_posting_list_hash.sql")),
 ];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|m| m.to_m()).collect())
+}
+
+/// The column names of `table`, in schema order.
+#[cfg(test)]
+pub(crate) fn table_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+    let names = stmt
+        .query_map([table], |r| r.get("name"))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
 
 /// The result of opening the cache.
 #[derive(Debug)]
@@ -136,7 +201,7 @@ impl Store {
 
     fn try_open(path: &Path) -> std::result::Result<Store, OpenFailure> {
         let mut writer = open_connection(path).map_err(classify)?;
-        Migrations::from_slice(MIGRATIONS)
+        migrations()
             .to_latest(&mut writer)
             .map_err(classify_migration)?;
         // A header that parses but pages that don't: fail now rather than mid-sync.
@@ -552,5 +617,68 @@ mod tests {
         store.save_key_verification(&v).unwrap();
         assert_eq!(store.key_verification().unwrap(), Some(v));
         assert!(store.key_invalid().unwrap().is_none());
+    }
+
+    /// The convention of the module doc: a migration that adds a column to a synced table either
+    /// resets that table's stream or the column is declared as derived.
+    #[test]
+    fn new_synced_columns_reset_their_stream() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let all = migrations();
+        let columns = |conn: &Connection| -> Vec<(&'static Table, Vec<String>)> {
+            SYNCED_TABLES
+                .iter()
+                .map(|t| (*t, table_columns(conn, t.name).unwrap()))
+                .collect()
+        };
+        let mut before = columns(&conn);
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            all.to_version(&mut conn, i + 1).unwrap();
+            let after = columns(&conn);
+            for ((table, old), (_, new)) in before.iter().zip(&after) {
+                // A table the migration creates is new, not changed.
+                if old.is_empty() {
+                    continue;
+                }
+                for col in new.iter().filter(|c| !old.contains(c)) {
+                    assert!(
+                        m.resets.contains(&table.stream) || table.derived.contains(&col.as_str()),
+                        "migration {} adds {}.{col}: declare `.resetting(&[Stream::{:?}])` or \
+                         list the column as derived",
+                        i + 1,
+                        table.name,
+                        table.stream
+                    );
+                }
+            }
+            before = after;
+        }
+    }
+
+    #[test]
+    fn a_resetting_migration_drops_only_its_streams_tokens() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sync_state (stream, sync_token) VALUES ('jobs', 'j'), ('locations', 'l');",
+        )
+        .unwrap();
+        let mut ms: Vec<M<'static>> = MIGRATIONS.iter().map(|m| m.to_m()).collect();
+        ms.push(
+            Migration::up("ALTER TABLE jobs ADD COLUMN extra TEXT;")
+                .resetting(&[Stream::Jobs])
+                .to_m(),
+        );
+        Migrations::new(ms).to_latest(&mut conn).unwrap();
+        let token = |s: &str| -> Option<String> {
+            conn.query_row(
+                "SELECT sync_token FROM sync_state WHERE stream = ?1",
+                [s],
+                |r| r.get("sync_token"),
+            )
+            .unwrap()
+        };
+        assert_eq!(token("jobs"), None);
+        assert_eq!(token("locations").as_deref(), Some("l"));
     }
 }

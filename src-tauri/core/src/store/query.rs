@@ -3,6 +3,7 @@
 //! commits.
 
 use super::search::{id_token, meta_token, SearchTerms, MAX_COMPLETIONS, TEXT_COLUMNS};
+use super::table::from_row;
 use super::*;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -28,35 +29,26 @@ const NAME_TIERS: [(Index, Option<&str>); 3] = [
 const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
 const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
-    j.department_id, d.name, j.location_id, l.name, j.workplace_type, j.is_listed, \
-    j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
+    j.department_id, d.name AS department_name, j.location_id, l.name AS location_name, \
+    j.workplace_type, j.is_listed, j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
 
 const LIST_FROM: &str = "jobs j LEFT JOIN departments d ON d.id = j.department_id \
     LEFT JOIN locations l ON l.id = j.location_id";
 
 fn list_item(r: &Row<'_>) -> rusqlite::Result<(i64, JobListItem)> {
-    Ok((
-        r.get(15)?,
-        JobListItem {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            status: r.get(2)?,
-            employment_type: r.get(3)?,
-            confidential: r.get(4)?,
-            department_id: r.get(5)?,
-            department_name: r.get(6)?,
-            location_id: r.get(7)?,
-            location_name: r.get(8)?,
-            workplace_type: r.get(9)?,
-            is_listed: r.get(10)?,
-            posting_count: r.get::<_, i64>(11)?.clamp(0, u32::MAX as i64) as u32,
-            updated_at: r.get(12)?,
-            opened_at: r.get(13)?,
-            closed_at: r.get(14)?,
-            title_highlight: None,
-            snippet: None,
-        },
-    ))
+    let item = from_row!(r => JobListItem {
+        id, title, status, employment_type, confidential, department_id, department_name,
+        location_id, location_name, workplace_type, is_listed, updated_at, opened_at, closed_at;
+        posting_count: count(r.get("posting_count")?),
+        title_highlight: None,
+        snippet: None,
+    });
+    Ok((r.get("seq")?, item))
+}
+
+/// A stored count as the UI's `u32`.
+fn count(n: i64) -> u32 {
+    n.clamp(0, u32::MAX as i64) as u32
 }
 
 /// Canonical status names; empty means the default (Open).
@@ -352,36 +344,24 @@ impl Store {
         let job = tx
             .query_row(
                 "SELECT j.id, j.title, j.status, j.employment_type, j.confidential,
-                        j.department_id, d.name, j.location_id, l.name, j.workplace_type,
-                        j.custom_requisition_id, j.created_at, j.updated_at, j.opened_at,
-                        j.closed_at, j.job_posting_ids_json
+                        j.department_id, d.name AS department_name, j.location_id,
+                        l.name AS location_name, j.workplace_type, j.custom_requisition_id,
+                        j.created_at, j.updated_at, j.opened_at, j.closed_at,
+                        j.job_posting_ids_json
                  FROM jobs j LEFT JOIN departments d ON d.id = j.department_id
                              LEFT JOIN locations l ON l.id = j.location_id
                  WHERE j.id = ?1",
                 [id],
                 |r| {
-                    Ok(JobDetail {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        status: r.get(2)?,
-                        employment_type: r.get(3)?,
-                        confidential: r.get(4)?,
-                        department_id: r.get(5)?,
-                        department_name: r.get(6)?,
+                    Ok(from_row!(r => JobDetail {
+                        id, title, status, employment_type, confidential, department_id,
+                        department_name, location_id, location_name, workplace_type,
+                        custom_requisition_id, created_at, updated_at, opened_at, closed_at;
+                        job_posting_ids: json_list(r, "job_posting_ids_json")?,
                         department_path: Vec::new(),
-                        location_id: r.get(7)?,
-                        location_name: r.get(8)?,
-                        workplace_type: r.get(9)?,
-                        custom_requisition_id: r.get(10)?,
-                        created_at: r.get(11)?,
-                        updated_at: r.get(12)?,
-                        opened_at: r.get(13)?,
-                        closed_at: r.get(14)?,
-                        job_posting_ids: serde_json::from_str(&r.get::<_, String>(15)?)
-                            .unwrap_or_default(),
                         hiring_team: Vec::new(),
                         postings: Vec::new(),
-                    })
+                    }))
                 },
             )
             .optional()?;
@@ -417,10 +397,10 @@ impl Store {
                 }
             };
             while let Some(r) = rows.next()? {
-                bump(&mut by_department, r.get(0)?);
-                bump(&mut by_location, r.get(1)?);
-                bump(&mut by_employment, r.get(2)?);
-                bump(&mut by_workplace, r.get(3)?);
+                bump(&mut by_department, r.get("department_id")?);
+                bump(&mut by_location, r.get("location_id")?);
+                bump(&mut by_employment, r.get("employment_type")?);
+                bump(&mut by_workplace, r.get("workplace_type")?);
             }
         }
         let departments = tree_facets(
@@ -430,7 +410,7 @@ impl Store {
         )?;
         let locations = tree_facets(
             &tx,
-            "SELECT id, name, parent_location_id, is_archived FROM locations",
+            "SELECT id, name, parent_location_id AS parent_id, is_archived FROM locations",
             &by_location,
         )?;
         let value_counts = |m: HashMap<String, u32>| {
@@ -442,9 +422,9 @@ impl Store {
             v
         };
         let all_statuses: HashMap<String, u32> = {
-            let mut stmt = tx.prepare("SELECT status, count(*) FROM jobs GROUP BY status")?;
+            let mut stmt = tx.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+                .query_map([], |r| Ok((r.get("status")?, count(r.get("n")?))))?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
@@ -511,7 +491,10 @@ fn department_path(conn: &Connection, start: Option<&str>) -> Result<Vec<NamedRe
         let Some(id) = cur.take() else { break };
         let Some((name, parent)) = stmt
             .query_row([&id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                Ok((
+                    r.get::<_, String>("name")?,
+                    r.get::<_, Option<String>>("parent_id")?,
+                ))
             })
             .optional()?
         else {
@@ -531,16 +514,14 @@ pub(crate) fn hiring_team(conn: &Connection, job_id: &str) -> Result<Vec<HiringT
     )?;
     let rows = stmt
         .query_map([job_id], |r| {
-            let first: String = r.get(1)?;
-            let last: String = r.get(2)?;
-            Ok(HiringTeamMember {
-                user_id: r.get(0)?,
+            let first: String = r.get("first_name")?;
+            let last: String = r.get("last_name")?;
+            Ok(from_row!(r => HiringTeamMember {
+                user_id, email, role;
                 name: format!("{first} {last}").trim().to_string(),
                 first_name: first,
                 last_name: last,
-                email: r.get(3)?,
-                role: r.get(4)?,
-            })
+            }))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
@@ -557,32 +538,21 @@ pub(crate) fn postings_of(conn: &Connection, job_id: &str) -> Result<Vec<Posting
     )?;
     let rows = stmt
         .query_map([job_id], |r| {
-            Ok(PostingDetail {
-                id: r.get(0)?,
-                job_id: r.get(1)?,
-                title: r.get(2)?,
-                department_name: r.get(3)?,
-                team_name: r.get(4)?,
-                location_name: r.get(5)?,
-                primary_location_id: r.get(6)?,
-                secondary_location_ids: serde_json::from_str(&r.get::<_, String>(7)?)
-                    .unwrap_or_default(),
-                workplace_type: r.get(8)?,
-                employment_type: r.get(9)?,
-                is_listed: r.get(10)?,
-                published_date: r.get(11)?,
-                application_deadline: r.get(12)?,
-                external_link: r.get(13)?,
-                apply_link: r.get(14)?,
-                compensation_tier_summary: r.get(15)?,
-                should_display_compensation: r.get(16)?,
-                updated_at: r.get(17)?,
-                description_html: r.get(18)?,
-                description_plain: r.get(19)?,
-            })
+            Ok(from_row!(r => PostingDetail {
+                id, job_id, title, department_name, team_name, location_name,
+                primary_location_id, workplace_type, employment_type, is_listed, published_date,
+                application_deadline, external_link, apply_link, compensation_tier_summary,
+                should_display_compensation, updated_at, description_html, description_plain;
+                secondary_location_ids: json_list(r, "secondary_location_ids_json")?,
+            }))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// A JSON list column (`[]` when unreadable: the cache wrote it, so it never is).
+fn json_list(r: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
+    Ok(serde_json::from_str(&r.get::<_, String>(column)?).unwrap_or_default())
 }
 
 fn tree_facets(
@@ -593,15 +563,13 @@ fn tree_facets(
     let mut stmt = conn.prepare(sql)?;
     let mut nodes: Vec<TreeFacet> = stmt
         .query_map([], |r| {
-            let id: String = r.get(0)?;
-            Ok(TreeFacet {
-                count: direct.get(&id).copied().unwrap_or(0),
+            let mut node = from_row!(r => TreeFacet {
+                id, name, parent_id, is_archived;
+                count: 0,
                 total_count: 0,
-                id,
-                name: r.get(1)?,
-                parent_id: r.get(2)?,
-                is_archived: r.get(3)?,
-            })
+            });
+            node.count = direct.get(&node.id).copied().unwrap_or(0);
+            Ok(node)
         })?
         .collect::<rusqlite::Result<_>>()?;
     let index: HashMap<String, usize> = nodes

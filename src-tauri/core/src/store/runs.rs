@@ -9,22 +9,22 @@ const RUN_COLUMNS: &str = "id, started_at, finished_at, trigger, full, result, s
                            requests, error_code, error_message";
 
 fn run_from_row(r: &Row<'_>) -> rusqlite::Result<SyncRunRecord> {
-    let started: String = r.get(1)?;
-    let finished: Option<String> = r.get(2)?;
-    let trigger: String = r.get(3)?;
-    let result: Option<String> = r.get(5)?;
-    let streams: String = r.get(6)?;
+    let started: String = r.get("started_at")?;
+    let finished: Option<String> = r.get("finished_at")?;
+    let trigger: String = r.get("trigger")?;
+    let result: Option<String> = r.get("result")?;
+    let streams: String = r.get("streams_json")?;
     Ok(SyncRunRecord {
-        id: r.get(0)?,
+        id: r.get("id")?,
         started_at: parse_time(&started).unwrap_or_default(),
         finished_at: finished.as_deref().and_then(parse_time),
         trigger: Trigger::parse(&trigger).unwrap_or(Trigger::Manual),
-        full: r.get(4)?,
+        full: r.get("full")?,
         result: result.as_deref().and_then(RunResult::parse),
         streams: serde_json::from_str(&streams).unwrap_or_default(),
-        requests: r.get::<_, i64>(7)?.clamp(0, u32::MAX as i64) as u32,
-        error_code: r.get(8)?,
-        error_message: r.get(9)?,
+        requests: r.get::<_, i64>("requests")?.clamp(0, u32::MAX as i64) as u32,
+        error_code: r.get("error_code")?,
+        error_message: r.get("error_message")?,
     })
 }
 
@@ -91,17 +91,6 @@ impl Store {
         Ok(rows)
     }
 
-    pub fn sync_run(&self, run_id: i64) -> Result<Option<SyncRunRecord>> {
-        let conn = self.reader();
-        Ok(conn
-            .query_row(
-                &format!("SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = ?1"),
-                [run_id],
-                run_from_row,
-            )
-            .optional()?)
-    }
-
     /// Last success, last finish and failures since — what the scheduler needs at start-up.
     /// Interrupted runs (the app quit mid-sync) are not failures.
     pub fn schedule_facts(&self) -> Result<ScheduleFacts> {
@@ -126,7 +115,7 @@ pub(crate) fn schedule_facts_on(conn: &Connection) -> Result<ScheduleFacts> {
             "SELECT finished_at, id FROM sync_runs WHERE result IN ('ok', 'partial')
          ORDER BY id DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get("finished_at")?, r.get("id")?)),
         )
         .optional()?
         .unwrap_or((None, None));

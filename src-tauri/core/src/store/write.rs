@@ -1,90 +1,108 @@
-//! Writes made by the sync engine. Every `commit_*` applies one stream's whole pass and its new
-//! sync state (token, timestamps) in ONE transaction: never a token without its data, never data
-//! without its token. If anything fails the transaction rolls back and the previous cache stays.
+//! Writes made by the sync engine. `commit_list` (any list stream, driven by the record's
+//! `synced_table!` declaration and `SyncedRow` hooks) and `commit_postings` apply one stream's
+//! whole pass and its new sync state (token, timestamps) in ONE transaction: never a token without
+//! its data, never data without its token. If anything fails the transaction rolls back and the
+//! previous cache stays.
 
+use super::table::{from_row, synced_table, Columns, SyncedRow, Table};
 use super::*;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-const DEPARTMENT_UPSERT: &str = "
-INSERT INTO departments (id, name, external_name, parent_id, is_archived, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-ON CONFLICT (id) DO UPDATE SET
-    name = excluded.name, external_name = excluded.external_name, parent_id = excluded.parent_id,
-    is_archived = excluded.is_archived, created_at = excluded.created_at,
-    updated_at = excluded.updated_at
-WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
-   OR parent_id IS NOT excluded.parent_id OR is_archived IS NOT excluded.is_archived
-   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at";
+synced_table! {
+    pub(crate) DEPARTMENTS: DepartmentRecord => "departments", Stream::Departments;
+    columns { id, name, external_name, parent_id, is_archived, created_at, updated_at }
+    derived {}
+}
 
-const LOCATION_UPSERT: &str = "
-INSERT INTO locations (id, name, external_name, parent_location_id, location_type, workplace_type,
-                       is_archived, is_remote, address_json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT (id) DO UPDATE SET
-    name = excluded.name, external_name = excluded.external_name,
-    parent_location_id = excluded.parent_location_id, location_type = excluded.location_type,
-    workplace_type = excluded.workplace_type, is_archived = excluded.is_archived,
-    is_remote = excluded.is_remote, address_json = excluded.address_json
-WHERE name IS NOT excluded.name OR external_name IS NOT excluded.external_name
-   OR parent_location_id IS NOT excluded.parent_location_id
-   OR location_type IS NOT excluded.location_type OR workplace_type IS NOT excluded.workplace_type
-   OR is_archived IS NOT excluded.is_archived OR is_remote IS NOT excluded.is_remote
-   OR address_json IS NOT excluded.address_json";
+impl SyncedRow for DepartmentRecord {
+    fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
+        touch_jobs_below(tx, TOUCH_DEPARTMENT_JOBS, changed)
+    }
+}
 
-const JOB_UPSERT: &str = "
-INSERT INTO jobs (id, title, status, employment_type, confidential, department_id, location_id,
-                  custom_requisition_id, created_at, updated_at, opened_at, closed_at,
-                  job_posting_ids_json, hiring_team_sig)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-ON CONFLICT (id) DO UPDATE SET
-    title = excluded.title, status = excluded.status, employment_type = excluded.employment_type,
-    confidential = excluded.confidential, department_id = excluded.department_id,
-    location_id = excluded.location_id, custom_requisition_id = excluded.custom_requisition_id,
-    created_at = excluded.created_at, updated_at = excluded.updated_at,
-    opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-    job_posting_ids_json = excluded.job_posting_ids_json,
-    hiring_team_sig = excluded.hiring_team_sig
-WHERE title IS NOT excluded.title OR status IS NOT excluded.status
-   OR employment_type IS NOT excluded.employment_type OR confidential IS NOT excluded.confidential
-   OR department_id IS NOT excluded.department_id OR location_id IS NOT excluded.location_id
-   OR custom_requisition_id IS NOT excluded.custom_requisition_id
-   OR created_at IS NOT excluded.created_at OR updated_at IS NOT excluded.updated_at
-   OR opened_at IS NOT excluded.opened_at OR closed_at IS NOT excluded.closed_at
-   OR job_posting_ids_json IS NOT excluded.job_posting_ids_json
-   OR hiring_team_sig IS NOT excluded.hiring_team_sig";
+synced_table! {
+    pub(crate) LOCATIONS: LocationRecord => "locations", Stream::Locations;
+    columns {
+        id, name, external_name, parent_location_id, location_type, workplace_type, is_archived,
+        is_remote, address_json,
+    }
+    derived {}
+}
 
-const POSTING_UPSERT: &str = "
-INSERT INTO job_postings (id, job_id, title, department_name, team_name, location_name,
-                          primary_location_id, secondary_location_ids_json, workplace_type,
-                          employment_type, is_listed, published_date, application_deadline,
-                          external_link, apply_link, compensation_tier_summary,
-                          should_display_compensation, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-ON CONFLICT (id) DO UPDATE SET
-    job_id = excluded.job_id, title = excluded.title, department_name = excluded.department_name,
-    team_name = excluded.team_name, location_name = excluded.location_name,
-    primary_location_id = excluded.primary_location_id,
-    secondary_location_ids_json = excluded.secondary_location_ids_json,
-    workplace_type = excluded.workplace_type, employment_type = excluded.employment_type,
-    is_listed = excluded.is_listed, published_date = excluded.published_date,
-    application_deadline = excluded.application_deadline, external_link = excluded.external_link,
-    apply_link = excluded.apply_link, compensation_tier_summary = excluded.compensation_tier_summary,
-    should_display_compensation = excluded.should_display_compensation,
-    updated_at = excluded.updated_at
-WHERE job_id IS NOT excluded.job_id OR title IS NOT excluded.title
-   OR department_name IS NOT excluded.department_name OR team_name IS NOT excluded.team_name
-   OR location_name IS NOT excluded.location_name
-   OR primary_location_id IS NOT excluded.primary_location_id
-   OR secondary_location_ids_json IS NOT excluded.secondary_location_ids_json
-   OR workplace_type IS NOT excluded.workplace_type
-   OR employment_type IS NOT excluded.employment_type OR is_listed IS NOT excluded.is_listed
-   OR published_date IS NOT excluded.published_date
-   OR application_deadline IS NOT excluded.application_deadline
-   OR external_link IS NOT excluded.external_link OR apply_link IS NOT excluded.apply_link
-   OR compensation_tier_summary IS NOT excluded.compensation_tier_summary
-   OR should_display_compensation IS NOT excluded.should_display_compensation
-   OR updated_at IS NOT excluded.updated_at";
+impl SyncedRow for LocationRecord {
+    fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
+        touch_jobs_below(tx, TOUCH_LOCATION_JOBS, changed)
+    }
+}
+
+synced_table! {
+    pub(crate) JOBS: JobRecord => "jobs", Stream::Jobs;
+    columns {
+        id, title, status, employment_type, confidential, department_id, location_id,
+        custom_requisition_id, created_at, updated_at, opened_at, closed_at,
+        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids),
+        // Change detection for the inline team (the job's updatedAt may not move with it).
+        hiring_team_sig = |j: &JobRecord| hiring_team_sig(&j.hiring_team),
+    }
+    // `seq` keys the search indexes; the rest is recomputed from postings and locations.
+    derived { "seq", "workplace_type", "is_listed", "posting_count" }
+}
+
+/// A job's team, replaced wholesale whenever the job changes (see `JobRecord::after_change`).
+pub(crate) const HIRING_TEAM: Table = Table {
+    name: "job_hiring_team",
+    stream: Stream::Jobs,
+    columns: &[
+        "job_id",
+        "position",
+        "user_id",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+    ],
+    derived: &[],
+};
+
+impl SyncedRow for JobRecord {
+    /// The team is replaced wholesale, then the job is re-indexed.
+    fn after_change(&self, tx: &Transaction<'_>) -> Result<()> {
+        tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?
+            .execute([&self.id])?;
+        let mut add = tx.prepare_cached(&HIRING_TEAM.insert_sql())?;
+        for (pos, m) in self.hiring_team.iter().enumerate() {
+            add.execute(params![
+                self.id,
+                pos as i64,
+                m.user_id,
+                m.first_name,
+                m.last_name,
+                m.email,
+                m.role
+            ])?;
+        }
+        tx.prepare_cached(TOUCH_JOB)?.execute([&self.id])?;
+        Ok(())
+    }
+
+    fn remove(tx: &Transaction<'_>, id: &str) -> Result<()> {
+        delete_job(tx, id)
+    }
+}
+
+synced_table! {
+    pub(crate) POSTINGS: PostingRecord => "job_postings", Stream::Postings;
+    columns {
+        id, job_id, title, department_name, team_name, location_name, primary_location_id,
+        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids),
+        workplace_type, employment_type, is_listed, published_date, application_deadline,
+        external_link, apply_link, compensation_tier_summary, should_display_compensation,
+        updated_at,
+    }
+    // Descriptions come from `jobPosting.info`; `list_hash` fingerprints the list fields.
+    derived { "description_html", "description_plain", "description_updated_at", "list_hash" }
+}
 
 const POSTING_DESCRIPTION_UPDATE: &str = "
 UPDATE job_postings
@@ -100,6 +118,8 @@ SELECT j.id FROM jobs j WHERE j.department_id IN (
         SELECT value FROM json_each(?1)
         UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id
     ) SELECT id FROM sub)";
+
+const TOUCH_JOB: &str = "INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)";
 
 const TOUCH_LOCATION_JOBS: &str = "
 INSERT OR IGNORE INTO temp.touched_jobs (id)
@@ -122,14 +142,18 @@ impl Store {
         )?;
         let mut out = BTreeMap::new();
         let rows = stmt.query_map([], |r| {
+            let time = |column: &str| -> rusqlite::Result<Option<DateTime<Utc>>> {
+                Ok(r.get::<_, Option<String>>(column)?
+                    .and_then(|s| parse_time(&s)))
+            };
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, String>("stream")?,
                 StreamState {
-                    sync_token: r.get(1)?,
-                    last_full_sync_at: r.get::<_, Option<String>>(2)?.and_then(|s| parse_time(&s)),
-                    last_success_at: r.get::<_, Option<String>>(3)?.and_then(|s| parse_time(&s)),
-                    last_attempt_at: r.get::<_, Option<String>>(4)?.and_then(|s| parse_time(&s)),
-                    last_error_code: r.get(5)?,
+                    sync_token: r.get("sync_token")?,
+                    last_full_sync_at: time("last_full_sync_at")?,
+                    last_success_at: time("last_success_at")?,
+                    last_attempt_at: time("last_attempt_at")?,
+                    last_error_code: r.get("last_error_code")?,
                 },
             ))
         })?;
@@ -165,197 +189,54 @@ impl Store {
     pub fn clear_cache(&self) -> Result<()> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        tx.execute_batch(
-            "DELETE FROM job_hiring_team; DELETE FROM jobs; DELETE FROM job_postings;
-             DELETE FROM departments; DELETE FROM locations; DELETE FROM sync_state;
-             DELETE FROM temp.touched_jobs;",
-        )?;
+        for table in SYNCED_TABLES {
+            tx.execute(&format!("DELETE FROM {}", table.name), [])?;
+        }
+        tx.execute_batch("DELETE FROM sync_state; DELETE FROM temp.touched_jobs;")?;
         tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
         tx.commit()?;
         Ok(())
     }
 
-    pub fn commit_departments(
+    /// Applies one list stream's pass: UPSERTs every row (counting only real changes), removes
+    /// what a full pass did not see, runs the row's hooks, re-indexes the touched jobs and stores
+    /// the pass's token, all in one transaction.
+    pub fn commit_list<R: SyncedRow>(
         &self,
-        rows: &[DepartmentRecord],
+        rows: &[R],
         kind: PassKind,
         sync_token: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<StreamCounts> {
+        let table = R::TABLE;
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM departments")?;
+        let existing = ids(&tx, &format!("SELECT id FROM {}", table.name))?;
         let mut seen = HashSet::new();
         let mut changed = HashSet::new();
         {
-            let mut up = tx.prepare_cached(DEPARTMENT_UPSERT)?;
-            for d in rows {
-                seen.insert(d.id.as_str());
-                let n = up.execute(params![
-                    d.id,
-                    d.name,
-                    d.external_name,
-                    d.parent_id,
-                    d.is_archived,
-                    d.created_at,
-                    d.updated_at
-                ])?;
-                if n > 0 {
-                    changed.insert(d.id.clone());
+            let mut up = tx.prepare_cached(&table.upsert_sql())?;
+            for row in rows {
+                seen.insert(row.id());
+                if up.execute(params_from_iter(row.values()?))? > 0 {
+                    row.after_change(&tx)?;
+                    changed.insert(row.id().to_string());
                 }
             }
         }
         let mut counts = split_counts(&existing, &changed);
         if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            let mut del = tx.prepare_cached("DELETE FROM departments WHERE id = ?1")?;
-            for id in gone {
-                del.execute([&id])?;
+            for id in existing.iter().filter(|id| !seen.contains(id.as_str())) {
+                R::remove(&tx, id)?;
                 counts.removed += 1;
-                changed.insert(id);
+                changed.insert(id.clone());
             }
         }
         if !changed.is_empty() {
-            tx.execute(TOUCH_DEPARTMENT_JOBS, [to_json(&changed)])?;
+            R::after_pass(&tx, &changed)?;
         }
         refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Departments, kind, sync_token, now)?;
-        tx.commit()?;
-        Ok(counts)
-    }
-
-    pub fn commit_locations(
-        &self,
-        rows: &[LocationRecord],
-        kind: PassKind,
-        sync_token: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<StreamCounts> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM locations")?;
-        let mut seen = HashSet::new();
-        let mut changed = HashSet::new();
-        {
-            let mut up = tx.prepare_cached(LOCATION_UPSERT)?;
-            for l in rows {
-                seen.insert(l.id.as_str());
-                let n = up.execute(params![
-                    l.id,
-                    l.name,
-                    l.external_name,
-                    l.parent_location_id,
-                    l.location_type,
-                    l.workplace_type,
-                    l.is_archived,
-                    l.is_remote,
-                    l.address_json
-                ])?;
-                if n > 0 {
-                    changed.insert(l.id.clone());
-                }
-            }
-        }
-        let mut counts = split_counts(&existing, &changed);
-        if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            let mut del = tx.prepare_cached("DELETE FROM locations WHERE id = ?1")?;
-            for id in gone {
-                del.execute([&id])?;
-                counts.removed += 1;
-                changed.insert(id);
-            }
-        }
-        if !changed.is_empty() {
-            tx.execute(TOUCH_LOCATION_JOBS, [to_json(&changed)])?;
-        }
-        refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Locations, kind, sync_token, now)?;
-        tx.commit()?;
-        Ok(counts)
-    }
-
-    pub fn commit_jobs(
-        &self,
-        rows: &[JobRecord],
-        kind: PassKind,
-        sync_token: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<StreamCounts> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let existing = ids(&tx, "SELECT id FROM jobs")?;
-        let mut seen = HashSet::new();
-        let mut changed = HashSet::new();
-        {
-            let mut up = tx.prepare_cached(JOB_UPSERT)?;
-            let mut del_team =
-                tx.prepare_cached("DELETE FROM job_hiring_team WHERE job_id = ?1")?;
-            let mut add_team = tx.prepare_cached(
-                "INSERT INTO job_hiring_team (job_id, position, user_id, first_name, last_name,
-                                              email, role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
-            for j in rows {
-                seen.insert(j.id.as_str());
-                let n = up.execute(params![
-                    j.id,
-                    j.title,
-                    j.status,
-                    j.employment_type,
-                    j.confidential,
-                    j.department_id,
-                    j.location_id,
-                    j.custom_requisition_id,
-                    j.created_at,
-                    j.updated_at,
-                    j.opened_at,
-                    j.closed_at,
-                    to_json(&j.job_posting_ids),
-                    hiring_team_sig(&j.hiring_team),
-                ])?;
-                if n > 0 {
-                    del_team.execute([&j.id])?;
-                    for (pos, m) in j.hiring_team.iter().enumerate() {
-                        add_team.execute(params![
-                            j.id,
-                            pos as i64,
-                            m.user_id,
-                            m.first_name,
-                            m.last_name,
-                            m.email,
-                            m.role
-                        ])?;
-                    }
-                    touch.execute([&j.id])?;
-                    changed.insert(j.id.clone());
-                }
-            }
-        }
-        let mut counts = split_counts(&existing, &changed);
-        if kind == PassKind::Full {
-            let gone: Vec<String> = existing
-                .iter()
-                .filter(|id| !seen.contains(id.as_str()))
-                .cloned()
-                .collect();
-            for id in gone {
-                delete_job(&tx, &id)?;
-                counts.removed += 1;
-            }
-        }
-        refresh_touched_jobs(&tx)?;
-        set_stream_success(&tx, Stream::Jobs, kind, sync_token, now)?;
+        set_stream_success(&tx, table.stream, kind, sync_token, now)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -387,19 +268,20 @@ impl Store {
         let existing: HashMap<String, (String, Option<i64>)> = {
             let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                .query_map([], |r| {
+                    Ok((r.get("id")?, (r.get("job_id")?, r.get("list_hash")?)))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
         let mut seen = HashSet::new();
         let mut changed = HashSet::new();
         {
-            let mut up = tx.prepare_cached(POSTING_UPSERT)?;
+            let mut up = tx.prepare_cached(&POSTINGS.upsert_sql())?;
             let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
             let mut set_hash =
                 tx.prepare_cached("UPDATE job_postings SET list_hash = ?2 WHERE id = ?1")?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
             for p in rows {
                 seen.insert(p.id.as_str());
                 let hash = list_hash(p);
@@ -409,26 +291,7 @@ impl Store {
                 if description.is_none() && old.is_some_and(|(_, h)| *h == Some(hash)) {
                     continue;
                 }
-                let mut n = up.execute(params![
-                    p.id,
-                    p.job_id,
-                    p.title,
-                    p.department_name,
-                    p.team_name,
-                    p.location_name,
-                    p.primary_location_id,
-                    to_json(&p.secondary_location_ids),
-                    p.workplace_type,
-                    p.employment_type,
-                    p.is_listed,
-                    p.published_date,
-                    p.application_deadline,
-                    p.external_link,
-                    p.apply_link,
-                    p.compensation_tier_summary,
-                    p.should_display_compensation,
-                    p.updated_at
-                ])?;
+                let mut n = up.execute(params_from_iter(p.values()?))?;
                 if old.is_none_or(|(_, h)| *h != Some(hash)) {
                     // The row now holds exactly this record; recording that is no change.
                     set_hash.execute(params![p.id, hash])?;
@@ -454,8 +317,7 @@ impl Store {
         let mut counts = split_counts(&existing_ids, &changed);
         {
             let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
-            let mut touch =
-                tx.prepare_cached("INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)")?;
+            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
             for (id, (job_id, _)) in &existing {
                 if !seen.contains(id.as_str()) {
                     del.execute([id])?;
@@ -469,6 +331,12 @@ impl Store {
         tx.commit()?;
         Ok(counts)
     }
+}
+
+/// Marks the jobs in the subtrees of `changed` (departments or locations) for re-indexing.
+fn touch_jobs_below(tx: &Transaction<'_>, sql: &str, changed: &HashSet<String>) -> Result<()> {
+    tx.prepare_cached(sql)?.execute([to_json(changed)])?;
+    Ok(())
 }
 
 fn ids(tx: &Transaction<'_>, sql: &str) -> Result<HashSet<String>> {
@@ -551,7 +419,12 @@ type NameChains = HashMap<String, (String, Option<String>, Option<String>)>;
 fn name_chains(tx: &Transaction<'_>, sql: &str) -> Result<NameChains> {
     let mut stmt = tx.prepare(sql)?;
     let map = stmt
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+        .query_map([], |r| {
+            Ok((
+                r.get("id")?,
+                (r.get("name")?, r.get("external_name")?, r.get("parent_id")?),
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(map)
 }
@@ -639,15 +512,9 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
         )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(Touched {
-                    seq: r.get(0)?,
-                    id: r.get(1)?,
-                    title: r.get(2)?,
-                    status: r.get(3)?,
-                    employment_type: r.get(4)?,
-                    department_id: r.get(5)?,
-                    location_id: r.get(6)?,
-                })
+                Ok(from_row!(r => Touched {
+                    seq, id, title, status, employment_type, department_id, location_id
+                }))
             })?
             .collect::<rusqlite::Result<_>>()?;
         rows
@@ -659,12 +526,12 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
         )?;
         let locations = name_chains(
             tx,
-            "SELECT id, name, external_name, parent_location_id FROM locations",
+            "SELECT id, name, external_name, parent_location_id AS parent_id FROM locations",
         )?;
         let location_wt: HashMap<String, Option<String>> = {
             let mut stmt = tx.prepare("SELECT id, workplace_type FROM locations")?;
             let map = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get("id")?, r.get("workplace_type")?)))?
                 .collect::<rusqlite::Result<_>>()?;
             map
         };
@@ -693,7 +560,12 @@ pub(crate) fn refresh_touched_jobs(tx: &Transaction<'_>) -> Result<()> {
             let (seq, loc) = (job.seq, job.location_id.as_ref());
             let rows: Vec<(String, bool, Option<String>, Option<String>)> = postings
                 .query_map([&job.id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((
+                        r.get("title")?,
+                        r.get("is_listed")?,
+                        r.get("workplace_type")?,
+                        r.get("description_plain")?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let listed = rows.iter().any(|p| p.1);

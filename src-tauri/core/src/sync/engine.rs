@@ -1,18 +1,18 @@
-//! One sync run (API.md §5.3): departments, locations, jobs (syncToken streams), then the full
-//! posting list diffed against the cache with `jobPosting.info` only for new/changed postings.
+//! One sync run: departments, locations, jobs (syncToken list streams, declared in
+//! [`super::streams`]), then the full posting list diffed against the cache with
+//! `jobPosting.info` only for new or changed postings. What to run and how errors end up is
+//! decided by the pure pieces in [`super::plan`]; this module does the I/O.
 //!
 //! Each stream's pass is collected in memory and committed in one transaction together with its
-//! new token (`Store::commit_*`), so a failure anywhere leaves the previous cache intact, and a
-//! process killed mid-run loses only the pass in flight.
+//! new token (`Store::commit_list`, `Store::commit_postings`), so a failure anywhere leaves the
+//! previous cache intact, and a process killed mid-run loses only the pass in flight.
 
 use super::clock::{SystemWallClock, WallClock};
-use crate::ashby::{
-    self, Client, DepartmentListParams, JobListParams, JobPostingListParams, JobStatus,
-    LocationListParams,
-};
+use super::plan::{self, ErrorRecord, RunReport, StreamPlan};
+use super::streams::{self, ListStream};
+use crate::ashby::{self, Client, JobPostingListParams};
 use crate::store::{
-    self, DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PassKind,
-    PostingDescription, PostingRecord, RunFinish, RunResult, Store, Stream, StreamCounts,
+    self, PassKind, PostingDescription, RunFinish, RunResult, Store, Stream, StreamCounts,
     StreamRunSummary, Trigger,
 };
 use chrono::{DateTime, Utc};
@@ -162,8 +162,8 @@ impl SyncSummary {
             .map(|s| {
                 let c = s.counts;
                 let tag = match s.outcome.as_str() {
-                    "ok" if s.full => " (full)".to_string(),
-                    "ok" => String::new(),
+                    plan::OUTCOME_OK if s.full => " (full)".to_string(),
+                    plan::OUTCOME_OK => String::new(),
                     other => format!(" ({other})"),
                 };
                 format!(
@@ -358,199 +358,115 @@ impl Engine {
             "sync started"
         );
 
-        let states = match self.blocking(|s| s.stream_states()).await {
-            Ok(s) => s,
-            Err(e) => {
-                let summary = self
-                    .finish(
-                        run_id,
-                        trigger,
-                        started_at,
-                        requests_before,
-                        Vec::new(),
-                        Vec::new(),
-                        Some((e.code().to_string(), e.to_string())),
-                        false,
-                    )
-                    .await;
-                guard.armed = false;
-                return summary;
-            }
-        };
-
-        let mut streams = Vec::new();
-        let mut missing: Vec<String> = Vec::new();
-        let mut failure: Option<(String, String)> = None;
-        let mut needs_key = false;
-        for stream in Stream::ALL {
-            if failure.is_some() {
-                streams.push(StreamRunSummary {
-                    stream,
-                    full: false,
-                    counts: StreamCounts::default(),
-                    outcome: "not_run".into(),
-                    error_code: None,
-                });
-                continue;
-            }
-            let state = states.get(&stream).cloned().unwrap_or_default();
-            let stale = state.last_full_sync_at.is_none_or(|t| {
-                chrono::Duration::from_std(self.cfg.full_resync_interval)
-                    .map(|iv| started_at - t >= iv)
-                    .unwrap_or(true)
-            });
-            let full = force_full || stale || state.sync_token.is_none();
-            let token = state.sync_token.clone();
-            let res = match stream {
-                Stream::Departments => self.sync_departments(full, token, &throttle).await,
-                Stream::Locations => self.sync_locations(full, token, &throttle).await,
-                Stream::Jobs => self.sync_jobs(full, token, &throttle).await,
-                Stream::Postings => self.sync_postings(force_full, &throttle).await,
-            };
-            match res {
-                Ok((counts, full_used)) => {
-                    tracing::info!(
-                        stream = stream.as_str(),
-                        full = full_used,
-                        ?counts,
-                        "stream synced"
-                    );
-                    streams.push(StreamRunSummary {
-                        stream,
-                        full: full_used,
-                        counts,
-                        outcome: "ok".into(),
-                        error_code: None,
-                    });
-                }
-                Err(StreamFailure::Api(e)) if e.is_permission() => {
-                    let module = match &e {
-                        ashby::Error::MissingPermission {
-                            module: Some(m), ..
-                        } => m.label(),
-                        _ if matches!(stream, Stream::Departments | Stream::Locations) => {
-                            ashby::Module::Organization.label()
-                        }
-                        _ => ashby::Module::Jobs.label(),
-                    };
-                    tracing::warn!(
-                        stream = stream.as_str(),
-                        module,
-                        "stream skipped: permission missing"
-                    );
-                    if !missing.iter().any(|m| m == module) {
-                        missing.push(module.to_string());
+        let mut report = RunReport::new();
+        match self.blocking(|s| s.stream_states()).await {
+            Ok(states) => {
+                let passes = plan::plan_run(
+                    &states,
+                    self.cfg.full_resync_interval,
+                    started_at,
+                    force_full,
+                );
+                for pass in passes {
+                    if report.may_continue() {
+                        self.run_stream(&pass, &mut report, &throttle).await;
+                    } else {
+                        report.not_run(pass.stream);
                     }
-                    let now = self.now();
-                    let code = e.code();
-                    if let Err(se) = self
-                        .blocking(move |s| s.record_stream_error(stream, code, now))
-                        .await
-                    {
-                        tracing::warn!("could not record stream error: {se}");
-                    }
-                    streams.push(StreamRunSummary {
-                        stream,
-                        full: false,
-                        counts: StreamCounts::default(),
-                        outcome: "skipped".into(),
-                        error_code: Some(code.into()),
-                    });
-                }
-                Err(StreamFailure::Api(e)) => {
-                    let code = e.code();
-                    tracing::warn!(stream = stream.as_str(), code, "stream failed: {e}");
-                    let now = self.now();
-                    if e.is_auth() {
-                        needs_key = true;
-                        if let Err(se) = self.blocking(move |s| s.mark_key_invalid(code, now)).await
-                        {
-                            tracing::warn!("could not record the invalid key: {se}");
-                        }
-                    } else if let Err(se) = self
-                        .blocking(move |s| s.record_stream_error(stream, code, now))
-                        .await
-                    {
-                        tracing::warn!("could not record stream error: {se}");
-                    }
-                    failure = Some((code.to_string(), e.to_string()));
-                    streams.push(StreamRunSummary {
-                        stream,
-                        full,
-                        counts: StreamCounts::default(),
-                        outcome: "failed".into(),
-                        error_code: Some(code.into()),
-                    });
-                }
-                Err(StreamFailure::Store(e)) => {
-                    tracing::error!(stream = stream.as_str(), "cache write failed: {e}");
-                    failure = Some((e.code().to_string(), e.to_string()));
-                    streams.push(StreamRunSummary {
-                        stream,
-                        full,
-                        counts: StreamCounts::default(),
-                        outcome: "failed".into(),
-                        error_code: Some(e.code().into()),
-                    });
                 }
             }
+            Err(e) => report.cache_unreadable(&e),
         }
         let summary = self
-            .finish(
-                run_id,
-                trigger,
-                started_at,
-                requests_before,
-                streams,
-                missing,
-                failure,
-                needs_key,
-            )
+            .finish(run_id, trigger, started_at, requests_before, report)
             .await;
         guard.armed = false;
         summary
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Runs one planned pass and records its outcome (and any error) in `report` and the cache.
+    async fn run_stream(&self, pass: &StreamPlan, report: &mut RunReport, t: &Throttle<'_>) {
+        let stream = pass.stream;
+        let (full, token) = (pass.full, pass.token.clone());
+        let res = match stream {
+            Stream::Departments => self.sync_list::<streams::Departments>(full, token, t).await,
+            Stream::Locations => self.sync_list::<streams::Locations>(full, token, t).await,
+            Stream::Jobs => self.sync_list::<streams::Jobs>(full, token, t).await,
+            Stream::Postings => self.sync_postings(pass.refetch_descriptions, t).await,
+        };
+        let record = match res {
+            Ok((counts, full_used)) => {
+                tracing::info!(
+                    stream = stream.as_str(),
+                    full = full_used,
+                    ?counts,
+                    "stream synced"
+                );
+                report.ok(stream, full_used, counts);
+                return;
+            }
+            Err(StreamFailure::Api(e)) => {
+                if e.is_permission() {
+                    tracing::warn!(
+                        stream = stream.as_str(),
+                        code = e.code(),
+                        "stream skipped: permission missing"
+                    );
+                } else {
+                    tracing::warn!(
+                        stream = stream.as_str(),
+                        code = e.code(),
+                        "stream failed: {e}"
+                    );
+                }
+                report.api_error(stream, full, &e)
+            }
+            Err(StreamFailure::Store(e)) => {
+                tracing::error!(stream = stream.as_str(), "cache write failed: {e}");
+                report.store_error(stream, full, &e);
+                ErrorRecord::Nothing
+            }
+        };
+        let now = self.now();
+        let written = match record {
+            ErrorRecord::StreamError(code) => {
+                self.blocking(move |s| s.record_stream_error(stream, code, now))
+                    .await
+            }
+            ErrorRecord::KeyInvalid(code) => {
+                self.blocking(move |s| s.mark_key_invalid(code, now)).await
+            }
+            ErrorRecord::Nothing => Ok(()),
+        };
+        if let Err(se) = written {
+            tracing::warn!("could not record the stream's error: {se}");
+        }
+    }
+
     async fn finish(
         &self,
         run_id: i64,
         trigger: Trigger,
         started_at: DateTime<Utc>,
         requests_before: u64,
-        streams: Vec<StreamRunSummary>,
-        missing: Vec<String>,
-        failure: Option<(String, String)>,
-        needs_key: bool,
+        report: RunReport,
     ) -> SyncSummary {
         let finished_at = self.now();
         let requests = self.client.request_count().saturating_sub(requests_before) as u32;
-        let (result, error_code, error_message) = match failure {
-            Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
-            None if !missing.is_empty() => (
-                RunResult::Partial,
-                Some("missing_permission".to_string()),
-                Some(format!(
-                    "The API key lacks read access to {}, so some data was not updated. In Ashby → \
-                     Admin → API Keys, tick Read for {} on this key, save, then verify the key again.",
-                    missing.join(" and "),
-                    missing.join(" and ")
-                )),
-            ),
-            None => (RunResult::Ok, None, None),
-        };
+        let outcome = report.finish();
+        let result = outcome.result;
         let summary = SyncSummary {
             run_id: Some(run_id),
             trigger,
             result,
             started_at,
             finished_at,
-            streams,
+            streams: outcome.streams,
             requests,
-            error_code,
-            error_message,
-            missing_modules: missing,
-            needs_key,
+            error_code: outcome.error_code,
+            error_message: outcome.error_message,
+            missing_modules: outcome.missing_modules,
+            needs_key: outcome.needs_key,
         };
         let record = RunFinish {
             finished_at,
@@ -639,34 +555,37 @@ impl Engine {
         }
     }
 
-    async fn sync_departments(
+    /// One pass of a list stream: page through its endpoint with its fixed parameters, map
+    /// each item to its record, and commit the pass with its new token.
+    async fn sync_list<S: ListStream>(
         &self,
         full: bool,
         token: Option<String>,
         t: &Throttle<'_>,
     ) -> Result<(StreamCounts, bool), StreamFailure> {
-        let stream = Stream::Departments;
+        let stream = S::STREAM;
         let (rows, new_token, kind) = self
             .list_pass(stream, full, token, |sync_token| {
                 let client = self.client.clone();
                 async move {
                     let mut rows = Vec::new();
-                    let params = DepartmentListParams {
-                        include_archived: true,
-                        sync_token,
-                    };
                     let out = client
-                        .list_departments(&params, |page, info| {
-                            rows.extend(page.into_iter().map(department_record));
-                            t.emit(
-                                SyncStage::Listing,
-                                Some(stream),
-                                info.page,
-                                info.rows_so_far,
-                                None,
-                            );
-                            Ok::<(), ashby::Error>(())
-                        })
+                        .paginate(
+                            S::ENDPOINT,
+                            S::params_object(),
+                            sync_token.as_deref(),
+                            |page: Vec<S::Item>, info| {
+                                rows.extend(page.into_iter().map(S::record));
+                                t.emit(
+                                    SyncStage::Listing,
+                                    Some(stream),
+                                    info.page,
+                                    info.rows_so_far,
+                                    None,
+                                );
+                                Ok::<(), ashby::Error>(())
+                            },
+                        )
                         .await?;
                     Ok((rows, out.sync_token))
                 }
@@ -675,94 +594,7 @@ impl Engine {
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
         let now = self.now();
         let counts = self
-            .blocking(move |s| s.commit_departments(&rows, kind, new_token.as_deref(), now))
-            .await?;
-        Ok((counts, kind == PassKind::Full))
-    }
-
-    async fn sync_locations(
-        &self,
-        full: bool,
-        token: Option<String>,
-        t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
-        let stream = Stream::Locations;
-        let (rows, new_token, kind) = self
-            .list_pass(stream, full, token, |sync_token| {
-                let client = self.client.clone();
-                async move {
-                    let mut rows = Vec::new();
-                    let params = LocationListParams {
-                        include_archived: true,
-                        include_location_hierarchy: true,
-                        sync_token,
-                    };
-                    let out = client
-                        .list_locations(&params, |page, info| {
-                            rows.extend(page.into_iter().map(location_record));
-                            t.emit(
-                                SyncStage::Listing,
-                                Some(stream),
-                                info.page,
-                                info.rows_so_far,
-                                None,
-                            );
-                            Ok::<(), ashby::Error>(())
-                        })
-                        .await?;
-                    Ok((rows, out.sync_token))
-                }
-            })
-            .await?;
-        t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.now();
-        let counts = self
-            .blocking(move |s| s.commit_locations(&rows, kind, new_token.as_deref(), now))
-            .await?;
-        Ok((counts, kind == PassKind::Full))
-    }
-
-    async fn sync_jobs(
-        &self,
-        full: bool,
-        token: Option<String>,
-        t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
-        let stream = Stream::Jobs;
-        let (rows, new_token, kind) = self
-            .list_pass(stream, full, token, |sync_token| {
-                let client = self.client.clone();
-                async move {
-                    let mut rows = Vec::new();
-                    // One fixed parameter set for every pass (API.md §5.2: never change it while
-                    // holding a token): every status, drafts included, unpublished posting ids.
-                    let params = JobListParams {
-                        status: JobStatus::KNOWN.to_vec(),
-                        include_unpublished_job_postings_ids: true,
-                        sync_token,
-                        ..Default::default()
-                    };
-                    let out = client
-                        .list_jobs(&params, |page, info| {
-                            rows.extend(page.into_iter().map(job_record));
-                            t.emit(
-                                SyncStage::Listing,
-                                Some(stream),
-                                info.page,
-                                info.rows_so_far,
-                                None,
-                            );
-                            Ok::<(), ashby::Error>(())
-                        })
-                        .await?;
-                    Ok((rows, out.sync_token))
-                }
-            })
-            .await?;
-        t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.now();
-        let counts = self
-            .blocking(move |s| s.commit_jobs(&rows, kind, new_token.as_deref(), now))
+            .blocking(move |s| s.commit_list(&rows, kind, new_token.as_deref(), now))
             .await?;
         Ok((counts, kind == PassKind::Full))
     }
@@ -783,34 +615,13 @@ impl Engine {
         let started = std::time::Instant::now();
         let list = self.client.list_job_postings(&params).await?;
         let fetched = started.elapsed();
-        // The last occurrence wins if Ashby ever lists a posting twice.
-        let mut by_id: HashMap<String, usize> = HashMap::new();
-        let mut rows: Vec<PostingRecord> = Vec::with_capacity(list.len());
-        for p in list.into_iter().map(posting_record) {
-            match by_id.get(&p.id) {
-                Some(&i) => rows[i] = p,
-                None => {
-                    by_id.insert(p.id.clone(), rows.len());
-                    rows.push(p);
-                }
-            }
-        }
+        let mut rows = plan::dedupe_postings(list.into_iter().map(streams::posting_record));
         let state = self.blocking(|s| s.posting_description_state()).await?;
         let list_updated: HashMap<String, String> = rows
             .iter()
             .map(|p| (p.id.clone(), p.updated_at.clone()))
             .collect();
-        let need: Vec<String> = rows
-            .iter()
-            .filter(|p| {
-                refetch_all
-                    || match state.get(&p.id) {
-                        Some(Some(fetched_for)) => *fetched_for != p.updated_at,
-                        _ => true,
-                    }
-            })
-            .map(|p| p.id.clone())
-            .collect();
+        let need = plan::descriptions_to_fetch(&rows, &state, refetch_all);
         let total = need.len();
         let mut descriptions: HashMap<String, PostingDescription> = HashMap::with_capacity(total);
         let mut gone: HashSet<String> = HashSet::new();
@@ -862,90 +673,5 @@ impl Engine {
             "posting list synced"
         );
         Ok((counts, true))
-    }
-}
-
-fn department_record(d: ashby::Department) -> DepartmentRecord {
-    DepartmentRecord {
-        id: d.id,
-        name: d.name,
-        external_name: d.external_name,
-        parent_id: d.parent_id,
-        is_archived: d.is_archived,
-        created_at: d.created_at,
-        updated_at: d.updated_at,
-    }
-}
-
-fn location_record(l: ashby::Location) -> LocationRecord {
-    LocationRecord {
-        id: l.id,
-        name: l.name,
-        external_name: l.external_name,
-        parent_location_id: l.parent_location_id,
-        location_type: l.location_type.map(|t| t.as_str().to_string()),
-        workplace_type: l.workplace_type.map(|w| w.as_str().to_string()),
-        is_archived: l.is_archived,
-        is_remote: l.is_remote,
-        address_json: l
-            .address
-            .and_then(|a| a.postal_address)
-            .and_then(|p| serde_json::to_string(&p).ok()),
-    }
-}
-
-fn job_record(j: ashby::Job) -> JobRecord {
-    JobRecord {
-        id: j.id,
-        title: j.title,
-        status: j.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        employment_type: j.employment_type.map(|e| e.as_str().to_string()),
-        confidential: j.confidential,
-        department_id: j.department_id,
-        location_id: j.location_id,
-        custom_requisition_id: j.custom_requisition_id,
-        created_at: j.created_at,
-        updated_at: j.updated_at.unwrap_or_default(),
-        opened_at: j.opened_at,
-        closed_at: j.closed_at,
-        job_posting_ids: j.job_posting_ids,
-        hiring_team: j
-            .hiring_team
-            .into_iter()
-            .map(|m| HiringTeamRecord {
-                user_id: m.user_id,
-                first_name: m.first_name.unwrap_or_default(),
-                last_name: m.last_name.unwrap_or_default(),
-                email: m.email,
-                role: m.role.unwrap_or_default(),
-            })
-            .collect(),
-    }
-}
-
-fn posting_record(p: ashby::JobPosting) -> PostingRecord {
-    let (primary, secondary) = match p.location_ids {
-        Some(ids) => (ids.primary_location_id, ids.secondary_location_ids),
-        None => (None, Vec::new()),
-    };
-    PostingRecord {
-        id: p.id,
-        job_id: p.job_id.unwrap_or_default(),
-        title: p.title,
-        department_name: p.department_name,
-        team_name: p.team_name,
-        location_name: p.location_name,
-        primary_location_id: primary,
-        secondary_location_ids: secondary,
-        workplace_type: p.workplace_type.map(|w| w.as_str().to_string()),
-        employment_type: p.employment_type.map(|e| e.as_str().to_string()),
-        is_listed: p.is_listed,
-        published_date: p.published_date,
-        application_deadline: p.application_deadline,
-        external_link: p.external_link,
-        apply_link: p.apply_link,
-        compensation_tier_summary: p.compensation_tier_summary,
-        should_display_compensation: p.should_display_compensation_on_job_board.unwrap_or(false),
-        updated_at: p.updated_at.unwrap_or_default(),
     }
 }

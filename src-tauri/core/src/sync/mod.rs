@@ -1,10 +1,12 @@
-//! The sync engine (one run: Ashby → SQLite, API.md §5.3) and the hourly scheduler. Plain Rust,
+//! The sync engine (one run: Ashby → SQLite) and the hourly scheduler. Plain Rust,
 //! no Tauri types: the app adapts [`SchedulerEvents`] to window events, the CLI and the tests
 //! drive [`Engine`] directly.
 
 mod clock;
 mod engine;
+mod plan;
 mod scheduler;
+mod streams;
 
 pub use clock::{ManualWallClock, SystemWallClock, TokioWallClock, WallClock};
 pub use engine::{
