@@ -7,12 +7,14 @@
 //!
 //! # Adding a database migration
 //!
-//! Append a [`Migration`] to [`MIGRATIONS`] (never edit one that has shipped). A column added to a
-//! synced table (see [`SYNCED_TABLES`]) stays empty for existing rows until a full pass of its
-//! stream rewrites them, and an incremental pass only returns what changed in Ashby. So a
-//! migration that adds such a column declares the streams it affects:
-//! `Migration::up(sql).resetting(&[Stream::Jobs])` drops those streams' sync tokens in the
-//! migration's own transaction, and the next run re-reads them in full. A column the store fills
+//! Add the next numbered file to `migrations/` (`0005_what.sql`); `build.rs` lists the files, so
+//! nothing else registers it. Never edit a file that has shipped: databases record how many
+//! files they applied. A column added to a synced table (see [`SYNCED_TABLES`]) stays empty for
+//! existing rows until a full pass of its stream rewrites them, and an incremental pass only
+//! returns what changed in Ashby. So a migration that adds such a column names the streams it
+//! affects in its leading comment, `-- resets: jobs`: their sync tokens are dropped in the
+//! migration's own transaction, and the next run re-reads them in full (an unknown name fails
+//! the start-up and the tests). A column the store fills
 //! itself is listed as `derived` in the table's declaration instead. The test
 //! `new_synced_columns_reset_their_stream` applies each migration to a cache at the previous
 //! version and fails when a synced table gained a column that is neither.
@@ -65,33 +67,56 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A schema migration and the streams whose sync tokens it resets (see the module doc).
-#[derive(Debug, Clone, Copy)]
+/// A schema migration: one file of `migrations/`, and the streams whose sync tokens it resets.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
+    /// The file name, e.g. `0004_posting_list_hash.sql`.
+    pub name: &'static str,
     pub sql: &'static str,
-    /// Streams whose next pass must be full because this migration added columns they fill.
-    pub resets: &'static [Stream],
+    /// Streams whose next pass must be full because this migration added columns they fill,
+    /// declared in the file itself by a `-- resets: jobs, locations` line in its leading comment.
+    pub resets: Vec<Stream>,
 }
 
+/// Every file of `migrations/` with its name, in schema-version order (listed by `build.rs`).
+const MIGRATION_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
 impl Migration {
-    pub const fn up(sql: &'static str) -> Migration {
-        Migration { sql, resets: &[] }
-    }
-
-    pub const fn resetting(self, streams: &'static [Stream]) -> Migration {
-        Migration {
-            sql: self.sql,
-            resets: streams,
+    /// Reads the `-- resets:` line of the file's leading comment; an unknown stream name is an
+    /// error, so a typo cannot silently skip the reset.
+    pub fn parse(name: &'static str, sql: &'static str) -> Result<Migration> {
+        let mut resets = Vec::new();
+        let header = sql
+            .lines()
+            .map(str::trim)
+            .take_while(|l| l.starts_with("--"));
+        for line in header {
+            let Some(list) = line.trim_start_matches('-').trim().strip_prefix("resets:") else {
+                continue;
+            };
+            for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                let stream = Stream::parse(word).ok_or_else(|| {
+                    let known: Vec<&str> = Stream::ALL.iter().map(|s| s.as_str()).collect();
+                    Error::Migration(format!(
+                        "migration {name} resets unknown stream {word:?} (known: {})",
+                        known.join(", ")
+                    ))
+                })?;
+                if !resets.contains(&stream) {
+                    resets.push(stream);
+                }
+            }
         }
+        Ok(Migration { name, sql, resets })
     }
 
-    fn to_m(self) -> M<'static> {
+    fn to_m(&self) -> M<'static> {
         if self.resets.is_empty() {
             return M::up(self.sql);
         }
-        let streams = self.resets;
+        let streams = self.resets.clone();
         M::up_with_hook(self.sql, move |tx: &rusqlite::Transaction| {
-            for stream in streams {
+            for stream in &streams {
                 tx.execute(
                     "UPDATE sync_state SET sync_token = NULL WHERE stream = ?1",
                     [stream.as_str()],
@@ -102,16 +127,19 @@ impl Migration {
     }
 }
 
-/// Versioned schema migrations, applied in one transaction at start-up. Append only.
-pub const MIGRATIONS: &[Migration] = &[
-    Migration::up(include_str!("migrations/0001_initial.sql")),
-    Migration::up(include_str!("migrations/0002_fts_meta.sql")),
-    Migration::up(include_str!("migrations/0003_search_names.sql")),
-    Migration::up(include_str!("migrations/0004_posting_list_hash.sql")),
-];
+/// Versioned schema migrations, applied in one transaction at start-up: every file of
+/// `migrations/`, in order. Append only.
+pub fn all_migrations() -> Result<Vec<Migration>> {
+    MIGRATION_FILES
+        .iter()
+        .map(|(name, sql)| Migration::parse(name, sql))
+        .collect()
+}
 
-fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|m| m.to_m()).collect())
+fn migrations() -> Result<Migrations<'static>> {
+    Ok(Migrations::new(
+        all_migrations()?.iter().map(Migration::to_m).collect(),
+    ))
 }
 
 /// The column names of `table`, in schema order.
@@ -201,7 +229,9 @@ impl Store {
 
     fn try_open(path: &Path) -> std::result::Result<Store, OpenFailure> {
         let mut writer = open_connection(path).map_err(classify)?;
+        // A malformed migration file is the app's fault, not the database's: keep the file.
         migrations()
+            .map_err(OpenFailure::Other)?
             .to_latest(&mut writer)
             .map_err(classify_migration)?;
         // A header that parses but pages that don't: fail now rather than mid-sync.
@@ -624,7 +654,7 @@ mod tests {
     #[test]
     fn new_synced_columns_reset_their_stream() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let all = migrations();
+        let all = migrations().unwrap();
         let columns = |conn: &Connection| -> Vec<(&'static Table, Vec<String>)> {
             SYNCED_TABLES
                 .iter()
@@ -632,7 +662,7 @@ mod tests {
                 .collect()
         };
         let mut before = columns(&conn);
-        for (i, m) in MIGRATIONS.iter().enumerate() {
+        for (i, m) in all_migrations().unwrap().iter().enumerate() {
             all.to_version(&mut conn, i + 1).unwrap();
             let after = columns(&conn);
             for ((table, old), (_, new)) in before.iter().zip(&after) {
@@ -643,11 +673,11 @@ mod tests {
                 for col in new.iter().filter(|c| !old.contains(c)) {
                     assert!(
                         m.resets.contains(&table.stream) || table.derived.contains(&col.as_str()),
-                        "migration {} adds {}.{col}: declare `.resetting(&[Stream::{:?}])` or \
+                        "migration {} adds {}.{col}: start the file with `-- resets: {}` or \
                          list the column as derived",
-                        i + 1,
+                        m.name,
                         table.name,
-                        table.stream
+                        table.stream.as_str()
                     );
                 }
             }
@@ -658,16 +688,23 @@ mod tests {
     #[test]
     fn a_resetting_migration_drops_only_its_streams_tokens() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrations().to_latest(&mut conn).unwrap();
+        migrations().unwrap().to_latest(&mut conn).unwrap();
         conn.execute_batch(
             "INSERT INTO sync_state (stream, sync_token) VALUES ('jobs', 'j'), ('locations', 'l');",
         )
         .unwrap();
-        let mut ms: Vec<M<'static>> = MIGRATIONS.iter().map(|m| m.to_m()).collect();
+        let mut ms: Vec<M<'static>> = all_migrations()
+            .unwrap()
+            .iter()
+            .map(Migration::to_m)
+            .collect();
         ms.push(
-            Migration::up("ALTER TABLE jobs ADD COLUMN extra TEXT;")
-                .resetting(&[Stream::Jobs])
-                .to_m(),
+            Migration::parse(
+                "9999_extra.sql",
+                "-- resets: jobs\nALTER TABLE jobs ADD COLUMN extra TEXT;",
+            )
+            .unwrap()
+            .to_m(),
         );
         Migrations::new(ms).to_latest(&mut conn).unwrap();
         let token = |s: &str| -> Option<String> {
@@ -680,5 +717,55 @@ mod tests {
         };
         assert_eq!(token("jobs"), None);
         assert_eq!(token("locations").as_deref(), Some("l"));
+    }
+
+    #[test]
+    fn a_migration_declares_its_resets_in_its_leading_comment() {
+        let m = Migration::parse(
+            "0009_x.sql",
+            "-- Adds two columns.\n-- resets: jobs, locations, jobs\nALTER TABLE jobs ADD COLUMN x;",
+        )
+        .unwrap();
+        assert_eq!(m.resets, vec![Stream::Jobs, Stream::Locations]);
+        // Only the leading comment counts: a line further down is not a declaration.
+        let m = Migration::parse(
+            "0009_x.sql",
+            "ALTER TABLE jobs ADD COLUMN x;\n-- resets: jobs\n",
+        )
+        .unwrap();
+        assert!(m.resets.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_stream_in_resets_is_an_error() {
+        let err = Migration::parse(
+            "0009_x.sql",
+            "-- resets: jobz\nALTER TABLE jobs ADD COLUMN x;",
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("0009_x.sql") && msg.contains("\"jobz\""),
+            "{msg}"
+        );
+        assert_eq!(err.code(), "db_migration_failed");
+    }
+
+    /// Every file of `migrations/` is found, in order, and parses.
+    #[test]
+    fn migrations_are_the_numbered_files_in_order() {
+        let all = all_migrations().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let names: Vec<&str> = all.iter().map(|m| m.name).collect();
+        assert_eq!(names, files);
+        assert_eq!(names[0], "0001_initial.sql");
+        for m in &all {
+            assert_eq!(m.sql, std::fs::read_to_string(dir.join(m.name)).unwrap());
+        }
     }
 }
