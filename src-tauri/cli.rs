@@ -268,20 +268,21 @@ fn cmd_jobs(json: bool, search: Option<String>, status: Vec<String>) -> Result<E
             let Some(d) = store.job_detail(&row.id)? else {
                 continue; // removed by a sync between the two reads
             };
+            let job = d.job;
             out.push(CliJob {
-                id: d.id,
-                title: d.title,
-                status: d.status,
-                employment_type: d.employment_type,
+                id: job.id,
+                title: job.title,
+                status: job.status,
+                employment_type: job.employment_type,
                 department: d.department_name,
-                department_id: d.department_id,
+                department_id: job.department_id,
                 location: d.location_name,
-                location_id: d.location_id,
+                location_id: job.location_id,
                 workplace_type: d.workplace_type,
-                confidential: d.confidential,
-                updated_at: d.updated_at,
-                opened_at: d.opened_at,
-                closed_at: d.closed_at,
+                confidential: job.confidential,
+                updated_at: job.updated_at,
+                opened_at: job.opened_at,
+                closed_at: job.closed_at,
                 hiring_team: d
                     .hiring_team
                     .into_iter()

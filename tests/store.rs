@@ -337,12 +337,54 @@ fn list_filters_sort_and_page() {
     assert_eq!(ids(&page), ["j1", "j3", "j2"]);
 }
 
+/// The detail reads the job's declared columns back: every field a pass writes (all of them set
+/// here) comes back as written; the team is carried as members.
+#[test]
+fn detail_carries_every_synced_job_field() {
+    let (_d, store) = open();
+    let job = JobRecord {
+        id: "jx".into(),
+        title: "Staff Engineer".into(),
+        status: "Open".into(),
+        employment_type: Some("FullTime".into()),
+        confidential: true,
+        department_id: Some("d-none".into()),
+        location_id: Some("l-none".into()),
+        custom_requisition_id: Some("REQ-7".into()),
+        created_at: Some("2024-01-01T00:00:00.000Z".into()),
+        updated_at: "2024-02-01T00:00:00.000Z".into(),
+        opened_at: Some("2024-01-02T00:00:00.000Z".into()),
+        closed_at: Some("2024-03-01T00:00:00.000Z".into()),
+        job_posting_ids: vec!["p1".into(), "p2".into()],
+        hiring_team: vec![HiringTeamRecord {
+            user_id: "u1".into(),
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: None,
+            role: "Recruiter".into(),
+        }],
+    };
+    store
+        .commit_list(std::slice::from_ref(&job), PassKind::Full, None, t(NOW))
+        .unwrap();
+    let d = store.job_detail("jx").unwrap().unwrap();
+    assert_eq!(
+        d.job,
+        JobRecord {
+            hiring_team: Vec::new(),
+            ..job
+        }
+    );
+    assert_eq!(d.hiring_team.len(), 1);
+    assert_eq!(d.hiring_team[0].name, "Ada Lovelace");
+}
+
 #[test]
 fn detail_has_team_postings_and_sanitized_html() {
     let (_d, store) = open();
     seed(&store);
     let d = store.job_detail("j1").unwrap().unwrap();
-    assert_eq!(d.title, "Senior Rust Engineer");
+    assert_eq!(d.job.title, "Senior Rust Engineer");
     assert_eq!(
         d.department_path
             .iter()
@@ -524,7 +566,7 @@ fn search_ranks_highlights_and_follows_changes() {
     let remaining: Vec<JobRecord> = ["j1", "j2", "j4", "j5"]
         .iter()
         .map(|id| {
-            let d = store.job_detail(id).unwrap().unwrap();
+            let d = store.job_detail(id).unwrap().unwrap().job;
             JobRecord {
                 id: d.id,
                 title: d.title,

@@ -84,7 +84,10 @@ pub struct HiringTeamRecord {
     pub role: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Also the job detail's own fields (`JobDetail` flattens it): a field added here and to the
+/// `JOBS` declaration reaches the detail and its TypeScript type.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct JobRecord {
     pub id: String,
     pub title: String,
@@ -100,6 +103,9 @@ pub struct JobRecord {
     pub closed_at: Option<String>,
     /// Published and unpublished posting ids, as `job.list` reports them.
     pub job_posting_ids: Vec<String>,
+    /// The detail carries the team as `HiringTeamMember`s.
+    #[serde(skip)]
+    #[ts(skip)]
     pub hiring_team: Vec<HiringTeamRecord>,
 }
 
@@ -434,24 +440,15 @@ pub struct NamedRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JobDetail {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub employment_type: Option<String>,
-    pub confidential: bool,
-    pub department_id: Option<String>,
+    /// The job's synced columns, read through the `JOBS` declaration.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub job: JobRecord,
     pub department_name: Option<String>,
     /// Department chain from the top, e.g. ["Engineering", "Platform"].
     pub department_path: Vec<NamedRef>,
-    pub location_id: Option<String>,
     pub location_name: Option<String>,
     pub workplace_type: Option<String>,
-    pub custom_requisition_id: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: String,
-    pub opened_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub job_posting_ids: Vec<String>,
     pub hiring_team: Vec<HiringTeamMember>,
     pub postings: Vec<PostingDetail>,
 }

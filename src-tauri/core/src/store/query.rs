@@ -3,7 +3,7 @@
 //! commits.
 
 use super::search::{id_token, meta_token, SearchTerms, MAX_COMPLETIONS, TEXT_COLUMNS};
-use super::table::from_row;
+use super::table::{from_row, Columns};
 use super::*;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -25,6 +25,18 @@ const NAME_TIERS: [(Index, Option<&str>); 3] = [
     (Index::Titles, None),
     (Index::Names, None),
 ];
+
+/// One job with its names: the declared `jobs` columns (see `JOBS` in `write.rs`), so a column
+/// added there reaches `JobDetail` without an edit here, plus what the detail joins and derives.
+static JOB_DETAIL_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, j.workplace_type, d.name AS department_name, l.name AS location_name
+         FROM jobs j LEFT JOIN departments d ON d.id = j.department_id
+                     LEFT JOIN locations l ON l.id = j.location_id
+         WHERE j.id = ?1",
+        super::write::JOBS.select_list("j")
+    )
+});
 
 const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
@@ -342,35 +354,26 @@ impl Store {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let job = tx
-            .query_row(
-                "SELECT j.id, j.title, j.status, j.employment_type, j.confidential,
-                        j.department_id, d.name AS department_name, j.location_id,
-                        l.name AS location_name, j.workplace_type, j.custom_requisition_id,
-                        j.created_at, j.updated_at, j.opened_at, j.closed_at,
-                        j.job_posting_ids_json
-                 FROM jobs j LEFT JOIN departments d ON d.id = j.department_id
-                             LEFT JOIN locations l ON l.id = j.location_id
-                 WHERE j.id = ?1",
-                [id],
-                |r| {
-                    Ok(from_row!(r => JobDetail {
-                        id, title, status, employment_type, confidential, department_id,
-                        department_name, location_id, location_name, workplace_type,
-                        custom_requisition_id, created_at, updated_at, opened_at, closed_at;
-                        job_posting_ids: json_list(r, "job_posting_ids_json")?,
-                        department_path: Vec::new(),
-                        hiring_team: Vec::new(),
-                        postings: Vec::new(),
-                    }))
-                },
-            )
+            .query_row(&JOB_DETAIL_SQL, [id], |r| {
+                let mut job = JobRecord::from_columns(r)?;
+                job.job_posting_ids = json_list(r, "job_posting_ids_json")?;
+                Ok(JobDetail {
+                    job,
+                    department_name: r.get("department_name")?,
+                    location_name: r.get("location_name")?,
+                    workplace_type: r.get("workplace_type")?,
+                    department_path: Vec::new(),
+                    hiring_team: Vec::new(),
+                    postings: Vec::new(),
+                })
+            })
             .optional()?;
         let Some(mut job) = job else {
             return Ok(None);
         };
-        job.department_path = department_path(&tx, job.department_id.as_deref())?;
-        job.hiring_team = hiring_team(&tx, &job.id)?;
-        job.postings = postings_of(&tx, &job.id)?;
+        job.department_path = department_path(&tx, job.job.department_id.as_deref())?;
+        job.hiring_team = hiring_team(&tx, &job.job.id)?;
+        job.postings = postings_of(&tx, &job.job.id)?;
         Ok(Some(job))
     }
 

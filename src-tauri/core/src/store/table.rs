@@ -41,6 +41,17 @@ impl Table {
         )
     }
 
+    /// The written columns as a select list over the table alias `alias` (`j.id AS id, …`), for
+    /// reads that build the record with [`Columns::from_columns`].
+    pub fn select_list(&self, alias: &str) -> String {
+        let cols: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| format!("{alias}.{c} AS {c}"))
+            .collect();
+        cols.join(", ")
+    }
+
     /// A plain `INSERT` of the written columns (child rows replaced wholesale, e.g. a job's team).
     pub fn insert_sql(&self) -> String {
         let slots: Vec<String> = (1..=self.columns.len()).map(|i| format!("?{i}")).collect();
@@ -62,6 +73,12 @@ pub trait Columns {
 
     /// The values of `TABLE.columns`, in that order.
     fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>>;
+
+    /// The record from a row holding `TABLE.columns` by name (see [`Table::select_list`]): every
+    /// field bound as-is is read back; fields behind a computed column stay at their default.
+    fn from_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>
+    where
+        Self: Sized;
 }
 
 /// A record one stream's pass writes into its [`Table`], with the pass's side effects.
@@ -94,6 +111,10 @@ macro_rules! synced_table {
     (@value $row:ident, $col:ident, $val:expr) => {
         rusqlite::types::ToSqlOutput::from(($val)($row))
     };
+    (@read $rec:ident, $row:ident, $col:ident) => {
+        $rec.$col = $row.get(stringify!($col))?;
+    };
+    (@read $rec:ident, $row:ident, $col:ident, $val:expr) => {};
     (
         $vis:vis $table:ident: $record:ty => $name:literal, $stream:expr;
         columns { $($col:ident $(= $val:expr)?),+ $(,)? }
@@ -116,6 +137,12 @@ macro_rules! synced_table {
             fn values(&self) -> rusqlite::Result<Vec<rusqlite::types::ToSqlOutput<'_>>> {
                 use rusqlite::types::ToSql;
                 Ok(vec![$(synced_table!(@value self, $col $(, $val)?)),+])
+            }
+
+            fn from_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                let mut rec = <$record>::default();
+                $(synced_table!(@read rec, row, $col $(, $val)?);)+
+                Ok(rec)
             }
         }
     };
