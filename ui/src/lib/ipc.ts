@@ -54,11 +54,15 @@ export type HiringTeamMember = { userId: string, firstName: string, lastName: st
  */
 name: string, email: string | null, role: string, };
 
-export type JobDetail = { id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, departmentName: string | null, 
+export type JobDetail = { departmentName: string | null, 
 /**
  * Department chain from the top, e.g. ["Engineering", "Platform"].
  */
-departmentPath: Array<NamedRef>, locationId: string | null, locationName: string | null, workplaceType: string | null, customRequisitionId: string | null, createdAt: string | null, updatedAt: string, openedAt: string | null, closedAt: string | null, jobPostingIds: Array<string>, hiringTeam: Array<HiringTeamMember>, postings: Array<PostingDetail>, };
+departmentPath: Array<NamedRef>, locationName: string | null, workplaceType: string | null, hiringTeam: Array<HiringTeamMember>, postings: Array<PostingDetail>, id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, locationId: string | null, customRequisitionId: string | null, createdAt: string | null, updatedAt: string, openedAt: string | null, closedAt: string | null, 
+/**
+ * Published and unpublished posting ids, as `job.list` reports them.
+ */
+jobPostingIds: Array<string>, };
 
 export type JobListItem = { id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: string | null, isListed: boolean, postingCount: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
 /**
