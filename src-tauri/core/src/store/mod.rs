@@ -21,6 +21,7 @@
 
 mod models;
 mod query;
+mod records;
 mod runs;
 mod sanitize;
 mod search;
@@ -28,6 +29,7 @@ mod table;
 mod write;
 
 pub use models::*;
+pub use records::{DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PostingRecord};
 pub use sanitize::sanitize_description_html;
 pub use table::{Columns, SyncedRow, Table, SYNCED_TABLES};
 

@@ -42,95 +42,15 @@ impl Stream {
     }
 }
 
+// The records the list streams write (`DepartmentRecord`, `LocationRecord`, `JobRecord`,
+// `HiringTeamRecord`, `PostingRecord`) are in `records.rs`, each with its table's declaration
+// and its mapping from the Ashby item.
+
 /// Whether a pass saw everything (and may therefore remove rows it didn't see) or only changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassKind {
     Full,
     Incremental,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DepartmentRecord {
-    pub id: String,
-    pub name: String,
-    pub external_name: Option<String>,
-    pub parent_id: Option<String>,
-    pub is_archived: bool,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LocationRecord {
-    pub id: String,
-    pub name: String,
-    pub external_name: Option<String>,
-    pub parent_location_id: Option<String>,
-    /// `Location` or `LocationHierarchy`.
-    pub location_type: Option<String>,
-    pub workplace_type: Option<String>,
-    pub is_archived: bool,
-    pub is_remote: Option<bool>,
-    /// The postal address object as JSON text (no personal data: an office address).
-    pub address_json: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct HiringTeamRecord {
-    pub user_id: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub role: String,
-}
-
-/// Also the job detail's own fields (`JobDetail` flattens it): a field added here and to the
-/// `JOBS` declaration reaches the detail and its TypeScript type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct JobRecord {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub employment_type: Option<String>,
-    pub confidential: bool,
-    pub department_id: Option<String>,
-    pub location_id: Option<String>,
-    pub custom_requisition_id: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: String,
-    pub opened_at: Option<String>,
-    pub closed_at: Option<String>,
-    /// Published and unpublished posting ids, as `job.list` reports them.
-    pub job_posting_ids: Vec<String>,
-    /// The detail carries the team as `HiringTeamMember`s.
-    #[serde(skip)]
-    #[ts(skip)]
-    pub hiring_team: Vec<HiringTeamRecord>,
-}
-
-/// A `jobPosting.list` item (no description).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct PostingRecord {
-    pub id: String,
-    pub job_id: String,
-    pub title: String,
-    pub department_name: Option<String>,
-    pub team_name: Option<String>,
-    pub location_name: Option<String>,
-    pub primary_location_id: Option<String>,
-    pub secondary_location_ids: Vec<String>,
-    pub workplace_type: Option<String>,
-    pub employment_type: Option<String>,
-    pub is_listed: bool,
-    pub published_date: Option<String>,
-    pub application_deadline: Option<String>,
-    pub external_link: Option<String>,
-    pub apply_link: Option<String>,
-    /// The only compensation data kept: the summary string Ashby shows.
-    pub compensation_tier_summary: Option<String>,
-    pub should_display_compensation: bool,
-    pub updated_at: String,
 }
 
 /// A posting's description from `jobPosting.info`. The HTML is raw here; the store sanitizes it
@@ -443,7 +363,7 @@ pub struct JobDetail {
     /// The job's synced columns, read through the `JOBS` declaration.
     #[serde(flatten)]
     #[ts(flatten)]
-    pub job: JobRecord,
+    pub job: super::JobRecord,
     pub department_name: Option<String>,
     /// Department chain from the top, e.g. ["Engineering", "Platform"].
     pub department_path: Vec<NamedRef>,

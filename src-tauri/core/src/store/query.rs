@@ -26,7 +26,7 @@ const NAME_TIERS: [(Index, Option<&str>); 3] = [
     (Index::Names, None),
 ];
 
-/// One job with its names: the declared `jobs` columns (see `JOBS` in `write.rs`), so a column
+/// One job with its names: the declared `jobs` columns (see `JOBS` in `records.rs`), so a column
 /// added there reaches `JobDetail` without an edit here, plus what the detail joins and derives.
 static JOB_DETAIL_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -34,7 +34,7 @@ static JOB_DETAIL_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
          FROM jobs j LEFT JOIN departments d ON d.id = j.department_id
                      LEFT JOIN locations l ON l.id = j.location_id
          WHERE j.id = ?1",
-        super::write::JOBS.select_list("j")
+        super::records::JOBS.select_list("j")
     )
 });
 

@@ -163,11 +163,11 @@ pub(crate) use from_row;
 
 /// Every synced table, for the schema checks.
 pub const SYNCED_TABLES: &[&Table] = &[
-    &super::write::DEPARTMENTS,
-    &super::write::LOCATIONS,
-    &super::write::JOBS,
-    &super::write::POSTINGS,
-    &super::write::HIRING_TEAM,
+    &super::records::DEPARTMENTS,
+    &super::records::LOCATIONS,
+    &super::records::JOBS,
+    &super::records::POSTINGS,
+    &super::records::HIRING_TEAM,
 ];
 
 #[cfg(test)]

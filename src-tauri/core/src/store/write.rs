@@ -4,16 +4,11 @@
 //! its data, never data without its token. If anything fails the transaction rolls back and the
 //! previous cache stays.
 
-use super::table::{from_row, synced_table, Columns, SyncedRow, Table};
+use super::records::{HIRING_TEAM, POSTINGS};
+use super::table::{from_row, Columns, SyncedRow};
 use super::*;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-synced_table! {
-    pub(crate) DEPARTMENTS: DepartmentRecord => "departments", Stream::Departments;
-    columns { id, name, external_name, parent_id, is_archived, created_at, updated_at }
-    derived {}
-}
 
 impl SyncedRow for DepartmentRecord {
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
@@ -21,49 +16,11 @@ impl SyncedRow for DepartmentRecord {
     }
 }
 
-synced_table! {
-    pub(crate) LOCATIONS: LocationRecord => "locations", Stream::Locations;
-    columns {
-        id, name, external_name, parent_location_id, location_type, workplace_type, is_archived,
-        is_remote, address_json,
-    }
-    derived {}
-}
-
 impl SyncedRow for LocationRecord {
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
         touch_jobs_below(tx, TOUCH_LOCATION_JOBS, changed)
     }
 }
-
-synced_table! {
-    pub(crate) JOBS: JobRecord => "jobs", Stream::Jobs;
-    columns {
-        id, title, status, employment_type, confidential, department_id, location_id,
-        custom_requisition_id, created_at, updated_at, opened_at, closed_at,
-        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids),
-        // Change detection for the inline team (the job's updatedAt may not move with it).
-        hiring_team_sig = |j: &JobRecord| hiring_team_sig(&j.hiring_team),
-    }
-    // `seq` keys the search indexes; the rest is recomputed from postings and locations.
-    derived { "seq", "workplace_type", "is_listed", "posting_count" }
-}
-
-/// A job's team, replaced wholesale whenever the job changes (see `JobRecord::after_change`).
-pub(crate) const HIRING_TEAM: Table = Table {
-    name: "job_hiring_team",
-    stream: Stream::Jobs,
-    columns: &[
-        "job_id",
-        "position",
-        "user_id",
-        "first_name",
-        "last_name",
-        "email",
-        "role",
-    ],
-    derived: &[],
-};
 
 impl SyncedRow for JobRecord {
     /// The team is replaced wholesale, then the job is re-indexed.
@@ -89,19 +46,6 @@ impl SyncedRow for JobRecord {
     fn remove(tx: &Transaction<'_>, id: &str) -> Result<()> {
         delete_job(tx, id)
     }
-}
-
-synced_table! {
-    pub(crate) POSTINGS: PostingRecord => "job_postings", Stream::Postings;
-    columns {
-        id, job_id, title, department_name, team_name, location_name, primary_location_id,
-        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids),
-        workplace_type, employment_type, is_listed, published_date, application_deadline,
-        external_link, apply_link, compensation_tier_summary, should_display_compensation,
-        updated_at,
-    }
-    // Descriptions come from `jobPosting.info`; `list_hash` fingerprints the list fields.
-    derived { "description_html", "description_plain", "description_updated_at", "list_hash" }
 }
 
 const POSTING_DESCRIPTION_UPDATE: &str = "
@@ -356,7 +300,7 @@ fn split_counts(existing: &HashSet<String>, changed: &HashSet<String>) -> Stream
     }
 }
 
-fn hiring_team_sig(team: &[HiringTeamRecord]) -> String {
+pub(super) fn hiring_team_sig(team: &[HiringTeamRecord]) -> String {
     let parts: Vec<[&str; 5]> = team
         .iter()
         .map(|m| {

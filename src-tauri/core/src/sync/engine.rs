@@ -615,7 +615,7 @@ impl Engine {
         let started = std::time::Instant::now();
         let list = self.client.list_job_postings(&params).await?;
         let fetched = started.elapsed();
-        let mut rows = plan::dedupe_postings(list.into_iter().map(streams::posting_record));
+        let mut rows = plan::dedupe_postings(list.into_iter().map(store::PostingRecord::from));
         let state = self.blocking(|s| s.posting_description_state()).await?;
         let list_updated: HashMap<String, String> = rows
             .iter()

@@ -1,15 +1,14 @@
 //! The list streams, one declaration each: the Ashby endpoint, its fixed parameters, the item
-//! type, and the mapping to the record the store writes (the record's [`SyncedRow`] impl is the
-//! commit). The engine runs every one of them through the same pass.
+//! type and the record the store writes (the record, its columns and its mapping from the item
+//! are declared together in `store/records.rs`; its [`SyncedRow`] impl is the commit). The engine
+//! runs every one of them through the same pass.
 //!
 //! The parameters are constants: a pass that sends a `syncToken` must ask the same question as
 //! the pass that returned it, so they never change while a token is held (incremental sync:
 //! <https://developers.ashbyhq.com/docs/pagination-and-incremental-sync>).
 
 use crate::ashby::{self, JobStatus, Module};
-use crate::store::{
-    DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PostingRecord, Stream, SyncedRow,
-};
+use crate::store::{DepartmentRecord, JobRecord, LocationRecord, Stream, SyncedRow};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
@@ -20,12 +19,15 @@ pub(crate) trait ListStream {
     /// The Ashby module whose read permission the endpoint needs.
     const MODULE: Module;
     type Item: DeserializeOwned + Send;
-    type Record: SyncedRow + Send + Sync + 'static;
+    /// The record and its mapping from the item are declared together in `store/records.rs`.
+    type Record: SyncedRow + From<Self::Item> + Send + Sync + 'static;
 
     /// Sent on every page of every pass (the client adds `limit`, `cursor`, `syncToken`).
     fn params() -> Value;
 
-    fn record(item: Self::Item) -> Self::Record;
+    fn record(item: Self::Item) -> Self::Record {
+        Self::Record::from(item)
+    }
 
     fn params_object() -> Map<String, Value> {
         match Self::params() {
@@ -48,18 +50,6 @@ impl ListStream for Departments {
         // Archived departments too: jobs may still point at them.
         json!({ "includeArchived": true })
     }
-
-    fn record(d: ashby::Department) -> DepartmentRecord {
-        DepartmentRecord {
-            id: d.id,
-            name: d.name,
-            external_name: d.external_name,
-            parent_id: d.parent_id,
-            is_archived: d.is_archived,
-            created_at: d.created_at,
-            updated_at: d.updated_at,
-        }
-    }
 }
 
 pub(crate) struct Locations;
@@ -74,23 +64,6 @@ impl ListStream for Locations {
     fn params() -> Value {
         // Regions are left out unless the hierarchy is asked for.
         json!({ "includeArchived": true, "includeLocationHierarchy": true })
-    }
-
-    fn record(l: ashby::Location) -> LocationRecord {
-        LocationRecord {
-            id: l.id,
-            name: l.name,
-            external_name: l.external_name,
-            parent_location_id: l.parent_location_id,
-            location_type: l.location_type.map(|t| t.as_str().to_string()),
-            workplace_type: l.workplace_type.map(|w| w.as_str().to_string()),
-            is_archived: l.is_archived,
-            is_remote: l.is_remote,
-            address_json: l
-                .address
-                .and_then(|a| a.postal_address)
-                .and_then(|p| serde_json::to_string(&p).ok()),
-        }
     }
 }
 
@@ -111,35 +84,6 @@ impl ListStream for Jobs {
             "includeUnpublishedJobPostingsIds": true,
         })
     }
-
-    fn record(j: ashby::Job) -> JobRecord {
-        JobRecord {
-            id: j.id,
-            title: j.title,
-            status: j.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-            employment_type: j.employment_type.map(|e| e.as_str().to_string()),
-            confidential: j.confidential,
-            department_id: j.department_id,
-            location_id: j.location_id,
-            custom_requisition_id: j.custom_requisition_id,
-            created_at: j.created_at,
-            updated_at: j.updated_at.unwrap_or_default(),
-            opened_at: j.opened_at,
-            closed_at: j.closed_at,
-            job_posting_ids: j.job_posting_ids,
-            hiring_team: j
-                .hiring_team
-                .into_iter()
-                .map(|m| HiringTeamRecord {
-                    user_id: m.user_id,
-                    first_name: m.first_name.unwrap_or_default(),
-                    last_name: m.last_name.unwrap_or_default(),
-                    email: m.email,
-                    role: m.role.unwrap_or_default(),
-                })
-                .collect(),
-        }
-    }
 }
 
 /// The module a stream needs (postings come from the Jobs module).
@@ -149,35 +93,6 @@ pub(crate) fn module_of(stream: Stream) -> Module {
         Stream::Locations => Locations::MODULE,
         Stream::Jobs => Jobs::MODULE,
         Stream::Postings => Module::Jobs,
-    }
-}
-
-/// A `jobPosting.list` item as the store writes it (postings are not a syncToken stream: the
-/// list is complete every run).
-pub(crate) fn posting_record(p: ashby::JobPosting) -> PostingRecord {
-    let (primary, secondary) = match p.location_ids {
-        Some(ids) => (ids.primary_location_id, ids.secondary_location_ids),
-        None => (None, Vec::new()),
-    };
-    PostingRecord {
-        id: p.id,
-        job_id: p.job_id.unwrap_or_default(),
-        title: p.title,
-        department_name: p.department_name,
-        team_name: p.team_name,
-        location_name: p.location_name,
-        primary_location_id: primary,
-        secondary_location_ids: secondary,
-        workplace_type: p.workplace_type.map(|w| w.as_str().to_string()),
-        employment_type: p.employment_type.map(|e| e.as_str().to_string()),
-        is_listed: p.is_listed,
-        published_date: p.published_date,
-        application_deadline: p.application_deadline,
-        external_link: p.external_link,
-        apply_link: p.apply_link,
-        compensation_tier_summary: p.compensation_tier_summary,
-        should_display_compensation: p.should_display_compensation_on_job_board.unwrap_or(false),
-        updated_at: p.updated_at.unwrap_or_default(),
     }
 }
 
