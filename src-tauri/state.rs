@@ -41,7 +41,7 @@ impl AppState {
     }
 }
 
-use crate::error::{AppError, AppResult, ErrorPayload};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorPayload};
 use crate::setup::Verification;
 use crate::vault::Vault;
 use serde::{Deserialize, Serialize};
@@ -138,7 +138,7 @@ impl AppState {
 
     pub fn set_wizard_progress(&self, p: &WizardProgress) -> AppResult<()> {
         let json = serde_json::to_string(p)
-            .map_err(|e| AppError::new("internal", format!("Could not save your progress: {e}")))?;
+            .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not save your progress: {e}")))?;
         Ok(self.store.set_setting(WIZARD_PROGRESS, &json)?)
     }
 
@@ -171,13 +171,13 @@ impl AppState {
     pub fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
         let (key, verification) = lock(&self.pending_key).clone().ok_or_else(|| {
             AppError::new(
-                "not_verified",
+                ErrorCode::NotVerified,
                 "Verify the key first (step 6), then save it.",
             )
         })?;
         if !verification.can_save {
             return Err(AppError::new(
-                "key_cannot_sync",
+                ErrorCode::KeyCannotSync,
                 "This key can't read Jobs and Organization, which the sync needs. Grant Read for both in Ashby, then verify again.",
             ));
         }

@@ -7,6 +7,7 @@
 //! (`src-tauri/`) adapts it to IPC and windows, the CLI and the tests use it directly.
 
 pub mod ashby;
+mod enums;
 pub mod config;
 pub mod error;
 pub mod setup;

@@ -822,7 +822,7 @@ impl Client {
                     transient_retries += 1;
                     tracing::warn!(
                         endpoint,
-                        code = err.code(),
+                        code = %err.code(),
                         wait_ms = wait.as_millis() as u64,
                         retry = transient_retries,
                         "Ashby request failed; retrying"
@@ -1074,6 +1074,7 @@ fn decode_error(endpoint: &str, detail: &str, body: &[u8], key: &ApiKey) -> Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use serde_json::json;
 
     fn key() -> ApiKey {
@@ -1156,7 +1157,7 @@ mod tests {
         );
         assert_eq!(
             classify(404, &[], "Not Found").unwrap_err().code(),
-            "api_error"
+            ErrorCode::ApiError
         );
         assert_eq!(
             classify(
@@ -1172,7 +1173,7 @@ mod tests {
     #[test]
     fn success_false_on_200_is_an_error() {
         let e = classify(200, &[], r#"{"success":false,"errorInfo":null}"#).unwrap_err();
-        assert_eq!(e.code(), "api_error");
+        assert_eq!(e.code(), ErrorCode::ApiError);
         let e = classify(
             200,
             &[],
@@ -1183,7 +1184,7 @@ mod tests {
         assert!(classify(200, &[], r#"{"success":true,"results":[]}"#).is_ok());
         assert_eq!(
             classify(200, &[], r#"{"results":[]}"#).unwrap_err().code(),
-            "decode_error"
+            ErrorCode::DecodeError
         );
     }
 

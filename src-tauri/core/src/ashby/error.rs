@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::key::KeyFormatError;
+use crate::error::ErrorCode;
 use super::permissions::Module;
 
 /// Longest response excerpt kept in [`Error::Decode`].
@@ -179,28 +180,28 @@ fn rate_limited_message(retry_after: Option<Duration>, partner_scope: bool) -> S
 }
 
 impl Error {
-    /// Stable snake_case machine code.
-    pub fn code(&self) -> &'static str {
+    /// Stable machine code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::MissingKey => "missing_key",
-            Error::InvalidKey => "invalid_key",
-            Error::MissingPermission { .. } => "missing_permission",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::SyncTokenExpired => "sync_token_expired",
-            Error::SyncTokenInvalid => "sync_token_invalid",
-            Error::IncrementalSyncTooLarge => "incremental_sync_too_large",
-            Error::CursorExpired => "cursor_expired",
-            Error::CursorInvalid => "cursor_invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Server(_) => "server_error",
-            Error::Network(_) => "network",
-            Error::Timeout => "timeout",
-            Error::Decode { .. } => "decode_error",
-            Error::Api { .. } => "api_error",
-            Error::PageCapExceeded { .. } => "page_cap_exceeded",
+            Error::MissingKey => ErrorCode::MissingKey,
+            Error::InvalidKey => ErrorCode::InvalidKey,
+            Error::MissingPermission { .. } => ErrorCode::MissingPermission,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::SyncTokenExpired => ErrorCode::SyncTokenExpired,
+            Error::SyncTokenInvalid => ErrorCode::SyncTokenInvalid,
+            Error::IncrementalSyncTooLarge => ErrorCode::IncrementalSyncTooLarge,
+            Error::CursorExpired => ErrorCode::CursorExpired,
+            Error::CursorInvalid => ErrorCode::CursorInvalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Server(_) => ErrorCode::ServerError,
+            Error::Network(_) => ErrorCode::Network,
+            Error::Timeout => ErrorCode::Timeout,
+            Error::Decode { .. } => ErrorCode::DecodeError,
+            Error::Api { .. } => ErrorCode::ApiError,
+            Error::PageCapExceeded { .. } => ErrorCode::PageCapExceeded,
             Error::KeyFormat(e) => e.code(),
-            Error::Config(_) => "client_config",
+            Error::Config(_) => ErrorCode::ClientConfig,
         }
     }
 
@@ -398,13 +399,13 @@ mod tests {
     #[test]
     fn error_info_null_and_nothing_else() {
         let e = map(json!({"success": false, "errorInfo": null}));
-        assert_eq!(e.code(), "api_error");
+        assert_eq!(e.code(), ErrorCode::ApiError);
         match e {
             Error::Api { code, .. } => assert_eq!(code, "unknown_error"),
             other => panic!("{other:?}"),
         }
         // Not even an object.
-        assert_eq!(map(json!("nope")).code(), "api_error");
+        assert_eq!(map(json!("nope")).code(), ErrorCode::ApiError);
     }
 
     #[test]
@@ -454,7 +455,7 @@ mod tests {
         assert!(!Error::SyncTokenExpired.is_auth());
         assert!(Error::CursorExpired.needs_pass_restart());
         assert!(!Error::CursorExpired.needs_full_resync());
-        assert_eq!(Error::Network("x".into()).code(), "network");
+        assert_eq!(Error::Network("x".into()).code(), ErrorCode::Network);
         assert_eq!(
             Error::RateLimited {
                 retry_after: Some(Duration::from_secs(7)),

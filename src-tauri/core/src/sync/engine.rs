@@ -13,8 +13,9 @@ use crate::ashby::{
 use crate::store::{
     self, DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PassKind,
     PostingDescription, PostingRecord, RunFinish, RunResult, Store, Stream, StreamCounts,
-    StreamRunSummary, Trigger,
+    StreamOutcome, StreamRunSummary, Trigger,
 };
+use crate::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -112,10 +113,10 @@ pub struct SyncSummary {
     pub streams: Vec<StreamRunSummary>,
     /// HTTP requests made (retries included).
     pub requests: u32,
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
     /// Modules the key lacks read access to (streams skipped; result `partial`).
-    pub missing_modules: Vec<String>,
+    pub missing_modules: Vec<ashby::Module>,
     /// No key, or Ashby rejected it: the UI must ask for a key; automatic syncs pause.
     pub needs_key: bool,
 }
@@ -125,7 +126,7 @@ impl SyncSummary {
     pub fn not_started(
         trigger: Trigger,
         at: DateTime<Utc>,
-        code: &str,
+        code: ErrorCode,
         message: String,
         needs_key: bool,
     ) -> SyncSummary {
@@ -137,7 +138,7 @@ impl SyncSummary {
             finished_at: at,
             streams: Vec::new(),
             requests: 0,
-            error_code: Some(code.to_string()),
+            error_code: Some(code),
             error_message: Some(message),
             missing_modules: Vec::new(),
             needs_key,
@@ -161,9 +162,9 @@ impl SyncSummary {
             .iter()
             .map(|s| {
                 let c = s.counts;
-                let tag = match s.outcome.as_str() {
-                    "ok" if s.full => " (full)".to_string(),
-                    "ok" => String::new(),
+                let tag = match s.outcome {
+                    StreamOutcome::Ok if s.full => " (full)".to_string(),
+                    StreamOutcome::Ok => String::new(),
                     other => format!(" ({other})"),
                 };
                 format!(
@@ -369,7 +370,7 @@ impl Engine {
                         requests_before,
                         Vec::new(),
                         Vec::new(),
-                        Some((e.code().to_string(), e.to_string())),
+                        Some((e.code(), e.to_string())),
                         false,
                     )
                     .await;
@@ -379,8 +380,8 @@ impl Engine {
         };
 
         let mut streams = Vec::new();
-        let mut missing: Vec<String> = Vec::new();
-        let mut failure: Option<(String, String)> = None;
+        let mut missing: Vec<ashby::Module> = Vec::new();
+        let mut failure: Option<(ErrorCode, String)> = None;
         let mut needs_key = false;
         for stream in Stream::ALL {
             if failure.is_some() {
@@ -388,7 +389,7 @@ impl Engine {
                     stream,
                     full: false,
                     counts: StreamCounts::default(),
-                    outcome: "not_run".into(),
+                    outcome: StreamOutcome::NotRun,
                     error_code: None,
                 });
                 continue;
@@ -419,7 +420,7 @@ impl Engine {
                         stream,
                         full: full_used,
                         counts,
-                        outcome: "ok".into(),
+                        outcome: StreamOutcome::Ok,
                         error_code: None,
                     });
                 }
@@ -427,19 +428,16 @@ impl Engine {
                     let module = match &e {
                         ashby::Error::MissingPermission {
                             module: Some(m), ..
-                        } => m.label(),
-                        _ if matches!(stream, Stream::Departments | Stream::Locations) => {
-                            ashby::Module::Organization.label()
-                        }
-                        _ => ashby::Module::Jobs.label(),
+                        } => *m,
+                        _ => stream.module(),
                     };
                     tracing::warn!(
                         stream = stream.as_str(),
-                        module,
+                        module = module.label(),
                         "stream skipped: permission missing"
                     );
-                    if !missing.iter().any(|m| m == module) {
-                        missing.push(module.to_string());
+                    if !missing.contains(&module) {
+                        missing.push(module);
                     }
                     let now = self.now();
                     let code = e.code();
@@ -453,13 +451,13 @@ impl Engine {
                         stream,
                         full: false,
                         counts: StreamCounts::default(),
-                        outcome: "skipped".into(),
-                        error_code: Some(code.into()),
+                        outcome: StreamOutcome::Skipped,
+                        error_code: Some(code),
                     });
                 }
                 Err(StreamFailure::Api(e)) => {
                     let code = e.code();
-                    tracing::warn!(stream = stream.as_str(), code, "stream failed: {e}");
+                    tracing::warn!(stream = stream.as_str(), code = %code, "stream failed: {e}");
                     let now = self.now();
                     if e.is_auth() {
                         needs_key = true;
@@ -473,24 +471,24 @@ impl Engine {
                     {
                         tracing::warn!("could not record stream error: {se}");
                     }
-                    failure = Some((code.to_string(), e.to_string()));
+                    failure = Some((code, e.to_string()));
                     streams.push(StreamRunSummary {
                         stream,
                         full,
                         counts: StreamCounts::default(),
-                        outcome: "failed".into(),
-                        error_code: Some(code.into()),
+                        outcome: StreamOutcome::Failed,
+                        error_code: Some(code),
                     });
                 }
                 Err(StreamFailure::Store(e)) => {
                     tracing::error!(stream = stream.as_str(), "cache write failed: {e}");
-                    failure = Some((e.code().to_string(), e.to_string()));
+                    failure = Some((e.code(), e.to_string()));
                     streams.push(StreamRunSummary {
                         stream,
                         full,
                         counts: StreamCounts::default(),
-                        outcome: "failed".into(),
-                        error_code: Some(e.code().into()),
+                        outcome: StreamOutcome::Failed,
+                        error_code: Some(e.code()),
                     });
                 }
             }
@@ -519,24 +517,27 @@ impl Engine {
         started_at: DateTime<Utc>,
         requests_before: u64,
         streams: Vec<StreamRunSummary>,
-        missing: Vec<String>,
-        failure: Option<(String, String)>,
+        missing: Vec<ashby::Module>,
+        failure: Option<(ErrorCode, String)>,
         needs_key: bool,
     ) -> SyncSummary {
         let finished_at = self.now();
         let requests = self.client.request_count().saturating_sub(requests_before) as u32;
         let (result, error_code, error_message) = match failure {
             Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
-            None if !missing.is_empty() => (
+            None if !missing.is_empty() => {
+                let labels: Vec<&str> = missing.iter().map(|m| m.label()).collect();
+                (
                 RunResult::Partial,
-                Some("missing_permission".to_string()),
+                Some(ErrorCode::MissingPermission),
                 Some(format!(
                     "The API key lacks read access to {}, so some data was not updated. In Ashby → \
                      Admin → API Keys, tick Read for {} on this key, save, then verify the key again.",
-                    missing.join(" and "),
-                    missing.join(" and ")
+                    labels.join(" and "),
+                    labels.join(" and ")
                 )),
-            ),
+            )
+            }
             None => (RunResult::Ok, None, None),
         };
         let summary = SyncSummary {
@@ -619,7 +620,7 @@ impl Engine {
                 Err(e) if e.needs_full_resync() && !full => {
                     tracing::info!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         "dropping the sync token; full pass"
                     );
                     full = true;
@@ -629,7 +630,7 @@ impl Engine {
                     restarts += 1;
                     tracing::info!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         restarts,
                         "restarting the pass"
                     );
@@ -883,8 +884,8 @@ fn location_record(l: ashby::Location) -> LocationRecord {
         name: l.name,
         external_name: l.external_name,
         parent_location_id: l.parent_location_id,
-        location_type: l.location_type.map(|t| t.as_str().to_string()),
-        workplace_type: l.workplace_type.map(|w| w.as_str().to_string()),
+        location_type: l.location_type,
+        workplace_type: l.workplace_type,
         is_archived: l.is_archived,
         is_remote: l.is_remote,
         address_json: l
@@ -898,8 +899,8 @@ fn job_record(j: ashby::Job) -> JobRecord {
     JobRecord {
         id: j.id,
         title: j.title,
-        status: j.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        employment_type: j.employment_type.map(|e| e.as_str().to_string()),
+        status: j.status.unwrap_or_default(),
+        employment_type: j.employment_type,
         confidential: j.confidential,
         department_id: j.department_id,
         location_id: j.location_id,
@@ -937,8 +938,8 @@ fn posting_record(p: ashby::JobPosting) -> PostingRecord {
         location_name: p.location_name,
         primary_location_id: primary,
         secondary_location_ids: secondary,
-        workplace_type: p.workplace_type.map(|w| w.as_str().to_string()),
-        employment_type: p.employment_type.map(|e| e.as_str().to_string()),
+        workplace_type: p.workplace_type,
+        employment_type: p.employment_type,
         is_listed: p.is_listed,
         published_date: p.published_date,
         application_deadline: p.application_deadline,
