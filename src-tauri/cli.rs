@@ -232,7 +232,11 @@ fn cmd_jobs(json: bool, search: Option<String>, status: Vec<String>) -> Result<E
                     ErrorCode::InvalidStatus,
                     format!(
                         "Unknown status \"{s}\". Use one or more of {}, separated by commas.",
-                        JobStatus::KNOWN.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        JobStatus::KNOWN
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ))
             }
@@ -475,9 +479,7 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
                     .format("%Y-%m-%d %H:%M:%S UTC"),
                 result,
                 l.trigger.as_str(),
-                l.error_code
-                    .map(|c| format!(" — {c}"))
-                    .unwrap_or_default()
+                l.error_code.map(|c| format!(" — {c}")).unwrap_or_default()
             );
         }
         None => println!("Last sync:  never"),

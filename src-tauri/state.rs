@@ -137,8 +137,12 @@ impl AppState {
     }
 
     pub fn set_wizard_progress(&self, p: &WizardProgress) -> AppResult<()> {
-        let json = serde_json::to_string(p)
-            .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not save your progress: {e}")))?;
+        let json = serde_json::to_string(p).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("Could not save your progress: {e}"),
+            )
+        })?;
         Ok(self.store.set_setting(WIZARD_PROGRESS, &json)?)
     }
 

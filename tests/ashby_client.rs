@@ -8,13 +8,13 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::ashby::models::JobStatus;
 use ashby_sync_core::ashby::{
     ApiKey, Client, ClientConfig, Clock, DepartmentListParams, Error, Job, JobListParams,
     JobPostingListParams, LocationListParams, ManualClock, Module, PageInfo, UserListParams,
     ASHBY_API_VERSION,
 };
+use ashby_sync_core::error::ErrorCode;
 use fake_ashby::{Access, FakeAshby, FakeConfig, Fault, KeySpec, RateLimit};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -675,7 +675,11 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(st.last_full_sync_at, Some(t(NOW)));
     assert_eq!(st.last_success_at, Some(t("2026-03-02T00:00:00.000Z")));
     store
-        .record_stream_error(Stream::Jobs, ErrorCode::RateLimited, t("2026-03-03T00:00:00.000Z"))
+        .record_stream_error(
+            Stream::Jobs,
+            ErrorCode::RateLimited,
+            t("2026-03-03T00:00:00.000Z"),
+        )
         .unwrap();
     let st = store.stream_state(Stream::Jobs).unwrap();
     assert_eq!(
@@ -812,7 +816,9 @@ fn runs_history_and_schedule_facts() {
         Some(ErrorCode::Interrupted)
     );
     assert_eq!(status.consecutive_failures, 2);
-    store.mark_key_invalid(ErrorCode::InvalidKey, t(NOW)).unwrap();
+    store
+        .mark_key_invalid(ErrorCode::InvalidKey, t(NOW))
+        .unwrap();
     assert!(store.schedule_facts().unwrap().key_invalid);
     assert_eq!(
         store.status().unwrap().key_invalid.unwrap().code,

@@ -63,7 +63,10 @@ async fn full_sync_of_2000_jobs_equals_the_dataset() {
     let h = Harness::new(2000).await;
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
-    assert!(s.streams.iter().all(|x| x.full && x.outcome == StreamOutcome::Ok));
+    assert!(s
+        .streams
+        .iter()
+        .all(|x| x.full && x.outcome == StreamOutcome::Ok));
     let ds = h.fake.dataset();
     let exp = expected(&ds, true);
     assert_eq!(exp.jobs.len(), 2000);
@@ -381,7 +384,10 @@ async fn permission_lost_mid_run_is_partial() {
     let new_job = h.fake.create_job("Permission Tester");
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
-    assert_eq!(s.missing_modules, [ashby_sync_core::ashby::Module::Organization]);
+    assert_eq!(
+        s.missing_modules,
+        [ashby_sync_core::ashby::Module::Organization]
+    );
     let outcomes: Vec<&str> = s.streams.iter().map(|x| x.outcome.as_str()).collect();
     assert_eq!(outcomes, ["skipped", "skipped", "ok", "ok"]);
     assert!(h.engine.store().job_detail(&new_job).unwrap().is_some());
@@ -432,7 +438,10 @@ async fn revoked_key_stops_and_is_marked_invalid() {
     assert_eq!(outcomes, ["failed", "not_run", "not_run", "not_run"]);
     assert_eq!(h.fake.count("*"), 1, "stopped at the first rejection");
     let store = h.engine.store();
-    assert_eq!(store.key_invalid().unwrap().unwrap().code, ErrorCode::InvalidKey);
+    assert_eq!(
+        store.key_invalid().unwrap().unwrap().code,
+        ErrorCode::InvalidKey
+    );
     assert!(store.schedule_facts().unwrap().key_invalid);
     snapshot(&h.db()).assert_eq(&before, "cache kept after the key was revoked");
 }

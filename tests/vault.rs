@@ -9,9 +9,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::ashby::ApiKey;
 use ashby_sync_core::config::APP_IDENTIFIER;
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::vault::{self, Vault, VaultStatus, ACCOUNT, ITEM_LABEL};
 
 /// Set in the re-executed child: run the test body instead of spawning.

@@ -176,11 +176,20 @@ mod tests {
 
     #[test]
     fn a_network_failure_means_offline_other_failures_do_not() {
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some(ErrorCode::Network)))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::Network)))),
+            None,
+        );
         assert_eq!(s.online, Some(false));
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some(ErrorCode::Timeout)))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::Timeout)))),
+            None,
+        );
         assert_eq!(s.online, Some(false));
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some(ErrorCode::InvalidKey)))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::InvalidKey)))),
+            None,
+        );
         assert_eq!(s.online, Some(true));
         let s = sync_status_from(cache(Some((RunResult::Partial, None))), None);
         assert_eq!(s.online, Some(true));

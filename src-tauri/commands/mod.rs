@@ -113,7 +113,9 @@ pub async fn reverify_key(state: State<'_, AppState>) -> AppResult<Verification>
     let key = tauri::async_runtime::spawn_blocking(move || st.current_key())
         .await
         .map_err(internal)??
-        .ok_or_else(|| AppError::new(ErrorCode::NoKey, "No API key is stored. Set one up first."))?;
+        .ok_or_else(|| {
+            AppError::new(ErrorCode::NoKey, "No API key is stored. Set one up first.")
+        })?;
     let v = run_verification(&state, key).await?;
     state.record_verification(&v)?;
     Ok(v)

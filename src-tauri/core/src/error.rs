@@ -61,8 +61,11 @@ closed_enum!(
 
 impl ErrorCode {
     /// Codes that mean there is no usable key: the UI asks for one, automatic syncs pause.
-    pub const NEEDS_KEY: [ErrorCode; 3] =
-        [ErrorCode::InvalidKey, ErrorCode::MissingKey, ErrorCode::NoKey];
+    pub const NEEDS_KEY: [ErrorCode; 3] = [
+        ErrorCode::InvalidKey,
+        ErrorCode::MissingKey,
+        ErrorCode::NoKey,
+    ];
 
     /// Codes that mean Ashby could not be reached at all: the app says Offline.
     pub const OFFLINE: [ErrorCode; 2] = [ErrorCode::Network, ErrorCode::Timeout];
@@ -138,7 +141,10 @@ mod tests {
 
     #[test]
     fn serialises_as_code_and_message() {
-        let e = AppError::new(ErrorCode::Internal, "Something went wrong. Restart the app.");
+        let e = AppError::new(
+            ErrorCode::Internal,
+            "Something went wrong. Restart the app.",
+        );
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,
@@ -151,12 +157,18 @@ mod tests {
         // Stored in SQLite and sent over IPC: these spellings are data, not names.
         for c in ErrorCode::ALL {
             let s = c.as_str();
-            assert!(s.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{s}");
+            assert!(
+                s.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{s}"
+            );
             assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(s));
             assert_eq!(ErrorCode::parse(s), Some(c));
         }
         assert_eq!(ErrorCode::DbIo.as_str(), "db_io");
-        assert_eq!(ErrorCode::KeychainAccessDenied.as_str(), "keychain_access_denied");
+        assert_eq!(
+            ErrorCode::KeychainAccessDenied.as_str(),
+            "keychain_access_denied"
+        );
         assert!(ErrorCode::NoKey.needs_key() && !ErrorCode::Network.needs_key());
         assert!(ErrorCode::Timeout.is_offline() && !ErrorCode::ServerError.is_offline());
     }

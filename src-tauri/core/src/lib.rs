@@ -7,8 +7,8 @@
 //! (`src-tauri/`) adapts it to IPC and windows, the CLI and the tests use it directly.
 
 pub mod ashby;
-mod enums;
 pub mod config;
+mod enums;
 pub mod error;
 pub mod setup;
 pub mod store;

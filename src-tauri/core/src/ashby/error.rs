@@ -1,12 +1,17 @@
-//! The client's one error type and the mapping from Ashby's responses to it (API.md §2).
+//! The client's one error type and the mapping from Ashby's responses to it.
+//!
+//! Ashby answers most failures with HTTP 200 and `{"success": false, "errorInfo": {"code",
+//! "message", "requestId"}}` (older shapes carry only `errors: [...]`); 401 means no key was sent,
+//! 403 a wrong key, or with `missing_endpoint_permission` a missing module, 429 rate limiting
+//! (<https://developers.ashbyhq.com/docs/responses>, <https://developers.ashbyhq.com/docs/rate-limits>).
 
 use std::time::Duration;
 
 use serde_json::Value;
 
 use super::key::KeyFormatError;
-use crate::error::ErrorCode;
 use super::permissions::Module;
+use crate::error::ErrorCode;
 
 /// Longest response excerpt kept in [`Error::Decode`].
 pub const SNIPPET_MAX_CHARS: usize = 200;
@@ -341,7 +346,8 @@ pub(crate) fn error_from_code(endpoint: &str, body: ErrorBody) -> Error {
     }
 }
 
-/// Token/cursor codes are handled whatever the HTTP status (API.md §2.3).
+/// Token/cursor codes (`sync_token_expired`, `next_cursor_expired`, …) are handled whatever the
+/// HTTP status Ashby sends them with.
 pub(crate) fn is_token_or_cursor_error(e: &Error) -> bool {
     e.needs_full_resync() || e.needs_pass_restart()
 }

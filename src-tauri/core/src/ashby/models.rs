@@ -726,6 +726,42 @@ mod tests {
     }
 
     #[test]
+    fn open_enums_in_sqlite_and_typescript() {
+        use rusqlite::types::{FromSql, ToSql, ToSqlOutput, ValueRef};
+        use ts_rs::TS;
+        assert!(matches!(
+            JobStatus::Open.to_sql().unwrap(),
+            ToSqlOutput::Borrowed(ValueRef::Text(b"Open"))
+        ));
+        assert_eq!(
+            JobStatus::column_result(ValueRef::Text(b"OnHold")).unwrap(),
+            JobStatus::Unknown("OnHold".into())
+        );
+        assert_eq!(
+            WorkplaceType::column_result(ValueRef::Text(b"Remote")).unwrap(),
+            WorkplaceType::Remote
+        );
+        // No status from Ashby is stored as the empty string, as before.
+        assert_eq!(JobStatus::default().as_str(), "");
+        assert_eq!(JobStatus::parse_loose(" open "), JobStatus::Open);
+        assert_eq!(
+            JobStatus::parse_loose("Paused"),
+            JobStatus::Unknown("Paused".into())
+        );
+        let cfg = ts_rs::Config::new();
+        assert_eq!(
+            <JobStatus as TS>::decl(&cfg),
+            "type JobStatus = \"Draft\" | \"Open\" | \"Closed\" | \"Archived\" | (string & {});"
+        );
+        assert_eq!(
+            <Option<EmploymentType> as TS>::name(&cfg),
+            "EmploymentType | null"
+        );
+        // Display pads like a string (the CLI's table).
+        assert_eq!(format!("{:<6}|", JobStatus::Open), "Open  |");
+    }
+
+    #[test]
     fn known_enum_values_round_trip() {
         for s in JobStatus::KNOWN {
             let v = serde_json::to_value(s).unwrap();

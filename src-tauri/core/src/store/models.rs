@@ -302,7 +302,7 @@ pub enum JobSort {
 pub struct JobQuery {
     /// Free text; words are ANDed, the last word matches as a prefix.
     pub search: Option<String>,
-    /// Empty means [`JobStatus::DEFAULT_FILTER`] (`Open`); matched case-insensitively.
+    /// Empty means the default status (Open); known statuses match case-insensitively.
     pub statuses: Vec<JobStatus>,
     /// Includes the department's teams (sub-departments).
     pub department_id: Option<String>,
@@ -485,4 +485,52 @@ pub struct CacheStatus {
     pub last_full_sync_at: Option<DateTime<Utc>>,
     pub consecutive_failures: u32,
     pub key_invalid: Option<KeyInvalid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_spellings_modules_and_nouns() {
+        let names: Vec<&str> = Stream::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["departments", "locations", "jobs", "postings"]);
+        for s in Stream::ALL {
+            assert_eq!(Stream::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+        // Ashby has no Departments or Locations module: both need Organization.
+        assert_eq!(Stream::Departments.module(), Module::Organization);
+        assert_eq!(Stream::Locations.module(), Module::Organization);
+        assert_eq!(Stream::Jobs.module(), Module::Jobs);
+        assert_eq!(Stream::Postings.module(), Module::Jobs);
+        assert_eq!(Stream::Postings.noun(), "job postings");
+    }
+
+    #[test]
+    fn outcomes_keep_the_stored_spelling() {
+        // Old history rows hold these strings in `streams_json`.
+        let row = serde_json::json!({
+            "stream": "postings", "full": false,
+            "counts": {"inserted": 0, "updated": 0, "removed": 0},
+            "outcome": "not_run", "errorCode": null
+        });
+        let s: StreamRunSummary = serde_json::from_value(row.clone()).unwrap();
+        assert_eq!(s.outcome, StreamOutcome::NotRun);
+        assert_eq!(serde_json::to_value(&s).unwrap(), row);
+        let names: Vec<&str> = StreamOutcome::ALL.iter().map(|o| o.as_str()).collect();
+        assert_eq!(names, ["ok", "skipped", "failed", "not_run"]);
+        let skipped: StreamRunSummary = serde_json::from_value(serde_json::json!({
+            "stream": "departments", "full": false,
+            "counts": {"inserted": 0, "updated": 0, "removed": 0},
+            "outcome": "skipped", "errorCode": "missing_permission"
+        }))
+        .unwrap();
+        assert_eq!(skipped.error_code, Some(ErrorCode::MissingPermission));
+        assert_eq!(RunResult::parse("partial"), Some(RunResult::Partial));
+        assert_eq!(Trigger::Cli.as_str(), "cli");
+    }
 }

@@ -26,7 +26,6 @@ const NAME_TIERS: [(Index, Option<&str>); 3] = [
     (Index::Names, None),
 ];
 
-
 const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
     j.department_id, d.name, j.location_id, l.name, j.workplace_type, j.is_listed, \
     j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
@@ -99,7 +98,11 @@ fn filters(q: &JobQuery) -> (String, Vec<Value>) {
         );
         params.push(Value::Text(loc.clone()));
     }
-    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.as_str().is_empty()) {
+    if let Some(et) = q
+        .employment_type
+        .as_ref()
+        .filter(|s| !s.as_str().is_empty())
+    {
         sql.push_str(" AND j.employment_type = ?");
         params.push(Value::Text(et.as_str().to_string()));
     }
@@ -120,7 +123,11 @@ fn meta_filters(q: &JobQuery) -> Vec<Vec<String>> {
         .iter()
         .map(|s| meta_token("status", s))
         .collect::<Vec<_>>()];
-    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.as_str().is_empty()) {
+    if let Some(et) = q
+        .employment_type
+        .as_ref()
+        .filter(|s| !s.as_str().is_empty())
+    {
         groups.push(vec![meta_token("employment", et.as_str())]);
     }
     if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.as_str().is_empty()) {

@@ -10,12 +10,12 @@ use crate::ashby::{
     self, Client, DepartmentListParams, JobListParams, JobPostingListParams, JobStatus,
     LocationListParams,
 };
+use crate::error::ErrorCode;
 use crate::store::{
     self, DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PassKind,
     PostingDescription, PostingRecord, RunFinish, RunResult, Store, Stream, StreamCounts,
     StreamOutcome, StreamRunSummary, Trigger,
 };
-use crate::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
