@@ -90,7 +90,7 @@ export type JobQuery = {
  */
 search: string | null, 
 /**
- * Empty means [`JobStatus::DEFAULT_FILTER`] (`Open`); matched case-insensitively.
+ * Empty means the default status (Open); known statuses match case-insensitively.
  */
 statuses: Array<JobStatus>, 
 /**
