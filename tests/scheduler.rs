@@ -130,12 +130,10 @@ impl SyncRunner for Scripted {
                 finished_at: clock.now(),
                 streams: Vec::new(),
                 requests: 1,
-                error_code: (result == RunResult::Failed).then(|| {
-                    if needs_key {
-                        ErrorCode::InvalidKey
-                    } else {
-                        ErrorCode::ServerError
-                    }
+                error_code: (result == RunResult::Failed).then_some(if needs_key {
+                    ErrorCode::InvalidKey
+                } else {
+                    ErrorCode::ServerError
                 }),
                 error_message: None,
                 missing_modules: Vec::new(),

@@ -558,7 +558,7 @@ impl Engine {
             result,
             streams: summary.streams.clone(),
             requests,
-            error_code: summary.error_code.clone(),
+            error_code: summary.error_code,
             error_message: summary.error_message.clone(),
         };
         let key_works = result != RunResult::Failed;
