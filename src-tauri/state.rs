@@ -235,27 +235,10 @@ fn to_record(v: &Verification) -> crate::store::KeyVerificationRecord {
         title: v.title.clone(),
         created_at: v.created_at.clone(),
         scopes: v.scopes.clone(),
-        modules: v
-            .modules
-            .iter()
-            .map(|m| {
-                (
-                    m.module.scope_name().to_string(),
-                    access_str(m.access).to_string(),
-                )
-            })
-            .collect(),
+        modules: v.modules.iter().map(|m| (m.module, m.access)).collect(),
         write_scopes: v.write_scopes.clone(),
         org_fingerprint: None,
         verified_at: v.verified_at,
-    }
-}
-
-fn access_str(a: crate::setup::Access) -> &'static str {
-    match a {
-        crate::setup::Access::Read => "read",
-        crate::setup::Access::Missing => "missing",
-        crate::setup::Access::Unknown => "unknown",
     }
 }
 
@@ -265,11 +248,7 @@ fn from_record(r: &crate::store::KeyVerificationRecord) -> Verification {
     let modules: Vec<ModuleCheck> = Module::ALL
         .iter()
         .map(|&m| {
-            let access = match r.modules.get(m.scope_name()).map(String::as_str) {
-                Some("read") => Access::Read,
-                Some("missing") => Access::Missing,
-                _ => Access::Unknown,
-            };
+            let access = r.modules.get(&m).copied().unwrap_or(Access::Unknown);
             ModuleCheck {
                 module: m,
                 label: m.label().to_string(),

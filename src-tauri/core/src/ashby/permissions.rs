@@ -9,6 +9,18 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::enums::closed_enum;
+
+closed_enum!(
+    /// Whether the key can read a module.
+    pub enum Access {
+        Read => "read",
+        Missing => "missing",
+        /// Ashby couldn't be asked (network error, rate limit, server error): check again later.
+        Unknown => "unknown",
+    }
+);
+
 /// A permission module of an Ashby API key.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,

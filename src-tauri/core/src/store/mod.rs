@@ -546,13 +546,28 @@ mod tests {
             title: Some("Ashby Sync".into()),
             created_at: Some("2026-01-01T00:00:00.000Z".into()),
             scopes: vec!["jobs:read".into()],
-            modules: [("jobs".to_string(), "read".to_string())].into(),
+            modules: [
+                (crate::ashby::Module::Jobs, crate::ashby::Access::Read),
+                (
+                    crate::ashby::Module::HiringProcessMetadata,
+                    crate::ashby::Access::Missing,
+                ),
+            ]
+            .into(),
             write_scopes: vec![],
             org_fingerprint: None,
             verified_at: at,
         };
         store.save_key_verification(&v).unwrap();
         assert_eq!(store.key_verification().unwrap(), Some(v));
+        // The stored spelling stays what earlier versions wrote.
+        let raw: String = store
+            .reader()
+            .query_row("SELECT modules_json FROM key_verification", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(raw, r#"{"jobs":"read","hiringProcessMetadata":"missing"}"#);
         assert!(store.key_invalid().unwrap().is_none());
     }
 }

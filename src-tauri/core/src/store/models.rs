@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
-use crate::ashby::{EmploymentType, JobStatus, LocationType, Module, WorkplaceType};
+use crate::ashby::{Access, EmploymentType, JobStatus, LocationType, Module, WorkplaceType};
 use crate::enums::closed_enum;
 use crate::error::ErrorCode;
 
@@ -263,8 +263,8 @@ pub struct KeyVerificationRecord {
     pub title: Option<String>,
     pub created_at: Option<String>,
     pub scopes: Vec<String>,
-    /// module name → `read` | `missing` | `unknown`
-    pub modules: BTreeMap<String, String>,
+    /// Each checked module's access (stored as `{"jobs": "read", …}`).
+    pub modules: BTreeMap<Module, Access>,
     pub write_scopes: Vec<String>,
     pub org_fingerprint: Option<String>,
     pub verified_at: DateTime<Utc>,
