@@ -41,6 +41,12 @@ export class SyncStore {
   start(): () => void {
     this.users++;
     if (this.users === 1) {
+      // A new screen session (e.g. back from Settings, where the key may have been replaced):
+      // what the last session learnt live is stale, the status is re-read.
+      this.summary = null;
+      this.progress = null;
+      this.error = null;
+      this.lastOnline = null;
       void this.refresh();
       void onSyncEvents({
         progress: (p) => (this.progress = p),

@@ -68,6 +68,20 @@ describe("SyncStore", () => {
     stop();
   });
 
+  it("forgets the last session's live summary when a screen starts it again", async () => {
+    const store = new SyncStore();
+    let stop = store.start();
+    await settle();
+    listeners[0].finished(summary({ result: "failed", errorCode: "invalid_key", needsKey: true }));
+    expect(store.problem?.kind).toBe("key");
+    stop();
+    // The key was replaced in Settings; back on the jobs screen the old rejection is gone.
+    stop = store.start();
+    expect(store.summary).toBeNull();
+    expect(store.problem).toBeNull();
+    stop();
+  });
+
   it("keeps the last Online answer while a new run doesn't know yet", async () => {
     const store = new SyncStore();
     const stop = store.start();
