@@ -18,6 +18,12 @@ vi.mock("./api", () => ({
 
 const { SyncStore } = await import("./sync.svelte");
 
+/** The one subscription's listeners. */
+function events(): SyncListeners {
+  const l = listeners[0];
+  if (!l) throw new Error("the store is not subscribed");
+  return l;
+}
 const settle = () => new Promise((r) => setTimeout(r, 0));
 const baseStatus = (extra: Partial<SyncStatus> = {}): SyncStatus => ({
   cache: {
@@ -55,10 +61,10 @@ describe("SyncStore", () => {
     await settle();
     const seen: SyncSummary[] = [];
     store.onFinish((s) => seen.push(s));
-    listeners[0].progress({ stage: "listing", stream: "jobs", page: 1, items: 10, total: null });
+    events().progress({ stage: "listing", stream: "jobs", page: 1, items: 10, total: null });
     expect(store.progress?.stream).toBe("jobs");
     const s = summary({ result: "partial", errorCode: "missing_permission", missingModules: ["organization"] });
-    listeners[0].finished(s);
+    events().finished(s);
     expect(store.progress).toBeNull();
     expect(store.finished).toBe(1);
     expect(store.problem?.modules).toEqual(["organization"]);
@@ -72,7 +78,7 @@ describe("SyncStore", () => {
     const store = new SyncStore();
     let stop = store.start();
     await settle();
-    listeners[0].finished(summary({ result: "failed", errorCode: "invalid_key", needsKey: true }));
+    events().finished(summary({ result: "failed", errorCode: "invalid_key", needsKey: true }));
     expect(store.problem?.kind).toBe("key");
     stop();
     // The key was replaced in Settings; back on the jobs screen the old rejection is gone.
@@ -86,14 +92,14 @@ describe("SyncStore", () => {
     const store = new SyncStore();
     const stop = store.start();
     await settle();
-    listeners[0].finished(summary({ result: "failed", errorCode: "network" }));
+    events().finished(summary({ result: "failed", errorCode: "network" }));
     expect(store.online).toBe(false);
     await store.syncNow();
     expect(syncNow).toHaveBeenCalled();
     expect(store.summary).toBeNull();
     expect(store.syncing).toBe(true);
     expect(store.online).toBe(false);
-    listeners[0].finished(summary({ result: "ok" }));
+    events().finished(summary({ result: "ok" }));
     expect(store.syncing).toBe(false);
     expect(store.online).toBe(true);
     stop();
