@@ -527,16 +527,17 @@ impl Engine {
             Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
             None if !missing.is_empty() => {
                 let labels: Vec<&str> = missing.iter().map(|m| m.label()).collect();
-                (
-                RunResult::Partial,
-                Some(ErrorCode::MissingPermission),
-                Some(format!(
+                let message = format!(
                     "The API key lacks read access to {}, so some data was not updated. In Ashby → \
                      Admin → API Keys, tick Read for {} on this key, save, then verify the key again.",
                     labels.join(" and "),
                     labels.join(" and ")
-                )),
-            )
+                );
+                (
+                    RunResult::Partial,
+                    Some(ErrorCode::MissingPermission),
+                    Some(message),
+                )
             }
             None => (RunResult::Ok, None, None),
         };
