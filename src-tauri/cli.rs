@@ -4,8 +4,8 @@
 //! URL from `ASHBY_API_BASE_URL`; the cache from `ASHBY_SYNC_DATA_DIR`. Logs go to the log file,
 //! so stdout carries only the command's output.
 
-use crate::ashby::{ApiKey, Client, ClientConfig};
-use crate::error::AppError;
+use crate::ashby::{ApiKey, Client, ClientConfig, EmploymentType, JobStatus, WorkplaceType};
+use crate::error::{AppError, ErrorCode};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
 use crate::sync::{next_due, Engine, NoProgress, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
 use crate::{config, logging, setup, vault};
@@ -70,7 +70,6 @@ pub enum KeyCommand {
 }
 
 const EXIT_PARTIAL: u8 = 2;
-const STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
 pub fn run(cmd: Command) -> ExitCode {
     let _log_guard = logging::init(&config::log_dir(), false);
@@ -89,7 +88,7 @@ pub fn run(cmd: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            tracing::error!(code = e.code(), "command failed: {e}");
+            tracing::error!(code = %e.code(), "command failed: {e}");
             eprintln!("Error ({}): {e}", e.code());
             ExitCode::FAILURE
         }
@@ -103,7 +102,7 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode, AppError>>>(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| AppError::new("internal", format!("Could not start: {e}")))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not start: {e}")))?;
     rt.block_on(f)
 }
 
@@ -133,7 +132,7 @@ fn require_key() -> Result<ApiKey, AppError> {
     match resolve_key()? {
         Some((k, _)) => Ok(k),
         None => Err(AppError::new(
-            "no_key",
+            ErrorCode::NoKey,
             "No Ashby API key is stored. Open the app and finish the set-up, or set ASHBY_API_KEY \
              for this command.",
         )),
@@ -191,13 +190,13 @@ async fn cmd_sync(full: bool) -> Result<ExitCode, AppError> {
 struct CliJob {
     id: String,
     title: String,
-    status: String,
-    employment_type: Option<String>,
+    status: JobStatus,
+    employment_type: Option<EmploymentType>,
     department: Option<String>,
     department_id: Option<String>,
     location: Option<String>,
     location_id: Option<String>,
-    workplace_type: Option<String>,
+    workplace_type: Option<WorkplaceType>,
     confidential: bool,
     updated_at: String,
     opened_at: Option<String>,
@@ -226,21 +225,25 @@ struct CliPosting {
 fn cmd_jobs(json: bool, search: Option<String>, status: Vec<String>) -> Result<ExitCode, AppError> {
     let mut statuses = Vec::new();
     for s in status.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        match STATUSES.iter().find(|k| k.eq_ignore_ascii_case(s)) {
-            Some(k) => statuses.push(k.to_string()),
-            None => {
+        match JobStatus::parse_loose(s) {
+            k if !k.is_unknown() => statuses.push(k),
+            _ => {
                 return Err(AppError::new(
-                    "invalid_status",
+                    ErrorCode::InvalidStatus,
                     format!(
                         "Unknown status \"{s}\". Use one or more of {}, separated by commas.",
-                        STATUSES.join(", ")
+                        JobStatus::KNOWN
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ))
             }
         }
     }
     if statuses.is_empty() {
-        statuses = STATUSES.iter().map(|s| s.to_string()).collect();
+        statuses = JobStatus::KNOWN.to_vec();
     }
     let store = open_store()?;
     let mut query = JobQuery {
@@ -340,7 +343,7 @@ fn clip(s: &str, n: usize) -> String {
 
 fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(v)
-        .map_err(|e| AppError::new("internal", format!("Could not write JSON: {e}")))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
     println!("{text}");
     Ok(())
 }
@@ -411,7 +414,7 @@ struct CliLastSync {
     finished_at: Option<chrono::DateTime<chrono::Utc>>,
     trigger: Trigger,
     result: Option<RunResult>,
-    error_code: Option<String>,
+    error_code: Option<ErrorCode>,
     error_message: Option<String>,
 }
 
@@ -440,7 +443,7 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
             finished_at: r.finished_at,
             trigger: r.trigger,
             result: r.result,
-            error_code: r.error_code.clone(),
+            error_code: r.error_code,
             error_message: r.error_message.clone(),
         }),
         last_success_at: status.last_success_at,
@@ -476,10 +479,7 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
                     .format("%Y-%m-%d %H:%M:%S UTC"),
                 result,
                 l.trigger.as_str(),
-                l.error_code
-                    .as_deref()
-                    .map(|c| format!(" — {c}"))
-                    .unwrap_or_default()
+                l.error_code.map(|c| format!(" — {c}")).unwrap_or_default()
             );
         }
         None => println!("Last sync:  never"),

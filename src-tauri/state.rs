@@ -41,7 +41,7 @@ impl AppState {
     }
 }
 
-use crate::error::{AppError, AppResult, ErrorPayload};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorPayload};
 use crate::setup::Verification;
 use crate::vault::Vault;
 use serde::{Deserialize, Serialize};
@@ -137,8 +137,12 @@ impl AppState {
     }
 
     pub fn set_wizard_progress(&self, p: &WizardProgress) -> AppResult<()> {
-        let json = serde_json::to_string(p)
-            .map_err(|e| AppError::new("internal", format!("Could not save your progress: {e}")))?;
+        let json = serde_json::to_string(p).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("Could not save your progress: {e}"),
+            )
+        })?;
         Ok(self.store.set_setting(WIZARD_PROGRESS, &json)?)
     }
 
@@ -171,13 +175,13 @@ impl AppState {
     pub fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
         let (key, verification) = lock(&self.pending_key).clone().ok_or_else(|| {
             AppError::new(
-                "not_verified",
+                ErrorCode::NotVerified,
                 "Verify the key first (step 6), then save it.",
             )
         })?;
         if !verification.can_save {
             return Err(AppError::new(
-                "key_cannot_sync",
+                ErrorCode::KeyCannotSync,
                 "This key can't read Jobs and Organization, which the sync needs. Grant Read for both in Ashby, then verify again.",
             ));
         }
@@ -231,27 +235,10 @@ fn to_record(v: &Verification) -> crate::store::KeyVerificationRecord {
         title: v.title.clone(),
         created_at: v.created_at.clone(),
         scopes: v.scopes.clone(),
-        modules: v
-            .modules
-            .iter()
-            .map(|m| {
-                (
-                    m.module.scope_name().to_string(),
-                    access_str(m.access).to_string(),
-                )
-            })
-            .collect(),
+        modules: v.modules.iter().map(|m| (m.module, m.access)).collect(),
         write_scopes: v.write_scopes.clone(),
         org_fingerprint: None,
         verified_at: v.verified_at,
-    }
-}
-
-fn access_str(a: crate::setup::Access) -> &'static str {
-    match a {
-        crate::setup::Access::Read => "read",
-        crate::setup::Access::Missing => "missing",
-        crate::setup::Access::Unknown => "unknown",
     }
 }
 
@@ -261,11 +248,7 @@ fn from_record(r: &crate::store::KeyVerificationRecord) -> Verification {
     let modules: Vec<ModuleCheck> = Module::ALL
         .iter()
         .map(|&m| {
-            let access = match r.modules.get(m.scope_name()).map(String::as_str) {
-                Some("read") => Access::Read,
-                Some("missing") => Access::Missing,
-                _ => Access::Unknown,
-            };
+            let access = r.modules.get(&m).copied().unwrap_or(Access::Unknown);
             ModuleCheck {
                 module: m,
                 label: m.label().to_string(),

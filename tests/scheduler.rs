@@ -1,6 +1,7 @@
 //! The scheduler with tokio's paused clock: hours pass instantly and deterministically. The runner
 //! is scripted (the engine itself is covered by tests/sync.rs); the wall clock follows tokio time.
 
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::store::{RunResult, ScheduleFacts, Store, Trigger};
 use ashby_sync_core::sync::{
     start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
@@ -129,13 +130,10 @@ impl SyncRunner for Scripted {
                 finished_at: clock.now(),
                 streams: Vec::new(),
                 requests: 1,
-                error_code: (result == RunResult::Failed).then(|| {
-                    if needs_key {
-                        "invalid_key"
-                    } else {
-                        "server_error"
-                    }
-                    .into()
+                error_code: (result == RunResult::Failed).then_some(if needs_key {
+                    ErrorCode::InvalidKey
+                } else {
+                    ErrorCode::ServerError
                 }),
                 error_message: None,
                 missing_modules: Vec::new(),
@@ -442,7 +440,7 @@ async fn engine_runner_without_a_key_pauses() {
     };
     let handle = start_scheduler(runner, events.clone(), ScheduleFacts::default(), cfg);
     let summary = handle.sync_now(false).await.unwrap();
-    assert_eq!(summary.error_code.as_deref(), Some("no_key"));
+    assert_eq!(summary.error_code, Some(ErrorCode::NoKey));
     assert!(summary.needs_key);
     assert_eq!(summary.result, RunResult::Failed);
     settle().await;

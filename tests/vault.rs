@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 
 use ashby_sync_core::ashby::ApiKey;
 use ashby_sync_core::config::APP_IDENTIFIER;
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::vault::{self, Vault, VaultStatus, ACCOUNT, ITEM_LABEL};
 
 /// Set in the re-executed child: run the test body instead of spawning.
@@ -258,13 +259,13 @@ fn locked_keyring_is_reported_as_locked() {
     }
     let vault = Vault::new().expect("the Secret Service itself is running");
     let err = vault.get().unwrap_err();
-    assert_eq!(err.code(), "keychain_locked", "{err}");
+    assert_eq!(err.code(), ErrorCode::KeychainLocked, "{err}");
     assert!(err.to_string().contains("Unlock your keychain"), "{err}");
     let err = vault.set(&key("another-key")).unwrap_err();
-    assert_eq!(err.code(), "keychain_locked", "{err}");
+    assert_eq!(err.code(), ErrorCode::KeychainLocked, "{err}");
     match vault::check() {
         VaultStatus::Error { code, message } => {
-            assert_eq!(code, "keychain_locked");
+            assert_eq!(code, ErrorCode::KeychainLocked);
             assert!(message.contains("Retry"));
         }
         other => panic!("expected a locked status, got {other:?}"),
@@ -280,14 +281,14 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
         );
     }
     let err = Vault::new().unwrap_err();
-    assert_eq!(err.code(), "keychain_unavailable", "{err}");
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable, "{err}");
     let msg = err.to_string();
     // The real reason from the store, and how to fix it.
     assert!(msg.contains("org.freedesktop.secrets"), "{msg}");
     assert!(msg.contains("GNOME Keyring or KWallet"), "{msg}");
     assert!(msg.contains("Retry"), "{msg}");
     match vault::check() {
-        VaultStatus::Error { code, .. } => assert_eq!(code, "keychain_unavailable"),
+        VaultStatus::Error { code, .. } => assert_eq!(code, ErrorCode::KeychainUnavailable),
         other => panic!("expected unavailable, got {other:?}"),
     }
 
@@ -310,7 +311,7 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
         match Vault::new() {
             Ok(v) => break v,
             Err(e) if retries < 100 => {
-                assert_eq!(e.code(), "keychain_unavailable", "{e}");
+                assert_eq!(e.code(), ErrorCode::KeychainUnavailable, "{e}");
                 retries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
@@ -327,7 +328,7 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
         "unix:path=/nonexistent/ashby-sync-test-bus",
     );
     let err = Vault::new().unwrap_err();
-    assert_eq!(err.code(), "keychain_unavailable", "{err}");
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable, "{err}");
     // The message names the real reason (the bus address that failed).
     assert!(
         err.to_string().contains("/nonexistent/ashby-sync-test-bus"),

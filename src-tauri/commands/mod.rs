@@ -5,7 +5,7 @@ pub mod jobs;
 
 use crate::ashby::{ApiKey, Client, ClientConfig};
 use crate::config;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::setup::{self, Verification, WizardStep};
 use crate::state::{AppState, BootState, KeyStatus, WizardProgress};
 use serde::Serialize;
@@ -113,7 +113,9 @@ pub async fn reverify_key(state: State<'_, AppState>) -> AppResult<Verification>
     let key = tauri::async_runtime::spawn_blocking(move || st.current_key())
         .await
         .map_err(internal)??
-        .ok_or_else(|| AppError::new("no_key", "No API key is stored. Set one up first."))?;
+        .ok_or_else(|| {
+            AppError::new(ErrorCode::NoKey, "No API key is stored. Set one up first.")
+        })?;
     let v = run_verification(&state, key).await?;
     state.record_verification(&v)?;
     Ok(v)
@@ -137,10 +139,10 @@ async fn run_verification(state: &AppState, key: ApiKey) -> AppResult<Verificati
     let joined = task.await;
     lock(&state.verify_task).take();
     match joined {
-        Err(e) if e.is_cancelled() => Err(AppError::new("cancelled", "Verification cancelled.")),
+        Err(e) if e.is_cancelled() => Err(AppError::new(ErrorCode::Cancelled, "Verification cancelled.")),
         Err(e) => Err(internal(e)),
         Ok(Err(_)) => Err(AppError::new(
-            "verify_timeout",
+            ErrorCode::VerifyTimeout,
             "Ashby did not answer within a minute. Check your internet connection (or proxy) and try again.",
         )),
         Ok(Ok(result)) => Ok(result?),
@@ -167,7 +169,7 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!("internal error: {e}");
-    AppError::new("internal", "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
+    AppError::new(ErrorCode::Internal, "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
 }
 
 /// Whether the app starts at login (keeps the hourly sync going across reboots).
@@ -193,7 +195,7 @@ pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> AppResult<boo
 
 fn autostart_error(e: impl std::fmt::Display) -> AppError {
     AppError::new(
-        "autostart_failed",
+        ErrorCode::AutostartFailed,
         format!("Could not change whether Ashby Sync starts at login: {e}. Check that your login items (autostart folder) are writable."),
     )
 }

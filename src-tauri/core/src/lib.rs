@@ -8,6 +8,7 @@
 
 pub mod ashby;
 pub mod config;
+mod enums;
 pub mod error;
 pub mod setup;
 pub mod store;

@@ -83,13 +83,14 @@ pub enum Error {
 
 impl Error {
     /// Stable snake_case machine code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
         match self {
-            Error::Unavailable { .. } => "keychain_unavailable",
-            Error::Locked { .. } => "keychain_locked",
-            Error::AccessDenied { .. } => "keychain_access_denied",
-            Error::Corrupt { .. } => "keychain_corrupt",
-            Error::Unexpected { .. } => "keychain_error",
+            Error::Unavailable { .. } => ErrorCode::KeychainUnavailable,
+            Error::Locked { .. } => ErrorCode::KeychainLocked,
+            Error::AccessDenied { .. } => ErrorCode::KeychainAccessDenied,
+            Error::Corrupt { .. } => ErrorCode::KeychainCorrupt,
+            Error::Unexpected { .. } => ErrorCode::KeychainError,
         }
     }
 }
@@ -107,13 +108,16 @@ pub enum VaultStatus {
     /// The keychain works but holds no key: run the wizard.
     NoKey,
     /// The keychain can't be used right now; show `message` and Retry.
-    Error { code: String, message: String },
+    Error {
+        code: crate::error::ErrorCode,
+        message: String,
+    },
 }
 
 impl From<&Error> for VaultStatus {
     fn from(e: &Error) -> Self {
         VaultStatus::Error {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -207,7 +211,7 @@ impl Vault {
             Ok(Some(_)) => VaultStatus::KeyStored,
             Ok(None) => VaultStatus::NoKey,
             Err(e) => {
-                tracing::warn!(code = e.code(), "keychain check failed: {e}");
+                tracing::warn!(code = %e.code(), "keychain check failed: {e}");
                 VaultStatus::from(&e)
             }
         }
@@ -219,7 +223,7 @@ pub fn check() -> VaultStatus {
     match Vault::new() {
         Ok(v) => v.status(),
         Err(e) => {
-            tracing::warn!(code = e.code(), "keychain unavailable: {e}");
+            tracing::warn!(code = %e.code(), "keychain unavailable: {e}");
             VaultStatus::from(&e)
         }
     }
@@ -386,6 +390,7 @@ fn looks_like_access_denied(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use keyring_core::mock;
 
     fn mock_vault() -> (Vault, Arc<CredentialStore>) {
@@ -432,11 +437,11 @@ mod tests {
         let entry = Entry::new_in_store(&store, APP_IDENTIFIER, ACCOUNT).unwrap();
         entry.set_password("secret with spaces").unwrap();
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_corrupt");
+        assert_eq!(err.code(), ErrorCode::KeychainCorrupt);
         assert!(!err.to_string().contains("secret"), "{err}");
         entry.set_secret(&[0xff, 0xfe, b's']).unwrap();
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_corrupt");
+        assert_eq!(err.code(), ErrorCode::KeychainCorrupt);
         assert!(err.to_string().contains("not text"));
     }
 
@@ -448,7 +453,7 @@ mod tests {
             keyring_core::Error::NoStorageAccess(boxed("collection is locked")),
         );
         let err = vault.set(&key("k")).unwrap_err();
-        assert_eq!(err.code(), "keychain_locked");
+        assert_eq!(err.code(), ErrorCode::KeychainLocked);
         assert!(err.to_string().contains("Unlock your keychain"));
         assert!(err.to_string().contains("Retry"));
         // The error is consumed: the next call works.
@@ -458,7 +463,7 @@ mod tests {
             keyring_core::Error::NoStorageAccess(boxed("user canceled")),
         );
         match vault.status() {
-            VaultStatus::Error { code, .. } => assert_eq!(code, "keychain_locked"),
+            VaultStatus::Error { code, .. } => assert_eq!(code, ErrorCode::KeychainLocked),
             other => panic!("{other:?}"),
         }
     }
@@ -473,13 +478,13 @@ mod tests {
             )),
         );
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_access_denied");
+        assert_eq!(err.code(), ErrorCode::KeychainAccessDenied);
         fail_next(
             &store,
             keyring_core::Error::PlatformFailure(boxed("disk on fire")),
         );
         let err = vault.delete().unwrap_err();
-        assert_eq!(err.code(), "keychain_error");
+        assert_eq!(err.code(), ErrorCode::KeychainError);
         assert!(err.to_string().contains("disk on fire"));
     }
 
@@ -490,19 +495,19 @@ mod tests {
         let nsa = |e: secret_service::Error| keyring_core::Error::NoStorageAccess(Box::new(e));
         assert_eq!(
             map_error(&ss(secret_service::Error::Unavailable)).code(),
-            "keychain_unavailable"
+            ErrorCode::KeychainUnavailable
         );
         assert_eq!(
             map_error(&nsa(secret_service::Error::Prompt)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         assert_eq!(
             map_error(&nsa(secret_service::Error::Locked)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         assert_eq!(
             map_error(&ss(secret_service::Error::PromptDisconnected)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         let err = map_error(&ss(secret_service::Error::Unavailable));
         assert!(

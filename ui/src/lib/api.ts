@@ -3,6 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppInfo,
   BootState,
+  ErrorCode,
   ErrorPayload,
   Facets,
   JobDetail,
@@ -18,7 +19,7 @@ import type {
 
 /** A failed command, with the stable machine code from Rust. */
 export class IpcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.code = payload.code;
@@ -29,7 +30,7 @@ export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const p = e as { code: unknown; message: unknown };
-    return new IpcError({ code: String(p.code), message: String(p.message) });
+    return new IpcError({ code: String(p.code) as ErrorCode, message: String(p.message) });
   }
   return new IpcError({ code: "internal", message: String(e) });
 }

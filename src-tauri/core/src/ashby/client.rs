@@ -553,7 +553,7 @@ impl Client {
                     transient_retries += 1;
                     tracing::warn!(
                         endpoint,
-                        code = err.code(),
+                        code = %err.code(),
                         wait_ms = wait.as_millis() as u64,
                         retry = transient_retries,
                         "Ashby request failed; retrying"
@@ -805,6 +805,7 @@ fn decode_error(endpoint: &str, detail: &str, body: &[u8], key: &ApiKey) -> Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use serde_json::json;
 
     fn key() -> ApiKey {
@@ -887,7 +888,7 @@ mod tests {
         );
         assert_eq!(
             classify(404, &[], "Not Found").unwrap_err().code(),
-            "api_error"
+            ErrorCode::ApiError
         );
         assert_eq!(
             classify(
@@ -903,7 +904,7 @@ mod tests {
     #[test]
     fn success_false_on_200_is_an_error() {
         let e = classify(200, &[], r#"{"success":false,"errorInfo":null}"#).unwrap_err();
-        assert_eq!(e.code(), "api_error");
+        assert_eq!(e.code(), ErrorCode::ApiError);
         let e = classify(
             200,
             &[],
@@ -914,7 +915,7 @@ mod tests {
         assert!(classify(200, &[], r#"{"success":true,"results":[]}"#).is_ok());
         assert_eq!(
             classify(200, &[], r#"{"results":[]}"#).unwrap_err().code(),
-            "decode_error"
+            ErrorCode::DecodeError
         );
     }
 

@@ -15,15 +15,7 @@ use crate::ashby::{self, Client, ClientConfig};
 /// Probes in flight at once (the client's own concurrency bound applies too).
 pub const PROBE_CONCURRENCY: usize = 3;
 
-/// Whether the key can read a module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Access {
-    Read,
-    Missing,
-    /// Ashby couldn't be asked (network error, rate limit, server error): check again later.
-    Unknown,
-}
+pub use crate::ashby::Access;
 
 /// One row of the permission matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -15,7 +15,7 @@
 use super::clock::{SystemWallClock, WallClock};
 use super::engine::{Engine, EngineConfig, ProgressSink, SyncProgress, SyncSummary};
 use crate::ashby::Client;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::store::{RunResult, ScheduleFacts, Store, Trigger};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -128,7 +128,7 @@ impl SyncRunner for EngineRunner {
             // The keychain may block (D-Bus, unlock prompt): off the runtime threads.
             let client = tokio::task::spawn_blocking(move || clients())
                 .await
-                .unwrap_or_else(|e| Err(AppError::new("internal", e.to_string())));
+                .unwrap_or_else(|e| Err(AppError::new(ErrorCode::Internal, e.to_string())));
             match client {
                 Ok(Some(client)) => {
                     Engine::with_config(client, store, cfg)
@@ -138,7 +138,7 @@ impl SyncRunner for EngineRunner {
                 Ok(None) => SyncSummary::not_started(
                     trigger,
                     now,
-                    "no_key",
+                    ErrorCode::NoKey,
                     "No Ashby API key is stored yet. Finish the set-up to start syncing.".into(),
                     true,
                 ),
@@ -319,7 +319,7 @@ async fn wait_running(running: &mut Option<Running>, clock: &dyn WallClock) -> S
                 Err(e) => SyncSummary::not_started(
                     trigger,
                     clock.now(),
-                    "internal",
+                    ErrorCode::Internal,
                     format!("The sync stopped unexpectedly ({e}). It will be retried."),
                     false,
                 ),
