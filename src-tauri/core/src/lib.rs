@@ -9,6 +9,7 @@
 pub mod ashby;
 pub mod config;
 pub mod error;
+pub mod keys;
 pub mod setup;
 pub mod store;
 pub mod sync;
