@@ -1,5 +1,6 @@
 //! Tauri wiring: plugins, managed state, the scheduler's events, the tray, commands, window.
 
+use crate::config::Settings;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::sync::{
@@ -51,18 +52,18 @@ fn software_compositing_by_default() {
     }
 }
 
-pub fn run(background: bool) -> ExitCode {
+pub fn run(settings: Settings, background: bool) -> ExitCode {
     software_compositing_by_default();
-    let _log_guard = logging::init(&config::log_dir(), true);
-    tracing::info!(version = config::APP_VERSION, data_dir = %config::data_dir().display(), "starting {}", config::APP_NAME);
+    let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), true);
+    tracing::info!(version = config::APP_VERSION, data_dir = %settings.data_dir.display(), "starting {}", config::APP_NAME);
 
-    let opened = match Store::open_default() {
+    let opened = match Store::open(&settings.db_path()) {
         Ok(o) => o,
         Err(e) => {
             tracing::error!("cannot open the cache: {e}");
             eprintln!(
                 "Ashby Sync could not open its data folder {}: {e}",
-                config::data_dir().display()
+                settings.data_dir.display()
             );
             return ExitCode::FAILURE;
         }
@@ -70,7 +71,7 @@ pub fn run(background: bool) -> ExitCode {
     if let Some(p) = &opened.recovered_from {
         tracing::warn!(moved_to = %p.display(), "the cache was unusable; moved aside and started afresh");
     }
-    let state = AppState::new(opened.store, opened.recovered_from);
+    let state = AppState::new(settings, opened.store, opened.recovered_from);
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_shell::init())
@@ -94,7 +95,7 @@ pub fn run(background: bool) -> ExitCode {
             Ok(())
         })
         .on_window_event(|window, event| {
-            // With a tray, closing the window keeps the hourly sync running in the background.
+            // With a tray, closing the window keeps the scheduled sync running in the background.
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if window.app_handle().tray_by_id("main").is_some() {
                     api.prevent_close();
@@ -156,7 +157,7 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
     let for_clients = state.clone();
     let runner = EngineRunner {
         store: state.store.clone(),
-        clients: Arc::new(move || for_clients.client()),
+        clients: Arc::new(move || Ok(for_clients.keys.client()?)),
         config: EngineConfig::default(),
     };
     let events = Arc::new(WindowEvents(handle.clone()));

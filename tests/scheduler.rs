@@ -257,7 +257,11 @@ async fn runs_hourly_from_the_last_success() {
     until(&s.clock, 24 * 60).await;
     // Each run takes a minute, so one starts every EVERY + 1 minutes: 24 a day when hourly.
     let per_day = ((24 * 60 - due) / (EVERY + 1) + 1) as usize;
-    assert_eq!(s.runner.calls().len(), per_day, "one per interval for a day");
+    assert_eq!(
+        s.runner.calls().len(),
+        per_day,
+        "one per interval for a day"
+    );
     let ev = &s.events;
     assert_eq!(ev.finished.lock().unwrap().len(), 24);
     assert!(ev.progress.load(Ordering::SeqCst) >= 24);
@@ -494,10 +498,12 @@ async fn engine_runner_reports_a_client_error_as_a_failed_run() {
     let summary = handle.sync_now(false).await.unwrap();
     assert_eq!(summary.error_code.as_deref(), Some(code));
     assert_eq!(summary.result, RunResult::Failed);
-    assert!(!summary.needs_key, "a locked keychain is retried, not a rejected key");
+    assert!(
+        !summary.needs_key,
+        "a locked keychain is retried, not a rejected key"
+    );
     // The same error reaches the UI/CLI as an AppError with the same code.
-    let app: ashby_sync_core::error::AppError =
-        SchedulerError::Key(KeyError::Vault(locked)).into();
+    let app: ashby_sync_core::error::AppError = SchedulerError::Key(KeyError::Vault(locked)).into();
     assert_eq!(app.code(), code);
     handle.shutdown().await;
 }

@@ -203,7 +203,10 @@ fn real_keyring_set_get_replace_delete() {
         "{items}"
     );
     // A fresh connection (what the app does at the next launch) reads it back.
-    assert_eq!(Vault::new(ACCOUNT).unwrap().get().unwrap(), Some(key(TEST_KEY)));
+    assert_eq!(
+        Vault::new(ACCOUNT).unwrap().get().unwrap(),
+        Some(key(TEST_KEY))
+    );
     assert_eq!(vault::check(ACCOUNT), VaultStatus::KeyStored);
 
     // Replacing keeps exactly one item.

@@ -3,7 +3,7 @@
 
 pub mod jobs;
 
-use crate::ashby::{ApiKey, Client, ClientConfig};
+use crate::ashby::ApiKey;
 use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::setup::{self, Verification, WizardStep};
@@ -27,13 +27,14 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
-pub fn app_info() -> AppResult<AppInfo> {
+pub fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+    let s = &state.settings;
     Ok(AppInfo {
         name: config::APP_NAME.into(),
         version: config::APP_VERSION.into(),
-        partner_name: config::partner_name(),
-        data_dir: config::data_dir().display().to_string(),
-        log_dir: config::log_dir().display().to_string(),
+        partner_name: s.partner_name.clone(),
+        data_dir: s.data_dir.display().to_string(),
+        log_dir: s.log_dir().display().to_string(),
     })
 }
 
@@ -47,8 +48,8 @@ pub async fn boot_state(state: State<'_, AppState>) -> AppResult<BootState> {
 }
 
 #[tauri::command]
-pub fn wizard_steps() -> Vec<WizardStep> {
-    setup::wizard_steps(&config::partner_name())
+pub fn wizard_steps(state: State<'_, AppState>) -> Vec<WizardStep> {
+    setup::wizard_steps(&state.settings.partner_name)
 }
 
 #[tauri::command]
@@ -95,7 +96,7 @@ pub async fn check_organization(state: State<'_, AppState>) -> AppResult<Option<
     let Some(key) = key else {
         return Ok(None);
     };
-    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
+    let client = state.keys.verification_client(key)?;
     Ok(setup::same_organization(&client, &state.store).await)
 }
 
@@ -110,12 +111,11 @@ pub async fn key_status(state: State<'_, AppState>) -> AppResult<KeyStatus> {
 #[tauri::command]
 pub async fn reverify_key(state: State<'_, AppState>) -> AppResult<Verification> {
     let st = state.inner().clone();
-    let key = tauri::async_runtime::spawn_blocking(move || st.current_key())
+    let key = tauri::async_runtime::spawn_blocking(move || st.keys.require())
         .await
-        .map_err(internal)??
-        .ok_or_else(|| AppError::new("no_key", "No API key is stored. Set one up first."))?;
+        .map_err(internal)??;
     let v = run_verification(&state, key).await?;
-    state.record_verification(&v)?;
+    state.keys.record_verification(&v)?;
     Ok(v)
 }
 
@@ -129,10 +129,9 @@ pub async fn remove_key(state: State<'_, AppState>, delete_cache: bool) -> AppRe
 }
 
 async fn run_verification(state: &AppState, key: ApiKey) -> AppResult<Verification> {
-    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
-    let task = tokio::spawn(async move {
-        tokio::time::timeout(VERIFY_TIMEOUT, setup::verify_key(&client)).await
-    });
+    let keys = state.keys.clone();
+    let task =
+        tokio::spawn(async move { tokio::time::timeout(VERIFY_TIMEOUT, keys.verify(key)).await });
     *lock(&state.verify_task) = Some(task.abort_handle());
     let joined = task.await;
     lock(&state.verify_task).take();
@@ -170,7 +169,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::new("internal", "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
 }
 
-/// Whether the app starts at login (keeps the hourly sync going across reboots).
+/// Whether the app starts at login (keeps the scheduled sync going across reboots).
 #[tauri::command]
 pub fn start_at_login(app: tauri::AppHandle) -> AppResult<bool> {
     use tauri_plugin_autostart::ManagerExt;

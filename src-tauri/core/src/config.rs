@@ -66,7 +66,9 @@ pub enum SettingsError {
         expected: &'static str,
         value: String,
     },
-    #[error("{name} is not valid text (UTF-8). Fix the value, or unset {name} to use the default.")]
+    #[error(
+        "{name} is not valid text (UTF-8). Fix the value, or unset {name} to use the default."
+    )]
     NotUnicode { name: &'static str },
 }
 
@@ -232,7 +234,10 @@ mod tests {
         assert_eq!(s.api_key.as_ref().map(|k| k.expose()), Some("test-key-123"));
         assert_eq!(s.api_base_url, "http://127.0.0.1:8080");
         assert_eq!(s.data_dir, PathBuf::from("/tmp/ashby-data"));
-        assert_eq!(s.db_path(), PathBuf::from("/tmp/ashby-data/ashby-sync.sqlite3"));
+        assert_eq!(
+            s.db_path(),
+            PathBuf::from("/tmp/ashby-data/ashby-sync.sqlite3")
+        );
         assert_eq!(s.log_dir(), PathBuf::from("/tmp/ashby-data/logs"));
         assert_eq!(s.partner_name, "Acme");
         assert_eq!(s.log_filter.as_deref(), Some("debug"));

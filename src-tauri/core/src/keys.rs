@@ -441,7 +441,11 @@ mod tests {
         svc.save(&key("k1"), &v, false).unwrap();
         // Same outcome, message, warnings and matrix: not rebuilt in other words.
         assert_eq!(svc.last_verification().unwrap(), Some(v.clone()));
-        assert_eq!(f.store.key_invalid().unwrap(), None, "saving lifts the mark");
+        assert_eq!(
+            f.store.key_invalid().unwrap(),
+            None,
+            "saving lifts the mark"
+        );
 
         // A service built later (after a restart) reads the same.
         assert_eq!(f.service(None).last_verification().unwrap(), Some(v));
@@ -451,7 +455,9 @@ mod tests {
     fn a_key_that_cannot_sync_is_not_saved() {
         let f = fixture();
         let svc = f.service(None);
-        let err = svc.save(&key("k1"), &verification(false), false).unwrap_err();
+        let err = svc
+            .save(&key("k1"), &verification(false), false)
+            .unwrap_err();
         assert_eq!(err.code(), "key_cannot_sync");
         assert!(!svc.stored().unwrap());
         assert_eq!(svc.last_verification().unwrap(), None);

@@ -133,7 +133,8 @@ impl Vault {
         let store = platform_store().map_err(|e| Error::Unavailable {
             reason: describe(&e),
         })?;
-        let entry = build_entry(&store, account, platform_modifiers()).map_err(|e| map_error(&e))?;
+        let entry =
+            build_entry(&store, account, platform_modifiers()).map_err(|e| map_error(&e))?;
         Ok(Vault {
             entry,
             account: account.to_string(),

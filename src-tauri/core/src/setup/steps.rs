@@ -419,7 +419,6 @@ mod tests {
         // The copy follows the one interval constant.
         let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
         assert!(notes[1].contains(&every), "{}", notes[1]);
-
     }
 
     #[test]

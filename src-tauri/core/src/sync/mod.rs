@@ -13,7 +13,7 @@ pub use engine::{
     DEFAULT_PROGRESS_INTERVAL,
 };
 pub use scheduler::{
-    interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner, NoEvents, SchedulerConfig,
-    SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState, SyncRunner, DEFAULT_BACKOFF,
-    DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
+    interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
+    NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
+    SyncRunner, DEFAULT_BACKOFF, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
 };
