@@ -12,12 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
-
-/// Event names the UI listens to.
-pub const EV_PROGRESS: &str = "sync://progress";
-pub const EV_FINISHED: &str = "sync://finished";
-pub const EV_STATE: &str = "sync://state";
+use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
 /// What "Start at login" launches the app with.
 const START_HIDDEN_ARG: &str = "--background";
@@ -27,13 +22,13 @@ struct WindowEvents(AppHandle);
 
 impl SchedulerEvents for WindowEvents {
     fn progress(&self, p: &SyncProgress) {
-        let _ = self.0.emit(EV_PROGRESS, p);
+        commands::SYNC_PROGRESS.emit(&self.0, p);
     }
     fn finished(&self, s: &SyncSummary) {
-        let _ = self.0.emit(EV_FINISHED, s);
+        commands::SYNC_FINISHED.emit(&self.0, s);
     }
     fn state_changed(&self, s: &SchedulerState) {
-        let _ = self.0.emit(EV_STATE, s);
+        commands::SYNC_STATE.emit(&self.0, s);
     }
 }
 
@@ -103,28 +98,7 @@ pub fn run(settings: Settings, background: bool) -> ExitCode {
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::boot_state,
-            commands::wizard_steps,
-            commands::wizard_progress,
-            commands::set_wizard_progress,
-            commands::verify_key,
-            commands::cancel_verification,
-            commands::save_key,
-            commands::check_organization,
-            commands::key_status,
-            commands::reverify_key,
-            commands::remove_key,
-            commands::start_at_login,
-            commands::set_start_at_login,
-            commands::jobs::list_jobs,
-            commands::jobs::job_detail,
-            commands::jobs::facets,
-            commands::jobs::sync_history,
-            commands::jobs::sync_status,
-            commands::jobs::sync_now,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     let app = match app {
         Ok(a) => a,

@@ -341,3 +341,46 @@ warnings: Array<string>,
  * Shown as notes below the body.
  */
 notes: Array<string>, };
+
+/** Every command the window may invoke: its argument object (keys as Tauri expects them) and its result. Generated from `commands::ipc_table!`. */
+export type Commands = {
+  app_info: { args: null; result: AppInfo };
+  boot_state: { args: null; result: BootState };
+  wizard_steps: { args: null; result: Array<WizardStep> };
+  wizard_progress: { args: null; result: WizardProgress };
+  set_wizard_progress: { args: { progress: WizardProgress }; result: void };
+  verify_key: { args: { key: string }; result: Verification };
+  cancel_verification: { args: null; result: void };
+  save_key: { args: { clearCache: boolean }; result: void };
+  check_organization: { args: null; result: boolean | null };
+  key_status: { args: null; result: KeyStatus };
+  reverify_key: { args: null; result: Verification };
+  remove_key: { args: { deleteCache: boolean }; result: void };
+  start_at_login: { args: null; result: boolean };
+  set_start_at_login: { args: { enabled: boolean }; result: boolean };
+  list_jobs: { args: { query: JobQuery }; result: JobPage };
+  job_detail: { args: { id: string }; result: JobDetail | null };
+  facets: { args: { statuses: Array<string> }; result: Facets };
+  sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
+  sync_status: { args: null; result: SyncStatus };
+  sync_now: { args: null; result: void };
+};
+
+export type CommandName = keyof Commands;
+
+/** The events the backend emits, by name. */
+export const EVENTS = {
+  syncProgress: "sync://progress",
+  syncFinished: "sync://finished",
+  syncState: "sync://state",
+} as const;
+
+/** Each event's payload. */
+export type Events = {
+  "sync://progress": SyncProgress;
+  "sync://finished": SyncSummary;
+  "sync://state": SchedulerState;
+};
+
+/** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
+export const SYNC_EVERY = "every hour";
