@@ -42,7 +42,7 @@ pub const DEFAULT_BACKOFF: [Duration; 4] = [
 /// How long `interval` is, in words: "an hour", "30 minutes", "2 hours", "a minute".
 pub fn interval_span(interval: Duration) -> String {
     let mins = interval.as_secs() / 60;
-    let (n, unit) = if mins >= 60 && mins % 60 == 0 {
+    let (n, unit) = if mins >= 60 && mins.is_multiple_of(60) {
         (mins / 60, "hour")
     } else {
         (mins.max(1), "minute")
