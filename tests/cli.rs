@@ -45,7 +45,7 @@ impl Cli {
         if let Some(k) = key {
             cmd.env("ASHBY_API_KEY", k);
         }
-        cmd.envs(env.iter().copied());
+        cmd.envs(env.iter().copied()).kill_on_drop(true);
         cmd.output().await.expect("binary runs")
     }
 }
@@ -347,8 +347,14 @@ async fn a_malformed_env_key_is_rejected_with_the_settings_message() {
          it contains spaces or line breaks in the middle. Copy the key again from Ashby and paste \
          only the key. Fix the value of ASHBY_API_KEY, or unset it to use the key stored in the \
          keychain.";
-    for args in [&["sync"][..], &["status"], &["jobs"], &["key", "verify"]] {
-        let o = cli.run(Some("has a space"), args).await;
+    // No command = the window: it refuses before opening one (bounded, in case it did open).
+    for args in [&["sync"][..], &["status"], &["jobs"], &["key", "verify"], &[]] {
+        let o = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            cli.run(Some("has a space"), args),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{args:?} did not exit: the malformed key was not rejected"));
         assert_eq!(code(&o), 1, "{args:?}");
         assert_eq!(stderr(&o).trim(), expected, "{args:?}");
         assert!(stdout(&o).is_empty());
