@@ -348,7 +348,13 @@ async fn a_malformed_env_key_is_rejected_with_the_settings_message() {
          only the key. Fix the value of ASHBY_API_KEY, or unset it to use the key stored in the \
          keychain.";
     // No command = the window: it refuses before opening one (bounded, in case it did open).
-    for args in [&["sync"][..], &["status"], &["jobs"], &["key", "verify"], &[]] {
+    for args in [
+        &["sync"][..],
+        &["status"],
+        &["jobs"],
+        &["key", "verify"],
+        &[],
+    ] {
         let o = tokio::time::timeout(
             std::time::Duration::from_secs(60),
             cli.run(Some("has a space"), args),

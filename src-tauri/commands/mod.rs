@@ -1,5 +1,9 @@
 //! Thin adapters from IPC to the plain modules. No logic lives here: each command parses its input,
-//! calls into `state`, `setup`, `vault` or `store`, and maps errors to `{code, message}`.
+//! calls into `state`, `keys`, `setup` or `store`, and maps errors to `{code, message}`.
+//!
+//! Each command is declared with `command! { … }` (a `#[tauri::command]` that records its
+//! signature, see [`ipc`]) and listed once in `ipc_table!` below; the handler Tauri runs and the
+//! TypeScript `Commands` type both come from that list.
 
 pub mod ipc;
 pub mod jobs;
