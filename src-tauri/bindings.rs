@@ -189,6 +189,8 @@ pub fn generate() -> String {
         out.push_str(&d);
         out.push_str("\n\n");
     }
+    // The commands' and events' names and signatures (commands::ipc).
+    out.push_str(&crate::commands::typescript(&cfg));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

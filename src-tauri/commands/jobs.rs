@@ -3,6 +3,7 @@
 //! here beyond running the blocking SQLite reads off the IPC thread.
 
 use super::internal;
+use crate::__ipc_command as command;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
@@ -31,33 +32,37 @@ where
         .map_err(AppError::from)
 }
 
-#[tauri::command]
-pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
-    let page = read(&state, move |s| s.list_jobs(&query)).await;
-    super::mark_ready();
-    page
+command! {
+    pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
+        let page = read(&state, move |s| s.list_jobs(&query)).await;
+        super::mark_ready();
+        page
+    }
 }
 
-/// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
-#[tauri::command]
-pub async fn job_detail(state: State<'_, AppState>, id: String) -> AppResult<Option<JobDetail>> {
-    read(&state, move |s| s.job_detail(&id)).await
+command! {
+    /// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
+    pub async fn job_detail(state: State<'_, AppState>, id: String) -> AppResult<Option<JobDetail>> {
+        read(&state, move |s| s.job_detail(&id)).await
+    }
 }
 
-/// Filter values with counts for the given statuses (empty = Open).
-#[tauri::command]
-pub async fn facets(
-    state: State<'_, AppState>,
-    statuses: Vec<crate::ashby::JobStatus>,
-) -> AppResult<Facets> {
-    read(&state, move |s| s.facets(&statuses)).await
+command! {
+    /// Filter values with counts for the given statuses (empty = Open).
+    pub async fn facets(
+        state: State<'_, AppState>,
+        statuses: Vec<crate::ashby::JobStatus>,
+    ) -> AppResult<Facets> {
+        read(&state, move |s| s.facets(&statuses)).await
+    }
 }
 
-/// The newest `limit` sync runs, newest first.
-#[tauri::command]
-pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> AppResult<Vec<SyncRunRecord>> {
-    let limit = limit.clamp(1, MAX_HISTORY);
-    read(&state, move |s| s.sync_history(limit)).await
+command! {
+    /// The newest `limit` sync runs, newest first.
+    pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> AppResult<Vec<SyncRunRecord>> {
+        let limit = limit.clamp(1, MAX_HISTORY);
+        read(&state, move |s| s.sync_history(limit)).await
+    }
 }
 
 /// What the status bar shows: the cache's state plus the scheduler's.
@@ -97,25 +102,27 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
     }
 }
 
-#[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
-    let cache = read(&state, |s| s.status()).await?;
-    let sched = state.scheduler.get().map(|s| s.state());
-    Ok(sync_status_from(cache, sched.as_ref()))
+command! {
+    pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+        let cache = read(&state, |s| s.status()).await?;
+        let sched = state.scheduler.get().map(|s| s.state());
+        Ok(sync_status_from(cache, sched.as_ref()))
+    }
 }
 
-/// Starts a sync now (single-flight: joins the running one). Progress arrives as
-/// `sync://progress` events and the end as `sync://finished`.
-#[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
-    let sched = state.scheduler.get().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::SyncUnavailable,
-            "Syncing hasn't started yet. Restart the app and try again.",
-        )
-    })?;
-    sched.request_sync(false);
-    Ok(())
+command! {
+    /// Starts a sync now (single-flight: joins the running one). Progress arrives as
+    /// `sync://progress` events and the end as `sync://finished`.
+    pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
+        let sched = state.scheduler.get().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::SyncUnavailable,
+                "Syncing hasn't started yet. Restart the app and try again.",
+            )
+        })?;
+        sched.request_sync(false);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ closed_enum!(
         Cancelled => "cancelled",
         VerifyTimeout => "verify_timeout",
         AutostartFailed => "autostart_failed",
+        InvalidSetting => "invalid_setting",
         /// The app quit (or the task was stopped) before a sync finished.
         Interrupted => "interrupted",
     }

@@ -17,17 +17,9 @@ use ts_rs::TS;
 use crate::ashby::ApiKey;
 use crate::config::APP_IDENTIFIER;
 
-/// The keychain item's account ("username"); the service is [`APP_IDENTIFIER`].
-pub const ACCOUNT: &str = "api-key";
-
-/// The account actually used: `ASHBY_SYNC_KEYCHAIN_ACCOUNT` keeps `cargo xtask run --demo`'s
-/// sample key apart from a real one; everything else uses [`ACCOUNT`].
-pub fn account() -> String {
-    std::env::var("ASHBY_SYNC_KEYCHAIN_ACCOUNT")
-        .ok()
-        .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| ACCOUNT.to_string())
-}
+/// The keychain item's account ("username"); the service is [`APP_IDENTIFIER`]. The app uses
+/// `config::Settings::keychain_account`, which is this unless `ASHBY_SYNC_KEYCHAIN_ACCOUNT` is set.
+pub const ACCOUNT: &str = crate::config::DEFAULT_KEYCHAIN_ACCOUNT;
 /// Human-readable item label (shown by Seahorse / KWallet on Linux).
 pub const ITEM_LABEL: &str = "Ashby Sync: Ashby API key";
 
@@ -123,16 +115,17 @@ impl From<&Error> for VaultStatus {
     }
 }
 
-/// Handle on the app's single keychain item (service [`APP_IDENTIFIER`], account [`ACCOUNT`]).
+/// Handle on the app's single keychain item (service [`APP_IDENTIFIER`], the given account).
 pub struct Vault {
     entry: Entry,
+    account: String,
 }
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
             .field("service", &APP_IDENTIFIER)
-            .field("account", &account())
+            .field("account", &self.account)
             .finish()
     }
 }
@@ -140,18 +133,26 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// Opens the platform keychain. Each call connects afresh, so calling it again after the
     /// user started or unlocked the keychain (Retry) can succeed.
-    pub fn new() -> Result<Vault, Error> {
+    pub fn new(account: &str) -> Result<Vault, Error> {
         let store = platform_store().map_err(|e| Error::Unavailable {
             reason: describe(&e),
         })?;
-        let entry = build_entry(&store, platform_modifiers()).map_err(|e| map_error(&e))?;
-        Ok(Vault { entry })
+        let entry =
+            build_entry(&store, account, platform_modifiers()).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: account.to_string(),
+        })
     }
 
-    /// Uses the given store (tests: `keyring_core::mock::Store`). No entry modifiers.
+    /// Uses the given store (tests: `keyring_core::mock::Store`) and [`ACCOUNT`]. No entry
+    /// modifiers.
     pub fn with_store(store: &Arc<CredentialStore>) -> Result<Vault, Error> {
-        let entry = build_entry(store, &[]).map_err(|e| map_error(&e))?;
-        Ok(Vault { entry })
+        let entry = build_entry(store, ACCOUNT, &[]).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: ACCOUNT.to_string(),
+        })
     }
 
     /// The stored key, or `None` when there is none.
@@ -219,8 +220,8 @@ impl Vault {
 }
 
 /// Opens the platform keychain and reports its status: what the app checks at launch and on Retry.
-pub fn check() -> VaultStatus {
-    match Vault::new() {
+pub fn check(account: &str) -> VaultStatus {
+    match Vault::new(account) {
         Ok(v) => v.status(),
         Err(e) => {
             tracing::warn!(code = %e.code(), "keychain unavailable: {e}");
@@ -231,13 +232,14 @@ pub fn check() -> VaultStatus {
 
 fn build_entry(
     store: &Arc<CredentialStore>,
+    account: &str,
     modifiers: &[(&str, &str)],
 ) -> keyring_core::Result<Entry> {
     if modifiers.is_empty() {
-        Entry::new_in_store(store, APP_IDENTIFIER, &account())
+        Entry::new_in_store(store, APP_IDENTIFIER, account)
     } else {
         let mods = modifiers.iter().copied().collect();
-        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, &account(), &mods)
+        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, account, &mods)
     }
 }
 

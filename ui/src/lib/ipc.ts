@@ -38,7 +38,7 @@ export type ChecklistKind = "moduleRead" | "toggle";
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "interrupted";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -380,3 +380,46 @@ export const STREAM_NOUNS: Record<Stream, string> = { "departments": "department
 
 /** Every workplace type Ashby documents. */
 export const WORKPLACE_TYPES: readonly WorkplaceType[] = ["OnSite","Hybrid","Remote"];
+
+/** Every command the window may invoke: its argument object (keys as Tauri expects them) and its result. Generated from `commands::ipc_table!`. */
+export type Commands = {
+  app_info: { args: null; result: AppInfo };
+  boot_state: { args: null; result: BootState };
+  wizard_steps: { args: null; result: Array<WizardStep> };
+  wizard_progress: { args: null; result: WizardProgress };
+  set_wizard_progress: { args: { progress: WizardProgress }; result: void };
+  verify_key: { args: { key: string }; result: Verification };
+  cancel_verification: { args: null; result: void };
+  save_key: { args: { clearCache: boolean }; result: void };
+  check_organization: { args: null; result: boolean | null };
+  key_status: { args: null; result: KeyStatus };
+  reverify_key: { args: null; result: Verification };
+  remove_key: { args: { deleteCache: boolean }; result: void };
+  start_at_login: { args: null; result: boolean };
+  set_start_at_login: { args: { enabled: boolean }; result: boolean };
+  list_jobs: { args: { query: JobQuery }; result: JobPage };
+  job_detail: { args: { id: string }; result: JobDetail | null };
+  facets: { args: { statuses: Array<JobStatus> }; result: Facets };
+  sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
+  sync_status: { args: null; result: SyncStatus };
+  sync_now: { args: null; result: void };
+};
+
+export type CommandName = keyof Commands;
+
+/** The events the backend emits, by name. */
+export const EVENTS = {
+  syncProgress: "sync://progress",
+  syncFinished: "sync://finished",
+  syncState: "sync://state",
+} as const;
+
+/** Each event's payload. */
+export type Events = {
+  "sync://progress": SyncProgress;
+  "sync://finished": SyncSummary;
+  "sync://state": SchedulerState;
+};
+
+/** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
+export const SYNC_EVERY = "every hour";

@@ -25,8 +25,8 @@ pub const ASHBY_API_VERSION: &str = "2026-01-01";
 /// Ashby's maximum (and default) page size.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// Everything tunable about the client. `Default` reads `ASHBY_API_BASE_URL` (via
-/// `crate::config::api_base_url()`) and uses conservative limits.
+/// Everything tunable about the client. `Default` targets Ashby's production API with
+/// conservative limits; `config::Settings::client_config` applies the environment's settings.
 #[derive(Clone)]
 pub struct ClientConfig {
     /// Without trailing slash, e.g. `https://api.ashbyhq.com`.
@@ -61,7 +61,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
-            base_url: crate::config::api_base_url(),
+            base_url: crate::config::DEFAULT_API_BASE_URL.to_string(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             max_retries: 3,

@@ -1,4 +1,5 @@
-//! Key verification (API.md §3.3): `apiKey.info`, then one cheap read probe per module, a few
+//! Key verification: `apiKey.info` (<https://developers.ashbyhq.com/reference/apikeyinfo>; it
+//! answers for the key itself and lists its scopes), then one cheap read probe per module, a few
 //! at a time, into a per-module permission matrix. Shared by the wizard, Settings and the CLI.
 
 use std::collections::BTreeMap;

@@ -162,11 +162,6 @@ enum OpenFailure {
 }
 
 impl Store {
-    /// Opens (creating if needed) the cache at `crate::config::db_path()`.
-    pub fn open_default() -> Result<OpenOutcome> {
-        Self::open(&crate::config::db_path())
-    }
-
     /// Opens (creating if needed) the cache at `path`. A file that is not a usable database is
     /// moved aside (never deleted) and replaced by an empty one.
     pub fn open(path: &Path) -> Result<OpenOutcome> {
