@@ -1,5 +1,6 @@
 //! Tauri wiring: plugins, managed state, the scheduler's events, the tray, commands, window.
 
+use crate::config::Settings;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::sync::{
@@ -11,12 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
-
-/// Event names the UI listens to.
-pub const EV_PROGRESS: &str = "sync://progress";
-pub const EV_FINISHED: &str = "sync://finished";
-pub const EV_STATE: &str = "sync://state";
+use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
 /// What "Start at login" launches the app with.
 const START_HIDDEN_ARG: &str = "--background";
@@ -26,13 +22,13 @@ struct WindowEvents(AppHandle);
 
 impl SchedulerEvents for WindowEvents {
     fn progress(&self, p: &SyncProgress) {
-        let _ = self.0.emit(EV_PROGRESS, p);
+        commands::SYNC_PROGRESS.emit(&self.0, p);
     }
     fn finished(&self, s: &SyncSummary) {
-        let _ = self.0.emit(EV_FINISHED, s);
+        commands::SYNC_FINISHED.emit(&self.0, s);
     }
     fn state_changed(&self, s: &SchedulerState) {
-        let _ = self.0.emit(EV_STATE, s);
+        commands::SYNC_STATE.emit(&self.0, s);
     }
 }
 
@@ -51,18 +47,18 @@ fn software_compositing_by_default() {
     }
 }
 
-pub fn run(background: bool) -> ExitCode {
+pub fn run(settings: Settings, background: bool) -> ExitCode {
     software_compositing_by_default();
-    let _log_guard = logging::init(&config::log_dir(), true);
-    tracing::info!(version = config::APP_VERSION, data_dir = %config::data_dir().display(), "starting {}", config::APP_NAME);
+    let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), true);
+    tracing::info!(version = config::APP_VERSION, data_dir = %settings.data_dir.display(), "starting {}", config::APP_NAME);
 
-    let opened = match Store::open_default() {
+    let opened = match Store::open(&settings.db_path()) {
         Ok(o) => o,
         Err(e) => {
             tracing::error!("cannot open the cache: {e}");
             eprintln!(
                 "Ashby Sync could not open its data folder {}: {e}",
-                config::data_dir().display()
+                settings.data_dir.display()
             );
             return ExitCode::FAILURE;
         }
@@ -70,7 +66,7 @@ pub fn run(background: bool) -> ExitCode {
     if let Some(p) = &opened.recovered_from {
         tracing::warn!(moved_to = %p.display(), "the cache was unusable; moved aside and started afresh");
     }
-    let state = AppState::new(opened.store, opened.recovered_from);
+    let state = AppState::new(settings, opened.store, opened.recovered_from);
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_shell::init())
@@ -94,7 +90,7 @@ pub fn run(background: bool) -> ExitCode {
             Ok(())
         })
         .on_window_event(|window, event| {
-            // With a tray, closing the window keeps the hourly sync running in the background.
+            // With a tray, closing the window keeps the scheduled sync running in the background.
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if window.app_handle().tray_by_id("main").is_some() {
                     api.prevent_close();
@@ -102,28 +98,7 @@ pub fn run(background: bool) -> ExitCode {
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::boot_state,
-            commands::wizard_steps,
-            commands::wizard_progress,
-            commands::set_wizard_progress,
-            commands::verify_key,
-            commands::cancel_verification,
-            commands::save_key,
-            commands::check_organization,
-            commands::key_status,
-            commands::reverify_key,
-            commands::remove_key,
-            commands::start_at_login,
-            commands::set_start_at_login,
-            commands::jobs::list_jobs,
-            commands::jobs::job_detail,
-            commands::jobs::facets,
-            commands::jobs::sync_history,
-            commands::jobs::sync_status,
-            commands::jobs::sync_now,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     let app = match app {
         Ok(a) => a,
@@ -156,7 +131,7 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
     let for_clients = state.clone();
     let runner = EngineRunner {
         store: state.store.clone(),
-        clients: Arc::new(move || for_clients.client()),
+        clients: Arc::new(move || Ok(for_clients.keys.client()?)),
         config: EngineConfig::default(),
     };
     let events = Arc::new(WindowEvents(handle.clone()));

@@ -1,14 +1,18 @@
 //! The headless CLI: same binary, no window.
 //!
-//! The key comes from `ASHBY_API_KEY` (this run only, never stored) or the keychain; the base
-//! URL from `ASHBY_API_BASE_URL`; the cache from `ASHBY_SYNC_DATA_DIR`. Logs go to the log file,
-//! so stdout carries only the command's output.
+//! The settings come from the environment, parsed once into [`Settings`] like the window's: the
+//! key from `ASHBY_API_KEY` (this run only, never stored) or the keychain (through the same
+//! [`KeyService`]), the base URL from `ASHBY_API_BASE_URL`, the cache from `ASHBY_SYNC_DATA_DIR`,
+//! the request budget from `ASHBY_SYNC_RATE_LIMIT_PER_MINUTE`. Logs go to the log file, so stdout
+//! carries only the command's output.
 
-use crate::ashby::{ApiKey, Client, ClientConfig};
-use crate::error::AppError;
+use crate::ashby::{Client, EmploymentType, JobStatus, WorkplaceType};
+use crate::config::Settings;
+use crate::error::{AppError, ErrorCode};
+use crate::keys::{KeyService, KeySource};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
 use crate::sync::{next_due, Engine, NoProgress, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
-use crate::{config, logging, setup, vault};
+use crate::{logging, setup};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -70,26 +74,25 @@ pub enum KeyCommand {
 }
 
 const EXIT_PARTIAL: u8 = 2;
-const STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
 
-pub fn run(cmd: Command) -> ExitCode {
-    let _log_guard = logging::init(&config::log_dir(), false);
+pub fn run(settings: &Settings, cmd: Command) -> ExitCode {
+    let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), false);
     let result = match cmd {
-        Command::Sync { full } => block_on(cmd_sync(full)),
+        Command::Sync { full } => block_on(cmd_sync(settings, full)),
         Command::Jobs {
             json,
             search,
             status,
-        } => cmd_jobs(json, search, status),
+        } => cmd_jobs(settings, json, search, status),
         Command::Key {
             command: KeyCommand::Verify { json },
-        } => block_on(cmd_key_verify(json)),
-        Command::Status { json } => cmd_status(json),
+        } => block_on(cmd_key_verify(settings, json)),
+        Command::Status { json } => cmd_status(settings, json),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            tracing::error!(code = e.code(), "command failed: {e}");
+            tracing::error!(code = %e.code(), "command failed: {e}");
             eprintln!("Error ({}): {e}", e.code());
             ExitCode::FAILURE
         }
@@ -103,45 +106,12 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode, AppError>>>(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| AppError::new("internal", format!("Could not start: {e}")))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not start: {e}")))?;
     rt.block_on(f)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-enum KeySource {
-    Env,
-    Keychain,
-}
-
-/// `ASHBY_API_KEY` if set (a malformed value is an error, not silently ignored), else the
-/// keychain.
-fn resolve_key() -> Result<Option<(ApiKey, KeySource)>, AppError> {
-    if let Some(raw) = std::env::var_os("ASHBY_API_KEY") {
-        let raw = raw.to_string_lossy();
-        if !raw.trim().is_empty() {
-            let key = ApiKey::parse(&raw)
-                .map_err(|e| AppError::new(e.code(), format!("ASHBY_API_KEY: {e}")))?;
-            return Ok(Some((key, KeySource::Env)));
-        }
-    }
-    let key = vault::Vault::new()?.get()?;
-    Ok(key.map(|k| (k, KeySource::Keychain)))
-}
-
-fn require_key() -> Result<ApiKey, AppError> {
-    match resolve_key()? {
-        Some((k, _)) => Ok(k),
-        None => Err(AppError::new(
-            "no_key",
-            "No Ashby API key is stored. Open the app and finish the set-up, or set ASHBY_API_KEY \
-             for this command.",
-        )),
-    }
-}
-
-fn open_store() -> Result<Store, AppError> {
-    let out = Store::open_default()?;
+fn open_store(settings: &Settings) -> Result<Store, AppError> {
+    let out = Store::open(&settings.db_path())?;
     if let Some(aside) = out.recovered_from {
         eprintln!(
             "Note: the local job cache could not be read; it was moved to {} and a new one was \
@@ -152,23 +122,11 @@ fn open_store() -> Result<Store, AppError> {
     Ok(out.store)
 }
 
-/// The client defaults, plus `ASHBY_SYNC_RATE_LIMIT_PER_MINUTE` to change the client-side
-/// request budget (0 = no client-side limit; Ashby's own limit still applies and is honoured).
-fn client_config() -> ClientConfig {
-    let mut cfg = ClientConfig::default();
-    if let Some(n) = std::env::var("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE")
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-    {
-        cfg.rate_limit_per_minute = n;
-    }
-    cfg
-}
-
-async fn cmd_sync(full: bool) -> Result<ExitCode, AppError> {
-    let key = require_key()?;
-    let store = open_store()?;
-    let client = Client::new(key, client_config())?;
+async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError> {
+    let store = open_store(settings)?;
+    let keys = KeyService::new(settings, store.clone());
+    let key = keys.require()?;
+    let client = Client::new(key, keys.client_config().clone())?;
     let engine = Engine::new(client, store);
     let summary = tokio::select! {
         s = engine.run(Trigger::Cli, full, &NoProgress) => s,
@@ -191,13 +149,13 @@ async fn cmd_sync(full: bool) -> Result<ExitCode, AppError> {
 struct CliJob {
     id: String,
     title: String,
-    status: String,
-    employment_type: Option<String>,
+    status: JobStatus,
+    employment_type: Option<EmploymentType>,
     department: Option<String>,
     department_id: Option<String>,
     location: Option<String>,
     location_id: Option<String>,
-    workplace_type: Option<String>,
+    workplace_type: Option<WorkplaceType>,
     confidential: bool,
     updated_at: String,
     opened_at: Option<String>,
@@ -223,26 +181,35 @@ struct CliPosting {
     description_html: Option<String>,
 }
 
-fn cmd_jobs(json: bool, search: Option<String>, status: Vec<String>) -> Result<ExitCode, AppError> {
+fn cmd_jobs(
+    settings: &Settings,
+    json: bool,
+    search: Option<String>,
+    status: Vec<String>,
+) -> Result<ExitCode, AppError> {
     let mut statuses = Vec::new();
     for s in status.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        match STATUSES.iter().find(|k| k.eq_ignore_ascii_case(s)) {
-            Some(k) => statuses.push(k.to_string()),
-            None => {
+        match JobStatus::parse_loose(s) {
+            k if !k.is_unknown() => statuses.push(k),
+            _ => {
                 return Err(AppError::new(
-                    "invalid_status",
+                    ErrorCode::InvalidStatus,
                     format!(
                         "Unknown status \"{s}\". Use one or more of {}, separated by commas.",
-                        STATUSES.join(", ")
+                        JobStatus::KNOWN
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ))
             }
         }
     }
     if statuses.is_empty() {
-        statuses = STATUSES.iter().map(|s| s.to_string()).collect();
+        statuses = JobStatus::KNOWN.to_vec();
     }
-    let store = open_store()?;
+    let store = open_store(settings)?;
     let mut query = JobQuery {
         search: search.filter(|s| !s.trim().is_empty()),
         statuses,
@@ -341,15 +308,16 @@ fn clip(s: &str, n: usize) -> String {
 
 fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(v)
-        .map_err(|e| AppError::new("internal", format!("Could not write JSON: {e}")))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
     println!("{text}");
     Ok(())
 }
 
-async fn cmd_key_verify(json: bool) -> Result<ExitCode, AppError> {
-    let key = require_key()?;
-    let client = Client::new(key, setup::verification_config(client_config()))?;
-    let v = setup::verify_key(&client).await?;
+async fn cmd_key_verify(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
+    let store = open_store(settings)?;
+    let keys = KeyService::new(settings, store);
+    let key = keys.require()?;
+    let v = keys.verify(key).await?;
     if json {
         print_json(&v.to_cli())?;
     } else {
@@ -412,17 +380,18 @@ struct CliLastSync {
     finished_at: Option<chrono::DateTime<chrono::Utc>>,
     trigger: Trigger,
     result: Option<RunResult>,
-    error_code: Option<String>,
+    error_code: Option<ErrorCode>,
     error_message: Option<String>,
 }
 
-fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
-    let (key_present, key_source, key_error) = match resolve_key() {
+fn cmd_status(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
+    let store = open_store(settings)?;
+    let keys = KeyService::new(settings, store.clone());
+    let (key_present, key_source, key_error) = match keys.current() {
         Ok(Some((_, src))) => (true, Some(src), None),
         Ok(None) => (false, None, None),
-        Err(e) => (false, None, Some(e.payload())),
+        Err(e) => (false, None, Some(AppError::from(e).payload())),
     };
-    let store = open_store()?;
     let status = store.status()?;
     let facts = store.schedule_facts()?;
     let now = chrono::Utc::now();
@@ -441,7 +410,7 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
             finished_at: r.finished_at,
             trigger: r.trigger,
             result: r.result,
-            error_code: r.error_code.clone(),
+            error_code: r.error_code,
             error_message: r.error_message.clone(),
         }),
         last_success_at: status.last_success_at,
@@ -477,10 +446,7 @@ fn cmd_status(json: bool) -> Result<ExitCode, AppError> {
                     .format("%Y-%m-%d %H:%M:%S UTC"),
                 result,
                 l.trigger.as_str(),
-                l.error_code
-                    .as_deref()
-                    .map(|c| format!(" — {c}"))
-                    .unwrap_or_default()
+                l.error_code.map(|c| format!(" — {c}")).unwrap_or_default()
             );
         }
         None => println!("Last sync:  never"),

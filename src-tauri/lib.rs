@@ -1,10 +1,11 @@
 //! Ashby Sync: a Tauri 2 desktop app (and a headless CLI in the same binary).
 //!
 //! Everything but the window lives in the Tauri-free `ashby-sync-core` crate (`src-tauri/core/`):
-//! the Ashby client, the SQLite cache, the sync engine and scheduler, the keychain and the set-up.
+//! the Ashby client, the SQLite cache, the sync engine and scheduler, the keychain, the key service,
+//! the settings and the set-up.
 //! This crate adapts it: `commands` to IPC, `app` to the Tauri runtime, `cli` to a terminal.
 
-pub use ashby_sync_core::{ashby, config, error, setup, store, sync, vault};
+pub use ashby_sync_core::{ashby, config, error, keys, setup, store, sync, vault};
 
 pub mod bindings;
 pub mod cli;
@@ -20,8 +21,16 @@ use std::process::ExitCode;
 pub fn main_entry() -> ExitCode {
     use clap::Parser;
     let cli = cli::Cli::parse();
+    // The environment is read once, here; the window and the CLI reject a bad value alike.
+    let settings = match config::Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Error ({}): {e}", e.code());
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
-        Some(cmd) => cli::run(cmd),
-        None => app::run(cli.background),
+        Some(cmd) => cli::run(&settings, cmd),
+        None => app::run(settings, cli.background),
     }
 }

@@ -5,10 +5,15 @@ use std::path::Path;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
-/// Starts logging; keep the guard alive for the life of the process so lines are flushed.
-pub fn init(log_dir: &Path, to_stderr: bool) -> Option<WorkerGuard> {
-    let filter = EnvFilter::try_from_env("ASHBY_SYNC_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,ashby_sync=debug"));
+/// Without `ASHBY_SYNC_LOG` (or with one `tracing` cannot read).
+const DEFAULT_FILTER: &str = "info,ashby_sync=debug";
+
+/// Starts logging with `filter` (`Settings::log_filter`); keep the guard alive for the life of
+/// the process so lines are flushed.
+pub fn init(log_dir: &Path, filter: Option<&str>, to_stderr: bool) -> Option<WorkerGuard> {
+    let filter = filter
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
     let file = std::fs::create_dir_all(log_dir).ok().map(|_| {
         let appender = tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)

@@ -1,7 +1,10 @@
-//! What the running app holds: the cache, the keychain handle, the pending (verified, not yet saved)
-//! key and the sync scheduler. No Tauri types: the commands reach it through `tauri::State`.
+//! What the running app holds: the settings, the cache, the key service, the pending (verified, not
+//! yet saved) key and the sync scheduler. No Tauri types: the commands reach it through
+//! `tauri::State`.
 
 use crate::ashby::ApiKey;
+use crate::config::Settings;
+use crate::keys::KeyService;
 use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -18,20 +21,27 @@ impl std::ops::Deref for AppState {
 }
 
 pub struct Shared {
+    /// The environment's settings, parsed once at start-up.
+    pub settings: Settings,
     pub store: Store,
+    /// Reads, verifies, saves and removes the key (shared with the CLI).
+    pub keys: KeyService,
     /// Set when the cache file was unusable at start-up and was moved aside.
     pub db_recovered_from: Option<PathBuf>,
     /// The key the user pasted and verified in the wizard (with what we learned), until saved.
     pub pending_key: Mutex<Option<(ApiKey, crate::setup::Verification)>>,
     /// The verification in flight, so Cancel can stop it.
     pub verify_task: Mutex<Option<tokio::task::AbortHandle>>,
-    /// The hourly sync; set once at start-up (the CLI runs without one).
+    /// The scheduled sync; set once at start-up (the CLI runs without one).
     pub scheduler: std::sync::OnceLock<crate::sync::SchedulerHandle>,
 }
 
 impl AppState {
-    pub fn new(store: Store, db_recovered_from: Option<PathBuf>) -> AppState {
+    pub fn new(settings: Settings, store: Store, db_recovered_from: Option<PathBuf>) -> AppState {
+        let keys = KeyService::new(&settings, store.clone());
         AppState(std::sync::Arc::new(Shared {
+            settings,
+            keys,
             store,
             db_recovered_from,
             pending_key: Mutex::new(None),
@@ -41,9 +51,8 @@ impl AppState {
     }
 }
 
-use crate::error::{AppError, AppResult, ErrorPayload};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorPayload};
 use crate::setup::Verification;
-use crate::vault::Vault;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -78,54 +87,23 @@ pub struct WizardProgress {
 
 const WIZARD_PROGRESS: &str = "wizard_progress";
 
-/// `ASHBY_API_KEY`, when set: used for this run only, never stored.
-pub fn env_key() -> Option<ApiKey> {
-    std::env::var("ASHBY_API_KEY")
-        .ok()
-        .and_then(|v| ApiKey::parse(&v).ok())
-}
-
 impl AppState {
     pub fn boot_state(&self) -> BootState {
         let db_recovered_from = self
             .db_recovered_from
             .as_ref()
             .map(|p| p.display().to_string());
-        let (screen, keychain_error) = if env_key().is_some() {
-            (BootScreen::Jobs, None)
-        } else {
-            match Vault::new().and_then(|v| v.get()) {
-                Ok(Some(_)) => (BootScreen::Jobs, None),
-                Ok(None) => (BootScreen::Wizard, None),
-                Err(e) => (BootScreen::Keychain, Some(AppError::from(e).payload())),
-            }
+        let (screen, keychain_error) = match self.keys.current() {
+            Ok(Some(_)) => (BootScreen::Jobs, None),
+            Ok(None) => (BootScreen::Wizard, None),
+            Err(e) => (BootScreen::Keychain, Some(AppError::from(e).payload())),
         };
         BootState {
             screen,
             keychain_error,
             db_recovered_from,
-            key_overridden: env_key().is_some(),
+            key_overridden: self.keys.overridden(),
         }
-    }
-
-    /// A client for the current key (`None` before set-up): the scheduler calls this per run,
-    /// so a replaced key takes effect at the next sync.
-    pub fn client(&self) -> AppResult<Option<crate::ashby::Client>> {
-        match self.current_key()? {
-            Some(k) => Ok(Some(crate::ashby::Client::new(
-                k,
-                crate::ashby::ClientConfig::default(),
-            )?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The key to sync with: `ASHBY_API_KEY` first, then the keychain.
-    pub fn current_key(&self) -> AppResult<Option<ApiKey>> {
-        if let Some(k) = env_key() {
-            return Ok(Some(k));
-        }
-        Ok(Vault::new()?.get()?)
     }
 
     pub fn wizard_progress(&self) -> AppResult<WizardProgress> {
@@ -137,8 +115,12 @@ impl AppState {
     }
 
     pub fn set_wizard_progress(&self, p: &WizardProgress) -> AppResult<()> {
-        let json = serde_json::to_string(p)
-            .map_err(|e| AppError::new("internal", format!("Could not save your progress: {e}")))?;
+        let json = serde_json::to_string(p).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("Could not save your progress: {e}"),
+            )
+        })?;
         Ok(self.store.set_setting(WIZARD_PROGRESS, &json)?)
     }
 
@@ -169,27 +151,12 @@ impl AppState {
     /// Stores the wizard's verified key in the keychain, records what we learned about it, and
     /// forgets the wizard's progress.
     pub fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
-        let (key, verification) = lock(&self.pending_key).clone().ok_or_else(|| {
-            AppError::new(
-                "not_verified",
-                "Verify the key first (step 6), then save it.",
-            )
-        })?;
-        if !verification.can_save {
-            return Err(AppError::new(
-                "key_cannot_sync",
-                "This key can't read Jobs and Organization, which the sync needs. Grant Read for both in Ashby, then verify again.",
-            ));
-        }
-        Vault::new()?.set(&key)?;
+        let (key, verification) = lock(&self.pending_key)
+            .clone()
+            .ok_or(crate::keys::KeyError::NotVerified)?;
+        self.keys.save(&key, &verification, clear_cache)?;
         lock(&self.pending_key).take();
-        if clear_cache {
-            self.store.clear_cache()?;
-        }
-        self.record_verification(&verification)?;
-        self.store.clear_key_invalid()?;
         self.clear_wizard_progress()?;
-        tracing::info!("API key saved to the keychain");
         // Leaves the scheduler's "waiting for a key" state and starts the first sync.
         if let Some(s) = self.scheduler.get() {
             s.key_changed();
@@ -197,117 +164,19 @@ impl AppState {
         Ok(())
     }
 
-    pub fn record_verification(&self, v: &Verification) -> AppResult<()> {
-        Ok(self.store.save_key_verification(&to_record(v))?)
-    }
-
     pub fn key_status(&self) -> AppResult<KeyStatus> {
-        let stored = Vault::new()?.get()?.is_some();
-        let verification = self.store.key_verification()?.map(|r| from_record(&r));
         Ok(KeyStatus {
-            stored,
-            overridden: env_key().is_some(),
-            verification,
+            stored: self.keys.stored()?,
+            overridden: self.keys.overridden(),
+            verification: self.keys.last_verification()?,
             key_invalid: self.store.key_invalid()?,
         })
     }
 
     /// Deletes the keychain entry and what we knew about the key; optionally the cached jobs.
     pub fn remove_key(&self, delete_cache: bool) -> AppResult<()> {
-        Vault::new()?.delete()?;
-        self.store.forget_key_verification()?;
+        self.keys.remove(delete_cache)?;
         self.clear_wizard_progress()?;
-        if delete_cache {
-            self.store.clear_cache()?;
-        }
-        tracing::info!(delete_cache, "API key removed");
         Ok(())
-    }
-}
-
-/// What the cache keeps of a verification: facts only, never the key.
-fn to_record(v: &Verification) -> crate::store::KeyVerificationRecord {
-    crate::store::KeyVerificationRecord {
-        title: v.title.clone(),
-        created_at: v.created_at.clone(),
-        scopes: v.scopes.clone(),
-        modules: v
-            .modules
-            .iter()
-            .map(|m| {
-                (
-                    m.module.scope_name().to_string(),
-                    access_str(m.access).to_string(),
-                )
-            })
-            .collect(),
-        write_scopes: v.write_scopes.clone(),
-        org_fingerprint: None,
-        verified_at: v.verified_at,
-    }
-}
-
-fn access_str(a: crate::setup::Access) -> &'static str {
-    match a {
-        crate::setup::Access::Read => "read",
-        crate::setup::Access::Missing => "missing",
-        crate::setup::Access::Unknown => "unknown",
-    }
-}
-
-/// Rebuilds the Settings screen's matrix from the stored facts.
-fn from_record(r: &crate::store::KeyVerificationRecord) -> Verification {
-    use crate::setup::{Access, Module, ModuleCheck, Outcome};
-    let modules: Vec<ModuleCheck> = Module::ALL
-        .iter()
-        .map(|&m| {
-            let access = match r.modules.get(m.scope_name()).map(String::as_str) {
-                Some("read") => Access::Read,
-                Some("missing") => Access::Missing,
-                _ => Access::Unknown,
-            };
-            ModuleCheck {
-                module: m,
-                label: m.label().to_string(),
-                access,
-                required: m.required_for_sync(),
-                fix: (access == Access::Missing).then(|| m.fix_text()),
-                detail: (access == Access::Unknown)
-                    .then(|| "Not checked: Ashby could not be asked. Re-verify.".to_string()),
-            }
-        })
-        .collect();
-    let missing = modules.iter().any(|m| m.access == Access::Missing);
-    let unknown = modules.iter().any(|m| m.access == Access::Unknown);
-    let can_save = modules
-        .iter()
-        .filter(|m| m.required)
-        .all(|m| m.access == Access::Read);
-    let outcome = if missing {
-        Outcome::MissingModules
-    } else if unknown {
-        Outcome::Incomplete
-    } else {
-        Outcome::FullRead
-    };
-    let mut warnings = Vec::new();
-    if !r.write_scopes.is_empty() {
-        warnings.push(format!(
-            "This key can also change data in Ashby ({}). The guide asks for a read-only key.",
-            r.write_scopes.join(", ")
-        ));
-    }
-    Verification {
-        outcome,
-        valid: true,
-        can_save,
-        title: r.title.clone(),
-        created_at: r.created_at.clone(),
-        scopes: r.scopes.clone(),
-        write_scopes: r.write_scopes.clone(),
-        modules,
-        message: "Last verification".to_string(),
-        warnings,
-        verified_at: r.verified_at,
     }
 }

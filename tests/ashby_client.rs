@@ -15,6 +15,7 @@ use ashby_sync_core::ashby::{
     ApiKey, Client, ClientConfig, Clock, Error, Job, JobPostingListParams, ManualClock, Module,
     PageInfo, PassOutcome, ASHBY_API_VERSION,
 };
+use ashby_sync_core::error::ErrorCode;
 use fake_ashby::{Access, FakeAshby, FakeConfig, Fault, KeySpec, RateLimit};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
@@ -543,7 +544,7 @@ async fn unknown_and_revoked_keys_are_invalid_key_and_never_retried() {
         let (client, clock) = client_for(&fake.base_url(), key);
         let err = client.api_key_info().await.unwrap_err();
         assert_eq!(err, Error::InvalidKey, "{key}");
-        assert_eq!(err.code(), "invalid_key");
+        assert_eq!(err.code(), ErrorCode::InvalidKey);
         assert!(err.is_auth() && !err.is_retryable());
         assert!(err.to_string().contains("Ashby → Admin → API Keys"));
         assert_eq!(fake.count("apiKey.info"), 1, "no retry for {key}");
@@ -583,7 +584,7 @@ async fn unauthorized_is_missing_key() {
     let (client, clock) = client_for(&fake.base_url(), &fake.keys().full);
     let err = client.api_key_info().await.unwrap_err();
     assert_eq!(err, Error::MissingKey);
-    assert_eq!(err.code(), "missing_key");
+    assert_eq!(err.code(), ErrorCode::MissingKey);
     assert!(err.is_auth());
     assert_eq!(fake.count("apiKey.info"), 1);
     assert!(clock.sleeps().is_empty());
@@ -608,7 +609,7 @@ async fn missing_permission_names_endpoint_and_module_and_is_not_retried() {
             module: Some(Module::Organization)
         }
     );
-    assert_eq!(err.code(), "missing_permission");
+    assert_eq!(err.code(), ErrorCode::MissingPermission);
     assert!(err.to_string().contains("Organization"));
     assert!(!err.is_retryable() && !err.is_auth() && err.is_permission());
     assert_eq!(fake.count("department.list"), 1);
@@ -638,7 +639,7 @@ async fn module_read_checks_with_full_and_partial_keys() {
     // The raw Reports probe answers "not found" for the made-up report id.
     assert_eq!(
         full.probe_module(Module::Reports).await.unwrap_err().code(),
-        "not_found"
+        ErrorCode::NotFound
     );
     let (partial, _) = client_for(&fake.base_url(), &keys.partial);
     for m in Module::ALL {
@@ -690,7 +691,7 @@ async fn rate_limited_error_carries_retry_after_and_partner_scope() {
             partner_scope: true
         }
     );
-    assert_eq!(err.code(), "rate_limited");
+    assert_eq!(err.code(), ErrorCode::RateLimited);
     assert!(err.is_retryable());
     assert!(err.to_string().contains("integration partner"));
     assert!(clock.sleeps().is_empty());
@@ -724,19 +725,19 @@ async fn not_found_and_invalid_input() {
         matches!(&err, Error::NotFound { code } if code.ends_with("not_found")),
         "{err:?}"
     );
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code(), ErrorCode::NotFound);
     let err = client
         .job_posting_info("00000000-0000-0000-0000-00000000beef")
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "not_found", "{err:?}");
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err:?}");
 
     let err = client
         .probe("job.list", json!({"limit": "lots"}))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert_eq!(fake.count("job.list"), 1, "invalid input is not retried");
 }
 
@@ -786,7 +787,7 @@ async fn error_code_from_errors_array_string_or_object() {
     for (errors, code) in cases {
         fake.push_fault("job.list", Fault::ErrorsArrayOnly(errors.clone()), 1);
         let err = client.probe("job.list", json!({})).await.unwrap_err();
-        assert_eq!(err.code(), code, "{errors} → {err:?}");
+        assert_eq!(err.code().as_str(), code, "{errors} → {err:?}");
     }
     fake.push_fault(
         "job.list",
@@ -824,7 +825,7 @@ async fn truncated_json_is_a_bounded_decode_error() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert_eq!(err.code(), "decode_error");
+    assert_eq!(err.code(), ErrorCode::DecodeError);
     assert!(!err.is_retryable());
     assert_eq!(fake.count("job.list"), 1);
     assert!(clock.sleeps().is_empty());
@@ -837,7 +838,7 @@ async fn server_errors_are_retried_then_reported() {
     let (client, clock) = client_for(&fake.base_url(), &fake.keys().full);
     let err = client.probe("job.list", json!({})).await.unwrap_err();
     assert_eq!(err, Error::Server(503));
-    assert_eq!(err.code(), "server_error");
+    assert_eq!(err.code(), ErrorCode::ServerError);
     // max_retries = 3 → 4 attempts, backoff 2 s, 4 s, 8 s.
     assert_eq!(fake.count("job.list"), 4);
     assert_eq!(clock.sleeps(), secs(&[2, 4, 8]));
@@ -866,7 +867,7 @@ async fn network_errors_connection_reset_and_refused() {
     fake.push_fault("apiKey.info", Fault::ConnectionReset, 10);
     let err = client.api_key_info().await.unwrap_err();
     assert!(matches!(err, Error::Network(_)), "{err:?}");
-    assert_eq!(err.code(), "network");
+    assert_eq!(err.code(), ErrorCode::Network);
 
     // Nothing listening at all.
     let port = {
@@ -892,7 +893,7 @@ async fn slow_responses_time_out() {
     let started = Instant::now();
     let err = client.api_key_info().await.unwrap_err();
     assert_eq!(err, Error::Timeout);
-    assert_eq!(err.code(), "timeout");
+    assert_eq!(err.code(), ErrorCode::Timeout);
     assert!(err.is_retryable());
     assert_eq!(client.request_count(), 2);
     assert_eq!(clock.sleeps(), secs(&[2]));
@@ -936,7 +937,7 @@ async fn rate_limit_without_retry_after_backs_off_exponentially_and_gives_up() {
     clock.clear_sleeps();
     fake.push_fault("job.list", no_header.clone(), 50);
     let err = client.probe("job.list", json!({})).await.unwrap_err();
-    assert_eq!(err.code(), "rate_limited");
+    assert_eq!(err.code(), ErrorCode::RateLimited);
     assert_eq!(fake.count("job.list"), 6);
     assert_eq!(clock.sleeps(), secs(&[2, 4, 8, 16, 32]));
 
@@ -1000,7 +1001,7 @@ async fn non_transient_errors_are_never_retried() {
         fake.reset_log();
         fake.push_fault("job.list", Fault::ErrorsArrayOnly(errors), 3);
         let err = client.probe("job.list", json!({})).await.unwrap_err();
-        assert_eq!(err.code(), code);
+        assert_eq!(err.code().as_str(), code);
         assert_eq!(fake.count("job.list"), 1, "{code} must not be retried");
         fake.clear_faults();
     }
@@ -1294,7 +1295,7 @@ async fn token_errors_map_to_full_resync() {
         .await
         .unwrap_err();
     assert_eq!(err, Error::SyncTokenExpired);
-    assert_eq!(err.code(), "sync_token_expired");
+    assert_eq!(err.code(), ErrorCode::SyncTokenExpired);
     assert!(err.needs_full_resync());
 
     // Incremental pass bigger than Ashby's page cap.
@@ -1340,7 +1341,7 @@ async fn cursor_errors_map_to_pass_restart() {
     );
     let err = client.probe("job.list", json!({})).await.unwrap_err();
     assert_eq!(err, Error::CursorExpired);
-    assert_eq!(err.code(), "cursor_expired");
+    assert_eq!(err.code(), ErrorCode::CursorExpired);
 }
 
 #[tokio::test]
@@ -1398,7 +1399,7 @@ async fn page_callback_errors_stop_the_pass_and_page_cap_guards() {
             pages: 3
         }
     );
-    assert_eq!(err.code(), "page_cap_exceeded");
+    assert_eq!(err.code(), ErrorCode::PageCapExceeded);
 }
 
 // ------------------------------------------------------------------ other endpoints
@@ -1583,7 +1584,7 @@ async fn the_key_never_appears_in_debug_display_errors_logs_or_panics() {
         ApiKey::parse(&format!("{key} {key}")).unwrap_err(),
     ));
 
-    let codes: HashSet<&str> = errors.iter().map(Error::code).collect();
+    let codes: HashSet<ErrorCode> = errors.iter().map(Error::code).collect();
     assert!(codes.len() >= 9, "{codes:?}");
     for e in &errors {
         let shown = format!("{e} | {e:?} | {}", e.code());

@@ -25,6 +25,11 @@ impl Cli {
     /// Runs `ashby-sync <args>` with `key` as ASHBY_API_KEY (or none). The keychain is made
     /// unreachable so a developer's real keychain is never touched.
     async fn run(&self, key: Option<&str>, args: &[&str]) -> Output {
+        self.run_with(key, &[], args).await
+    }
+
+    /// Like [`run`](Self::run), with more environment variables (set after the defaults).
+    async fn run_with(&self, key: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ashby-sync"));
         cmd.args(args)
             .env("ASHBY_API_BASE_URL", &self.base_url)
@@ -40,6 +45,7 @@ impl Cli {
         if let Some(k) = key {
             cmd.env("ASHBY_API_KEY", k);
         }
+        cmd.envs(env.iter().copied()).kill_on_drop(true);
         cmd.output().await.expect("binary runs")
     }
 }
@@ -328,4 +334,68 @@ async fn every_command_has_help() {
         assert!(stdout(&o).contains("Usage:"), "{args:?}: {}", stdout(&o));
     }
     assert_eq!(fake.count("*"), 0, "help never calls Ashby");
+}
+
+/// A malformed `ASHBY_API_KEY` is rejected before any command runs, with the message the window
+/// prints too (both parse the environment through `Settings`), even by commands that need no key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_env_key_is_rejected_with_the_settings_message() {
+    let fake = fake(1).await;
+    let cli = Cli::new(&fake);
+    let expected =
+        "Error (key_malformed): ASHBY_API_KEY: That does not look like an Ashby API key: \
+         it contains spaces or line breaks in the middle. Copy the key again from Ashby and paste \
+         only the key. Fix the value of ASHBY_API_KEY, or unset it to use the key stored in the \
+         keychain.";
+    // No command = the window: it refuses before opening one (bounded, in case it did open).
+    for args in [
+        &["sync"][..],
+        &["status"],
+        &["jobs"],
+        &["key", "verify"],
+        &[],
+    ] {
+        let o = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            cli.run(Some("has a space"), args),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{args:?} did not exit: the malformed key was not rejected"));
+        assert_eq!(code(&o), 1, "{args:?}");
+        assert_eq!(stderr(&o).trim(), expected, "{args:?}");
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+/// `ASHBY_SYNC_RATE_LIMIT_PER_MINUTE` must be a number; anything else says how to fix it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_rate_limit_is_rejected() {
+    let fake = fake(1).await;
+    let cli = Cli::new(&fake);
+    let key = fake.keys().full;
+    let o = cli
+        .run_with(
+            Some(&key),
+            &[("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "fast")],
+            &["status"],
+        )
+        .await;
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "Error (invalid_setting): ASHBY_SYNC_RATE_LIMIT_PER_MINUTE must be a whole number"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("\"fast\""), "{err}");
+    // A valid value is used.
+    let o = cli
+        .run_with(
+            Some(&key),
+            &[("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "120")],
+            &["sync"],
+        )
+        .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
 }

@@ -1,11 +1,12 @@
 //! The scheduler with tokio's paused clock: hours pass instantly and deterministically. The runner
 //! is scripted (the engine itself is covered by tests/sync.rs); the wall clock follows tokio time.
 
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::store::{RunResult, ScheduleFacts, Store, Trigger};
 use ashby_sync_core::sync::{
     start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
-    SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage, SyncSummary,
-    TokioWallClock, WallClock,
+    SchedulerError, SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage,
+    SyncSummary, TokioWallClock, WallClock, DEFAULT_INTERVAL,
 };
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -15,6 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const MIN: Duration = Duration::from_secs(60);
+/// The sync interval in minutes: the tests follow the constant.
+const EVERY: i64 = (DEFAULT_INTERVAL.as_secs() / 60) as i64;
 
 fn base() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
@@ -129,13 +132,10 @@ impl SyncRunner for Scripted {
                 finished_at: clock.now(),
                 streams: Vec::new(),
                 requests: 1,
-                error_code: (result == RunResult::Failed).then(|| {
-                    if needs_key {
-                        "invalid_key"
-                    } else {
-                        "server_error"
-                    }
-                    .into()
+                error_code: (result == RunResult::Failed).then_some(if needs_key {
+                    ErrorCode::InvalidKey
+                } else {
+                    ErrorCode::ServerError
                 }),
                 error_message: None,
                 missing_modules: Vec::new(),
@@ -232,24 +232,34 @@ async fn until(clock: &TokioWallClock, m: i64) {
 
 #[tokio::test(start_paused = true)]
 async fn runs_hourly_from_the_last_success() {
-    let s = setup(synced_ago(30), MIN, &[], Duration::ZERO);
+    // Synced half an interval ago (30 minutes with the hourly default).
+    let half = EVERY / 2;
+    let due = EVERY - half;
+    let s = setup(synced_ago(half), MIN, &[], Duration::ZERO);
     settle().await;
     assert!(s.runner.calls().is_empty(), "not due yet");
-    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(30)));
-    until(&s.clock, 29).await;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(due)));
+    until(&s.clock, due - 1).await;
     assert!(s.runner.calls().is_empty());
-    until(&s.clock, 31).await;
-    assert_eq!(s.runner.starts(), [30]);
+    until(&s.clock, due + 1).await;
+    assert_eq!(s.runner.starts(), [due]);
     assert_eq!(s.runner.calls()[0].trigger, Trigger::Schedule);
     assert!(!s.runner.calls()[0].full);
-    // Finished at +31 → next at +91.
-    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(91)));
-    until(&s.clock, 90).await;
-    assert_eq!(s.runner.starts(), [30]);
-    until(&s.clock, 92).await;
-    assert_eq!(s.runner.starts(), [30, 91]);
+    // Finished a minute later → next one interval after that (+31 → +91 hourly).
+    let second = due + 1 + EVERY;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(second)));
+    until(&s.clock, second - 1).await;
+    assert_eq!(s.runner.starts(), [due]);
+    until(&s.clock, second + 1).await;
+    assert_eq!(s.runner.starts(), [due, second]);
     until(&s.clock, 24 * 60).await;
-    assert_eq!(s.runner.calls().len(), 24, "hourly for a day");
+    // Each run takes a minute, so one starts every EVERY + 1 minutes: 24 a day when hourly.
+    let per_day = ((24 * 60 - due) / (EVERY + 1) + 1) as usize;
+    assert_eq!(
+        s.runner.calls().len(),
+        per_day,
+        "one per interval for a day"
+    );
     let ev = &s.events;
     assert_eq!(ev.finished.lock().unwrap().len(), 24);
     assert!(ev.progress.load(Ordering::SeqCst) >= 24);
@@ -264,12 +274,12 @@ async fn runs_hourly_from_the_last_success() {
 
 #[tokio::test(start_paused = true)]
 async fn catches_up_at_launch_when_overdue_or_never_synced() {
-    let s = setup(synced_ago(180), MIN, &[], Duration::ZERO);
+    let s = setup(synced_ago(3 * EVERY), MIN, &[], Duration::ZERO);
     settle().await;
     assert_eq!(s.runner.starts(), [0]);
     assert_eq!(s.runner.calls()[0].trigger, Trigger::Startup);
     until(&s.clock, 2).await;
-    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(61)));
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(1 + EVERY)));
 
     let s = setup(ScheduleFacts::default(), MIN, &[], Duration::ZERO);
     settle().await;
@@ -312,7 +322,8 @@ async fn resumes_backoff_from_stored_failures() {
 
 #[tokio::test(start_paused = true)]
 async fn sync_now_is_single_flight_and_moves_the_schedule() {
-    let s = setup(synced_ago(50), 5 * MIN, &[], Duration::ZERO);
+    // Due in 10 minutes.
+    let s = setup(synced_ago(EVERY - 10), 5 * MIN, &[], Duration::ZERO);
     until(&s.clock, 2).await;
     assert!(s.runner.calls().is_empty());
     // Two "Sync now" clicks while nothing runs: one run, both get its summary.
@@ -322,17 +333,18 @@ async fn sync_now_is_single_flight_and_moves_the_schedule() {
     assert_eq!(a.trigger, Trigger::Manual);
     assert_eq!(s.runner.calls().len(), 1);
     assert_eq!(a.finished_at, base() + mins(7));
-    // The +10 min scheduled run moved to one hour after the manual run.
-    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(67)));
+    // The +10 min scheduled run moved to one interval after the manual run.
+    let next = 7 + EVERY;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(next)));
     until(&s.clock, 30).await;
     assert_eq!(s.runner.calls().len(), 1);
-    until(&s.clock, 68).await;
-    assert_eq!(s.runner.starts(), [2, 67]);
+    until(&s.clock, next + 1).await;
+    assert_eq!(s.runner.starts(), [2, next]);
     assert_eq!(s.runner.calls()[1].trigger, Trigger::Schedule);
     // "Sync now" during the scheduled run joins it instead of starting another.
     let joined = s.handle.sync_now(true).await.unwrap();
     assert_eq!(joined.trigger, Trigger::Schedule);
-    assert_eq!(joined.finished_at, base() + mins(72));
+    assert_eq!(joined.finished_at, base() + mins(next + 5));
     assert_eq!(s.runner.calls().len(), 2);
     // Fire-and-forget variant (tray menu).
     s.handle.request_sync(true);
@@ -442,10 +454,54 @@ async fn engine_runner_without_a_key_pauses() {
     };
     let handle = start_scheduler(runner, events.clone(), ScheduleFacts::default(), cfg);
     let summary = handle.sync_now(false).await.unwrap();
-    assert_eq!(summary.error_code.as_deref(), Some("no_key"));
+    assert_eq!(summary.error_code, Some(ErrorCode::NoKey));
     assert!(summary.needs_key);
     assert_eq!(summary.result, RunResult::Failed);
     settle().await;
     assert!(handle.state().paused_for_key);
+    handle.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn engine_runner_reports_a_client_error_as_a_failed_run() {
+    use ashby_sync_core::keys::KeyError;
+    use ashby_sync_core::vault;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
+    let clock = Arc::new(TokioWallClock::new(base()));
+    let locked = vault::Error::Locked {
+        reason: "test".into(),
+    };
+    let code = locked.code();
+    let clients: ClientFactory = Arc::new(move || {
+        Err(SchedulerError::Key(KeyError::Vault(vault::Error::Locked {
+            reason: "test".into(),
+        })))
+    });
+    let runner = Arc::new(EngineRunner {
+        store,
+        clients,
+        config: EngineConfig {
+            clock: clock.clone(),
+            ..EngineConfig::default()
+        },
+    });
+    let cfg = SchedulerConfig {
+        clock: clock.clone(),
+        jitter: Duration::ZERO,
+        ..SchedulerConfig::default()
+    };
+    let events = Arc::new(Recorder::default());
+    let handle = start_scheduler(runner, events, ScheduleFacts::default(), cfg);
+    let summary = handle.sync_now(false).await.unwrap();
+    assert_eq!(summary.error_code, Some(code));
+    assert_eq!(summary.result, RunResult::Failed);
+    assert!(
+        !summary.needs_key,
+        "a locked keychain is retried, not a rejected key"
+    );
+    // The same error reaches the UI/CLI as an AppError with the same code.
+    let app: ashby_sync_core::error::AppError = SchedulerError::Key(KeyError::Vault(locked)).into();
+    assert_eq!(app.code(), code);
     handle.shutdown().await;
 }

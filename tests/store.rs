@@ -1,6 +1,8 @@
 //! The SQLite cache on its own: commits, reconciliation, queries, search, facets, history.
 //! Real SQLite files in temp dirs; no network.
 
+use ashby_sync_core::ashby::{JobStatus, WorkplaceType};
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::store::*;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -278,7 +280,7 @@ fn list_filters_sort_and_page() {
     let j1 = page.rows.iter().find(|r| r.id == "j1").unwrap();
     assert_eq!(j1.department_name.as_deref(), Some("Platform"));
     assert_eq!(j1.location_name.as_deref(), Some("Berlin"));
-    assert_eq!(j1.workplace_type.as_deref(), Some("OnSite"));
+    assert_eq!(j1.workplace_type, Some(WorkplaceType::OnSite));
     assert!(j1.is_listed);
     assert_eq!(j1.posting_count, 1);
     assert!(j1.title_highlight.is_none());
@@ -685,8 +687,8 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(ids(&page), ["j2", "j3"]);
     assert_eq!(page.rows[0].posting_count, 0);
     assert_eq!(
-        page.rows[0].workplace_type.as_deref(),
-        Some("Hybrid"),
+        page.rows[0].workplace_type,
+        Some(WorkplaceType::Hybrid),
         "falls back to the location"
     );
     // Descriptions are kept when not re-fetched, keyed by the updatedAt they belong to.
@@ -715,7 +717,11 @@ fn reconcile_counts_and_tokens() {
     assert_eq!(st.last_full_sync_at, Some(t(NOW)));
     assert_eq!(st.last_success_at, Some(t("2026-03-02T00:00:00.000Z")));
     store
-        .record_stream_error(Stream::Jobs, "rate_limited", t("2026-03-03T00:00:00.000Z"))
+        .record_stream_error(
+            Stream::Jobs,
+            ErrorCode::RateLimited,
+            t("2026-03-03T00:00:00.000Z"),
+        )
         .unwrap();
     let st = store.stream_state(Stream::Jobs).unwrap();
     assert_eq!(
@@ -723,7 +729,7 @@ fn reconcile_counts_and_tokens() {
         Some("jtok9"),
         "an error never touches the token"
     );
-    assert_eq!(st.last_error_code.as_deref(), Some("rate_limited"));
+    assert_eq!(st.last_error_code, Some(ErrorCode::RateLimited));
     store.clear_sync_tokens().unwrap();
     assert!(store
         .stream_states()
@@ -776,7 +782,7 @@ fn facets_count_subtrees() {
         .map(|v| (v.value.as_str(), v.count))
         .collect();
     assert_eq!(st, [("Closed", 1), ("Draft", 1), ("Open", 3)]);
-    let closed = store.facets(&["Closed".to_string()]).unwrap();
+    let closed = store.facets(&[JobStatus::Closed]).unwrap();
     assert_eq!(closed.employment_types[0].count, 1);
 }
 
@@ -799,11 +805,11 @@ fn runs_history_and_schedule_facts() {
                             updated: 0,
                             removed: 0,
                         },
-                        outcome: "ok".into(),
+                        outcome: StreamOutcome::Ok,
                         error_code: None,
                     }],
                     requests: 7,
-                    error_code: (result == RunResult::Failed).then(|| "server_error".into()),
+                    error_code: (result == RunResult::Failed).then_some(ErrorCode::ServerError),
                     error_message: None,
                 },
             )
@@ -834,7 +840,7 @@ fn runs_history_and_schedule_facts() {
     assert_eq!(hist[0].id, r5);
     assert_eq!(hist[0].result, None);
     assert_eq!(hist[1].result, Some(RunResult::Failed));
-    assert_eq!(hist[1].error_code.as_deref(), Some("interrupted"));
+    assert_eq!(hist[1].error_code, Some(ErrorCode::Interrupted));
     assert_eq!(hist[4].streams[0].counts.inserted, 3);
     assert_eq!(hist[4].requests, 7);
     assert_eq!(hist[4].trigger, Trigger::Startup);
@@ -848,15 +854,17 @@ fn runs_history_and_schedule_facts() {
         .unwrap();
     let status = store.status().unwrap();
     assert_eq!(
-        status.last_run.unwrap().error_code.as_deref(),
-        Some("interrupted")
+        status.last_run.unwrap().error_code,
+        Some(ErrorCode::Interrupted)
     );
     assert_eq!(status.consecutive_failures, 2);
-    store.mark_key_invalid("invalid_key", t(NOW)).unwrap();
+    store
+        .mark_key_invalid(ErrorCode::InvalidKey, t(NOW))
+        .unwrap();
     assert!(store.schedule_facts().unwrap().key_invalid);
     assert_eq!(
         store.status().unwrap().key_invalid.unwrap().code,
-        "invalid_key"
+        ErrorCode::InvalidKey
     );
 }
 
@@ -939,10 +947,12 @@ fn migrates_a_version_1_cache_and_rebuilds_the_search_index() {
 fn search_filters_agree_with_browsing_and_follow_moves() {
     let (_d, store) = open();
     seed(&store);
-    let all_statuses: Vec<String> = ["Open", "Closed", "Draft", "Archived"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let all_statuses: Vec<JobStatus> = vec![
+        JobStatus::Open,
+        JobStatus::Closed,
+        JobStatus::Draft,
+        JobStatus::Archived,
+    ];
     let set = |page: JobPage| -> Vec<String> {
         let mut v: Vec<String> = page.rows.into_iter().map(|r| r.id).collect();
         v.sort();
@@ -950,7 +960,7 @@ fn search_filters_agree_with_browsing_and_follow_moves() {
     };
     let check = |label: &str| {
         let mut filters: Vec<JobQuery> = Vec::new();
-        for statuses in [vec![], vec!["Closed".to_string()], all_statuses.clone()] {
+        for statuses in [vec![], vec![JobStatus::Closed], all_statuses.clone()] {
             let base = JobQuery {
                 statuses,
                 ..Default::default()
@@ -1157,10 +1167,7 @@ fn relevance_ranks_by_where_the_words_are() {
 fn long_prefixes_complete_from_the_vocabulary() {
     let (_d, store) = open();
     seed(&store);
-    let all: Vec<String> = ["Open", "Closed", "Draft"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let all: Vec<JobStatus> = vec![JobStatus::Open, JobStatus::Closed, JobStatus::Draft];
     let search = |text: &str| {
         let mut v: Vec<String> = store
             .list_jobs(&JobQuery {

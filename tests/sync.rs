@@ -2,7 +2,8 @@
 
 mod sync_support;
 
-use ashby_sync_core::store::{RunResult, Stream, StreamCounts, Trigger};
+use ashby_sync_core::error::ErrorCode;
+use ashby_sync_core::store::{RunResult, Stream, StreamCounts, StreamOutcome, Trigger};
 use ashby_sync_core::sync::{
     Engine, EngineConfig, ManualWallClock, NoProgress, SyncProgress, SyncSummary,
 };
@@ -62,7 +63,10 @@ async fn full_sync_of_2000_jobs_equals_the_dataset() {
     let h = Harness::new(2000).await;
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
-    assert!(s.streams.iter().all(|x| x.full && x.outcome == "ok"));
+    assert!(s
+        .streams
+        .iter()
+        .all(|x| x.full && x.outcome == StreamOutcome::Ok));
     let ds = h.fake.dataset();
     let exp = expected(&ds, true);
     assert_eq!(exp.jobs.len(), 2000);
@@ -334,7 +338,7 @@ async fn expired_tokens_and_too_large_increments_recover_with_full_passes() {
     );
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Failed);
-    assert_eq!(s.error_code.as_deref(), Some("cursor_invalid"));
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("cursor_invalid"));
     h.fake.clear_faults();
 }
 
@@ -380,7 +384,10 @@ async fn permission_lost_mid_run_is_partial() {
     let new_job = h.fake.create_job("Permission Tester");
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
-    assert_eq!(s.missing_modules, ["Organization"]);
+    assert_eq!(
+        s.missing_modules,
+        [ashby_sync_core::ashby::Module::Organization]
+    );
     let outcomes: Vec<&str> = s.streams.iter().map(|x| x.outcome.as_str()).collect();
     assert_eq!(outcomes, ["skipped", "skipped", "ok", "ok"]);
     assert!(h.engine.store().job_detail(&new_job).unwrap().is_some());
@@ -402,7 +409,7 @@ async fn permission_lost_mid_run_is_partial() {
     let s = h.sync().await;
     flipper.await.unwrap();
     assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
-    assert_eq!(s.missing_modules, ["Jobs"]);
+    assert_eq!(s.missing_modules, [ashby_sync_core::ashby::Module::Jobs]);
     let outcomes: Vec<&str> = s.streams.iter().map(|x| x.outcome.as_str()).collect();
     assert_eq!(outcomes, ["ok", "ok", "skipped", "skipped"]);
     assert_eq!(
@@ -426,12 +433,15 @@ async fn revoked_key_stops_and_is_marked_invalid() {
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Failed);
     assert!(s.needs_key);
-    assert_eq!(s.error_code.as_deref(), Some("invalid_key"));
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("invalid_key"));
     let outcomes: Vec<&str> = s.streams.iter().map(|x| x.outcome.as_str()).collect();
     assert_eq!(outcomes, ["failed", "not_run", "not_run", "not_run"]);
     assert_eq!(h.fake.count("*"), 1, "stopped at the first rejection");
     let store = h.engine.store();
-    assert_eq!(store.key_invalid().unwrap().unwrap().code, "invalid_key");
+    assert_eq!(
+        store.key_invalid().unwrap().unwrap().code,
+        ErrorCode::InvalidKey
+    );
     assert!(store.schedule_facts().unwrap().key_invalid);
     snapshot(&h.db()).assert_eq(&before, "cache kept after the key was revoked");
 }
@@ -488,7 +498,7 @@ async fn persistent_429_or_5xx_fail_the_run_and_keep_the_cache() {
     );
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Failed);
-    assert_eq!(s.error_code.as_deref(), Some("rate_limited"));
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("rate_limited"));
     assert!(!s.needs_key);
     h.fake.clear_faults();
     snapshot(&h.db()).assert_eq(&before, "after a 429 storm");
@@ -506,14 +516,14 @@ async fn persistent_429_or_5xx_fail_the_run_and_keep_the_cache() {
             .stream_state(Stream::Jobs)
             .unwrap()
             .last_error_code
-            .as_deref(),
+            .map(ErrorCode::as_str),
         Some("rate_limited")
     );
 
     h.fake.push_fault("jobPosting.info", Fault::Status(502), 50);
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Failed);
-    assert_eq!(s.error_code.as_deref(), Some("server_error"));
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("server_error"));
     h.fake.clear_faults();
     // The jobs pass committed; the postings pass didn't.
     let now = snapshot(&h.db());
@@ -541,7 +551,7 @@ async fn truncated_json_fails_the_run_and_leaves_the_cache_unchanged() {
         .push_fault("department.list", Fault::TruncatedJson, 1);
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Failed);
-    assert_eq!(s.error_code.as_deref(), Some("decode_error"));
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("decode_error"));
     snapshot(&h.db()).assert_eq(&before, "after truncated JSON");
     let states = h.engine.store().stream_states().unwrap();
     for st in Stream::ALL {

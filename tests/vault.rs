@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 
 use ashby_sync_core::ashby::ApiKey;
 use ashby_sync_core::config::APP_IDENTIFIER;
+use ashby_sync_core::error::ErrorCode;
 use ashby_sync_core::vault::{self, Vault, VaultStatus, ACCOUNT, ITEM_LABEL};
 
 /// Set in the re-executed child: run the test body instead of spawning.
@@ -184,9 +185,9 @@ fn real_keyring_set_get_replace_delete() {
     if !in_child() {
         return run_in_private_session("real_keyring_set_get_replace_delete", Session::Unlocked);
     }
-    let vault = Vault::new().expect("gnome-keyring is running and unlocked");
+    let vault = Vault::new(ACCOUNT).expect("gnome-keyring is running and unlocked");
     assert_eq!(vault.get().unwrap(), None);
-    assert_eq!(vault::check(), VaultStatus::NoKey);
+    assert_eq!(vault::check(ACCOUNT), VaultStatus::NoKey);
     assert_eq!(lookup(), None);
 
     vault.set(&key(TEST_KEY)).unwrap();
@@ -203,8 +204,11 @@ fn real_keyring_set_get_replace_delete() {
         "{items}"
     );
     // A fresh connection (what the app does at the next launch) reads it back.
-    assert_eq!(Vault::new().unwrap().get().unwrap(), Some(key(TEST_KEY)));
-    assert_eq!(vault::check(), VaultStatus::KeyStored);
+    assert_eq!(
+        Vault::new(ACCOUNT).unwrap().get().unwrap(),
+        Some(key(TEST_KEY))
+    );
+    assert_eq!(vault::check(ACCOUNT), VaultStatus::KeyStored);
 
     // Replacing keeps exactly one item.
     vault.set(&key("replacement-key-42")).unwrap();
@@ -220,7 +224,7 @@ fn real_keyring_set_get_replace_delete() {
     assert_eq!(lookup(), None);
     assert_eq!(vault.get().unwrap(), None);
     assert!(!vault.delete().unwrap());
-    assert_eq!(vault::check(), VaultStatus::NoKey);
+    assert_eq!(vault::check(ACCOUNT), VaultStatus::NoKey);
 
     // An item written by another tool with the same attributes is found (and normalised).
     let mut child = Command::new("secret-tool")
@@ -256,15 +260,15 @@ fn locked_keyring_is_reported_as_locked() {
     if !in_child() {
         return run_in_private_session("locked_keyring_is_reported_as_locked", Session::Locked);
     }
-    let vault = Vault::new().expect("the Secret Service itself is running");
+    let vault = Vault::new(ACCOUNT).expect("the Secret Service itself is running");
     let err = vault.get().unwrap_err();
-    assert_eq!(err.code(), "keychain_locked", "{err}");
+    assert_eq!(err.code(), ErrorCode::KeychainLocked, "{err}");
     assert!(err.to_string().contains("Unlock your keychain"), "{err}");
     let err = vault.set(&key("another-key")).unwrap_err();
-    assert_eq!(err.code(), "keychain_locked", "{err}");
-    match vault::check() {
+    assert_eq!(err.code(), ErrorCode::KeychainLocked, "{err}");
+    match vault::check(ACCOUNT) {
         VaultStatus::Error { code, message } => {
-            assert_eq!(code, "keychain_locked");
+            assert_eq!(code, ErrorCode::KeychainLocked);
             assert!(message.contains("Retry"));
         }
         other => panic!("expected a locked status, got {other:?}"),
@@ -279,15 +283,15 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
             Session::NoProvider,
         );
     }
-    let err = Vault::new().unwrap_err();
-    assert_eq!(err.code(), "keychain_unavailable", "{err}");
+    let err = Vault::new(ACCOUNT).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable, "{err}");
     let msg = err.to_string();
     // The real reason from the store, and how to fix it.
     assert!(msg.contains("org.freedesktop.secrets"), "{msg}");
     assert!(msg.contains("GNOME Keyring or KWallet"), "{msg}");
     assert!(msg.contains("Retry"), "{msg}");
-    match vault::check() {
-        VaultStatus::Error { code, .. } => assert_eq!(code, "keychain_unavailable"),
+    match vault::check(ACCOUNT) {
+        VaultStatus::Error { code, .. } => assert_eq!(code, ErrorCode::KeychainUnavailable),
         other => panic!("expected unavailable, got {other:?}"),
     }
 
@@ -307,10 +311,10 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
     // The daemon claims its bus name just after the launcher exits: press Retry until it's there.
     let mut retries = 0;
     let vault = loop {
-        match Vault::new() {
+        match Vault::new(ACCOUNT) {
             Ok(v) => break v,
             Err(e) if retries < 100 => {
-                assert_eq!(e.code(), "keychain_unavailable", "{e}");
+                assert_eq!(e.code(), ErrorCode::KeychainUnavailable, "{e}");
                 retries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
@@ -326,8 +330,8 @@ fn missing_secret_service_is_unavailable_and_retry_works_once_started() {
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/ashby-sync-test-bus",
     );
-    let err = Vault::new().unwrap_err();
-    assert_eq!(err.code(), "keychain_unavailable", "{err}");
+    let err = Vault::new(ACCOUNT).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable, "{err}");
     // The message names the real reason (the bus address that failed).
     assert!(
         err.to_string().contains("/nonexistent/ashby-sync-test-bus"),

@@ -3,7 +3,8 @@
 //! here beyond running the blocking SQLite reads off the IPC thread.
 
 use super::internal;
-use crate::error::{AppError, AppResult};
+use crate::__ipc_command as command;
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
     CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, Store, SyncRunRecord, Trigger,
@@ -31,30 +32,37 @@ where
         .map_err(AppError::from)
 }
 
-#[tauri::command]
-pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
-    let page = read(&state, move |s| s.list_jobs(&query)).await;
-    super::mark_ready();
-    page
+command! {
+    pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {
+        let page = read(&state, move |s| s.list_jobs(&query)).await;
+        super::mark_ready();
+        page
+    }
 }
 
-/// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
-#[tauri::command]
-pub async fn job_detail(state: State<'_, AppState>, id: String) -> AppResult<Option<JobDetail>> {
-    read(&state, move |s| s.job_detail(&id)).await
+command! {
+    /// `None` when the job is no longer in the cache (removed by a sync since the list was shown).
+    pub async fn job_detail(state: State<'_, AppState>, id: String) -> AppResult<Option<JobDetail>> {
+        read(&state, move |s| s.job_detail(&id)).await
+    }
 }
 
-/// Filter values with counts for the given statuses (empty = Open).
-#[tauri::command]
-pub async fn facets(state: State<'_, AppState>, statuses: Vec<String>) -> AppResult<Facets> {
-    read(&state, move |s| s.facets(&statuses)).await
+command! {
+    /// Filter values with counts for the given statuses (empty = Open).
+    pub async fn facets(
+        state: State<'_, AppState>,
+        statuses: Vec<crate::ashby::JobStatus>,
+    ) -> AppResult<Facets> {
+        read(&state, move |s| s.facets(&statuses)).await
+    }
 }
 
-/// The newest `limit` sync runs, newest first.
-#[tauri::command]
-pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> AppResult<Vec<SyncRunRecord>> {
-    let limit = limit.clamp(1, MAX_HISTORY);
-    read(&state, move |s| s.sync_history(limit)).await
+command! {
+    /// The newest `limit` sync runs, newest first.
+    pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> AppResult<Vec<SyncRunRecord>> {
+        let limit = limit.clamp(1, MAX_HISTORY);
+        read(&state, move |s| s.sync_history(limit)).await
+    }
 }
 
 /// What the status bar shows: the cache's state plus the scheduler's.
@@ -72,21 +80,18 @@ pub struct SyncStatus {
     pub online: Option<bool>,
 }
 
-/// Error codes that mean Ashby could not be reached at all.
-const OFFLINE_CODES: [&str; 2] = ["network", "timeout"];
-
 /// Combines the cache's status with the scheduler's state (if it runs). The scheduler's last
 /// summary is fresher than the cache's last run: it covers runs that could not even be recorded.
 pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> SyncStatus {
     let last_code = match sched.and_then(|s| s.last_summary.as_ref()) {
-        Some(summary) => Some((summary.result, summary.error_code.clone())),
+        Some(summary) => Some((summary.result, summary.error_code)),
         None => cache
             .last_run
             .as_ref()
-            .and_then(|r| r.result.map(|res| (res, r.error_code.clone()))),
+            .and_then(|r| r.result.map(|res| (res, r.error_code))),
     };
     let online = last_code.map(|(result, code)| {
-        result != RunResult::Failed || !code.is_some_and(|c| OFFLINE_CODES.contains(&c.as_str()))
+        result != RunResult::Failed || !code.is_some_and(ErrorCode::is_offline)
     });
     SyncStatus {
         running: sched.and_then(|s| s.running),
@@ -97,25 +102,27 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
     }
 }
 
-#[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
-    let cache = read(&state, |s| s.status()).await?;
-    let sched = state.scheduler.get().map(|s| s.state());
-    Ok(sync_status_from(cache, sched.as_ref()))
+command! {
+    pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+        let cache = read(&state, |s| s.status()).await?;
+        let sched = state.scheduler.get().map(|s| s.state());
+        Ok(sync_status_from(cache, sched.as_ref()))
+    }
 }
 
-/// Starts a sync now (single-flight: joins the running one). Progress arrives as
-/// `sync://progress` events and the end as `sync://finished`.
-#[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
-    let sched = state.scheduler.get().ok_or_else(|| {
-        AppError::new(
-            "sync_unavailable",
-            "Syncing hasn't started yet. Restart the app and try again.",
-        )
-    })?;
-    sched.request_sync(false);
-    Ok(())
+command! {
+    /// Starts a sync now (single-flight: joins the running one). Progress arrives as
+    /// `sync://progress` events and the end as `sync://finished`.
+    pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
+        let sched = state.scheduler.get().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::SyncUnavailable,
+                "Syncing hasn't started yet. Restart the app and try again.",
+            )
+        })?;
+        sched.request_sync(false);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -124,7 +131,7 @@ mod tests {
     use crate::store::{CacheCounts, KeyInvalid};
     use crate::sync::SyncSummary;
 
-    fn cache(last: Option<(RunResult, Option<&str>)>) -> CacheStatus {
+    fn cache(last: Option<(RunResult, Option<ErrorCode>)>) -> CacheStatus {
         CacheStatus {
             counts: CacheCounts::default(),
             last_run: last.map(|(result, code)| SyncRunRecord {
@@ -136,7 +143,7 @@ mod tests {
                 result: Some(result),
                 streams: vec![],
                 requests: 1,
-                error_code: code.map(str::to_string),
+                error_code: code,
                 error_message: None,
             }),
             last_success_at: None,
@@ -146,7 +153,7 @@ mod tests {
         }
     }
 
-    fn sched(summary: Option<(RunResult, Option<&str>)>) -> SchedulerState {
+    fn sched(summary: Option<(RunResult, Option<ErrorCode>)>) -> SchedulerState {
         SchedulerState {
             running: Some(Trigger::Manual),
             next_run_at: None,
@@ -161,7 +168,7 @@ mod tests {
                 finished_at: Utc::now(),
                 streams: vec![],
                 requests: 1,
-                error_code: code.map(str::to_string),
+                error_code: code,
                 error_message: None,
                 missing_modules: vec![],
                 needs_key: false,
@@ -176,11 +183,20 @@ mod tests {
 
     #[test]
     fn a_network_failure_means_offline_other_failures_do_not() {
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some("network")))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::Network)))),
+            None,
+        );
         assert_eq!(s.online, Some(false));
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some("timeout")))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::Timeout)))),
+            None,
+        );
         assert_eq!(s.online, Some(false));
-        let s = sync_status_from(cache(Some((RunResult::Failed, Some("invalid_key")))), None);
+        let s = sync_status_from(
+            cache(Some((RunResult::Failed, Some(ErrorCode::InvalidKey)))),
+            None,
+        );
         assert_eq!(s.online, Some(true));
         let s = sync_status_from(cache(Some((RunResult::Partial, None))), None);
         assert_eq!(s.online, Some(true));
@@ -189,7 +205,7 @@ mod tests {
     #[test]
     fn the_schedulers_last_summary_wins_over_the_cache() {
         let c = cache(Some((RunResult::Ok, None)));
-        let st = sched(Some((RunResult::Failed, Some("network"))));
+        let st = sched(Some((RunResult::Failed, Some(ErrorCode::Network))));
         let s = sync_status_from(c, Some(&st));
         assert_eq!(s.online, Some(false));
         assert_eq!(s.running, Some(Trigger::Manual));
@@ -199,7 +215,7 @@ mod tests {
     fn an_invalid_key_pauses() {
         let mut c = cache(None);
         c.key_invalid = Some(KeyInvalid {
-            code: "invalid_key".into(),
+            code: ErrorCode::InvalidKey,
             at: Utc::now(),
         });
         assert!(sync_status_from(c, None).paused_for_key);

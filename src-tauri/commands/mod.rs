@@ -1,11 +1,78 @@
 //! Thin adapters from IPC to the plain modules. No logic lives here: each command parses its input,
-//! calls into `state`, `setup`, `vault` or `store`, and maps errors to `{code, message}`.
+//! calls into `state`, `keys`, `setup` or `store`, and maps errors to `{code, message}`.
+//!
+//! Each command is declared with `command! { … }` (a `#[tauri::command]` that records its
+//! signature, see [`ipc`]) and listed once in `ipc_table!` below; the handler Tauri runs and the
+//! TypeScript `Commands` type both come from that list.
 
+pub mod ipc;
 pub mod jobs;
 
-use crate::ashby::{ApiKey, Client, ClientConfig};
+use crate::__ipc_command as command;
+use crate::sync::{SchedulerState, SyncProgress, SyncSummary};
+use ipc::Event;
+
+/// Lists every command once: the Tauri handler and the TypeScript signatures both come from here.
+macro_rules! ipc_table {
+    ($($cmd:ident $(:: $rest:ident)*),* $(,)?) => {
+        /// The Tauri handler for every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($cmd $(::$rest)*),*]
+        }
+
+        /// Every command's TypeScript signature, in the handler's order.
+        pub fn signatures(cfg: &ts_rs::Config) -> Vec<ipc::CommandSig> {
+            vec![$($cmd $(::$rest)* ::signature(cfg)),*]
+        }
+    };
+}
+
+ipc_table![
+    app_info,
+    boot_state,
+    wizard_steps,
+    wizard_progress,
+    set_wizard_progress,
+    verify_key,
+    cancel_verification,
+    save_key,
+    check_organization,
+    key_status,
+    reverify_key,
+    remove_key,
+    start_at_login,
+    set_start_at_login,
+    jobs::list_jobs,
+    jobs::job_detail,
+    jobs::facets,
+    jobs::sync_history,
+    jobs::sync_status,
+    jobs::sync_now,
+];
+
+/// The events the window listens to (`app.rs` forwards the scheduler's reports through them).
+pub const SYNC_PROGRESS: Event<SyncProgress> = Event::new("syncProgress", "sync://progress");
+pub const SYNC_FINISHED: Event<SyncSummary> = Event::new("syncFinished", "sync://finished");
+pub const SYNC_STATE: Event<SchedulerState> = Event::new("syncState", "sync://state");
+
+/// The generated TypeScript for the commands, the events and the UI's interval copy.
+pub fn typescript(cfg: &ts_rs::Config) -> String {
+    let events = [
+        SYNC_PROGRESS.sig(cfg),
+        SYNC_FINISHED.sig(cfg),
+        SYNC_STATE.sig(cfg),
+    ];
+    let consts = [(
+        "SYNC_EVERY",
+        "How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. \"every hour\".",
+        crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
+    )];
+    ipc::typescript(&signatures(cfg), &events, &consts)
+}
+
+use crate::ashby::ApiKey;
 use crate::config;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::setup::{self, Verification, WizardStep};
 use crate::state::{AppState, BootState, KeyStatus, WizardProgress};
 use serde::Serialize;
@@ -26,121 +93,132 @@ pub struct AppInfo {
     pub log_dir: String,
 }
 
-#[tauri::command]
-pub fn app_info() -> AppResult<AppInfo> {
-    Ok(AppInfo {
-        name: config::APP_NAME.into(),
-        version: config::APP_VERSION.into(),
-        partner_name: config::partner_name(),
-        data_dir: config::data_dir().display().to_string(),
-        log_dir: config::log_dir().display().to_string(),
-    })
-}
-
-#[tauri::command]
-pub async fn boot_state(state: State<'_, AppState>) -> AppResult<BootState> {
-    // The keychain may block on D-Bus: keep it off the IPC thread.
-    let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || state.boot_state())
-        .await
-        .map_err(internal)
-}
-
-#[tauri::command]
-pub fn wizard_steps() -> Vec<WizardStep> {
-    setup::wizard_steps(&config::partner_name())
-}
-
-#[tauri::command]
-pub fn wizard_progress(state: State<'_, AppState>) -> AppResult<WizardProgress> {
-    state.wizard_progress()
-}
-
-#[tauri::command]
-pub fn set_wizard_progress(state: State<'_, AppState>, progress: WizardProgress) -> AppResult<()> {
-    state.set_wizard_progress(&progress)
-}
-
-/// Verifies a pasted key; a valid key is kept in memory until `save_key`.
-#[tauri::command]
-pub async fn verify_key(state: State<'_, AppState>, key: String) -> AppResult<Verification> {
-    let key = ApiKey::parse(&key)?;
-    let v = run_verification(&state, key.clone()).await?;
-    *lock(&state.pending_key) = v.valid.then(|| (key, v.clone()));
-    Ok(v)
-}
-
-#[tauri::command]
-pub fn cancel_verification(state: State<'_, AppState>) {
-    if let Some(task) = lock(&state.verify_task).take() {
-        task.abort();
+command! {
+    pub fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+        let s = &state.settings;
+        Ok(AppInfo {
+            name: config::APP_NAME.into(),
+            version: config::APP_VERSION.into(),
+            partner_name: s.partner_name.clone(),
+            data_dir: s.data_dir.display().to_string(),
+            log_dir: s.log_dir().display().to_string(),
+        })
     }
 }
 
-/// Stores the verified key in the keychain and starts the first sync; `clear_cache` first drops
-/// the cached jobs (a key for another organisation).
-#[tauri::command]
-pub async fn save_key(state: State<'_, AppState>, clear_cache: bool) -> AppResult<()> {
-    let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || state.save_pending_key(clear_cache))
-        .await
-        .map_err(internal)?
+command! {
+    pub async fn boot_state(state: State<'_, AppState>) -> AppResult<BootState> {
+        // The keychain may block on D-Bus: keep it off the IPC thread.
+        let state = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || state.boot_state())
+            .await
+            .map_err(internal)
+    }
 }
 
-/// For Replace key: does the verified key reach the organisation whose jobs are cached?
-/// `None` when there is nothing to compare or Ashby could not be asked.
-#[tauri::command]
-pub async fn check_organization(state: State<'_, AppState>) -> AppResult<Option<bool>> {
-    let key = lock(&state.pending_key).as_ref().map(|(k, _)| k.clone());
-    let Some(key) = key else {
-        return Ok(None);
-    };
-    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
-    Ok(setup::same_organization(&client, &state.store).await)
+command! {
+    pub fn wizard_steps(state: State<'_, AppState>) -> Vec<WizardStep> {
+        setup::wizard_steps(&state.settings.partner_name)
+    }
 }
 
-#[tauri::command]
-pub async fn key_status(state: State<'_, AppState>) -> AppResult<KeyStatus> {
-    let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || state.key_status())
-        .await
-        .map_err(internal)?
+command! {
+    pub fn wizard_progress(state: State<'_, AppState>) -> AppResult<WizardProgress> {
+        state.wizard_progress()
+    }
 }
 
-#[tauri::command]
-pub async fn reverify_key(state: State<'_, AppState>) -> AppResult<Verification> {
-    let st = state.inner().clone();
-    let key = tauri::async_runtime::spawn_blocking(move || st.current_key())
-        .await
-        .map_err(internal)??
-        .ok_or_else(|| AppError::new("no_key", "No API key is stored. Set one up first."))?;
-    let v = run_verification(&state, key).await?;
-    state.record_verification(&v)?;
-    Ok(v)
+command! {
+    pub fn set_wizard_progress(state: State<'_, AppState>, progress: WizardProgress) -> AppResult<()> {
+        state.set_wizard_progress(&progress)
+    }
 }
 
-/// Deletes the keychain entry (and, if asked, the cached jobs) and stops syncing.
-#[tauri::command]
-pub async fn remove_key(state: State<'_, AppState>, delete_cache: bool) -> AppResult<()> {
-    let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || state.remove_key(delete_cache))
-        .await
-        .map_err(internal)?
+command! {
+    /// Verifies a pasted key; a valid key is kept in memory until `save_key`.
+    pub async fn verify_key(state: State<'_, AppState>, key: String) -> AppResult<Verification> {
+        let key = ApiKey::parse(&key)?;
+        let v = run_verification(&state, key.clone()).await?;
+        *lock(&state.pending_key) = v.valid.then(|| (key, v.clone()));
+        Ok(v)
+    }
+}
+
+command! {
+    pub fn cancel_verification(state: State<'_, AppState>) {
+        if let Some(task) = lock(&state.verify_task).take() {
+            task.abort();
+        }
+    }
+}
+
+command! {
+    /// Stores the verified key in the keychain and starts the first sync; `clear_cache` first drops
+    /// the cached jobs (a key for another organisation).
+    pub async fn save_key(state: State<'_, AppState>, clear_cache: bool) -> AppResult<()> {
+        let state = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || state.save_pending_key(clear_cache))
+            .await
+            .map_err(internal)?
+    }
+}
+
+command! {
+    /// For Replace key: does the verified key reach the organisation whose jobs are cached?
+    /// `None` when there is nothing to compare or Ashby could not be asked.
+    pub async fn check_organization(state: State<'_, AppState>) -> AppResult<Option<bool>> {
+        let key = lock(&state.pending_key).as_ref().map(|(k, _)| k.clone());
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        let client = state.keys.verification_client(key)?;
+        Ok(setup::same_organization(&client, &state.store).await)
+    }
+}
+
+command! {
+    pub async fn key_status(state: State<'_, AppState>) -> AppResult<KeyStatus> {
+        let state = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || state.key_status())
+            .await
+            .map_err(internal)?
+    }
+}
+
+command! {
+    pub async fn reverify_key(state: State<'_, AppState>) -> AppResult<Verification> {
+        let st = state.inner().clone();
+        let key = tauri::async_runtime::spawn_blocking(move || st.keys.require())
+            .await
+            .map_err(internal)??;
+        let v = run_verification(&state, key).await?;
+        state.keys.record_verification(&v)?;
+        Ok(v)
+    }
+}
+
+command! {
+    /// Deletes the keychain entry (and, if asked, the cached jobs) and stops syncing.
+    pub async fn remove_key(state: State<'_, AppState>, delete_cache: bool) -> AppResult<()> {
+        let state = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || state.remove_key(delete_cache))
+            .await
+            .map_err(internal)?
+    }
 }
 
 async fn run_verification(state: &AppState, key: ApiKey) -> AppResult<Verification> {
-    let client = Client::new(key, setup::verification_config(ClientConfig::default()))?;
-    let task = tokio::spawn(async move {
-        tokio::time::timeout(VERIFY_TIMEOUT, setup::verify_key(&client)).await
-    });
+    let keys = state.keys.clone();
+    let task =
+        tokio::spawn(async move { tokio::time::timeout(VERIFY_TIMEOUT, keys.verify(key)).await });
     *lock(&state.verify_task) = Some(task.abort_handle());
     let joined = task.await;
     lock(&state.verify_task).take();
     match joined {
-        Err(e) if e.is_cancelled() => Err(AppError::new("cancelled", "Verification cancelled.")),
+        Err(e) if e.is_cancelled() => Err(AppError::new(ErrorCode::Cancelled, "Verification cancelled.")),
         Err(e) => Err(internal(e)),
         Ok(Err(_)) => Err(AppError::new(
-            "verify_timeout",
+            ErrorCode::VerifyTimeout,
             "Ashby did not answer within a minute. Check your internet connection (or proxy) and try again.",
         )),
         Ok(Ok(result)) => Ok(result?),
@@ -167,33 +245,51 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!("internal error: {e}");
-    AppError::new("internal", "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
+    AppError::new(ErrorCode::Internal, "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")
 }
 
-/// Whether the app starts at login (keeps the hourly sync going across reboots).
-#[tauri::command]
-pub fn start_at_login(app: tauri::AppHandle) -> AppResult<bool> {
-    use tauri_plugin_autostart::ManagerExt;
-    app.autolaunch().is_enabled().map_err(autostart_error)
+command! {
+    /// Whether the app starts at login (keeps the scheduled sync going across reboots).
+    pub fn start_at_login(app: tauri::AppHandle) -> AppResult<bool> {
+        use tauri_plugin_autostart::ManagerExt;
+        app.autolaunch().is_enabled().map_err(autostart_error)
+    }
 }
 
-#[tauri::command]
-pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> AppResult<bool> {
-    use tauri_plugin_autostart::ManagerExt;
-    let launcher = app.autolaunch();
-    let result = if enabled {
-        launcher.enable()
-    } else {
-        launcher.disable()
-    };
-    result.map_err(autostart_error)?;
-    tracing::info!(enabled, "start at login changed");
-    launcher.is_enabled().map_err(autostart_error)
+command! {
+    pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> AppResult<bool> {
+        use tauri_plugin_autostart::ManagerExt;
+        let launcher = app.autolaunch();
+        let result = if enabled {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        result.map_err(autostart_error)?;
+        tracing::info!(enabled, "start at login changed");
+        launcher.is_enabled().map_err(autostart_error)
+    }
 }
 
 fn autostart_error(e: impl std::fmt::Display) -> AppError {
     AppError::new(
-        "autostart_failed",
+        ErrorCode::AutostartFailed,
         format!("Could not change whether Ashby Sync starts at login: {e}. Check that your login items (autostart folder) are writable."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The README says how often jobs sync in the words the app uses (`SYNC_EVERY`): changing
+    /// `sync::DEFAULT_INTERVAL` fails here until the README follows.
+    #[test]
+    fn readme_states_the_sync_interval() {
+        let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            readme.contains(&format!("syncs your jobs **{every}**")),
+            "README.md should say the app syncs your jobs **{every}**"
+        );
+    }
 }

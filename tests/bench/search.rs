@@ -6,7 +6,9 @@
 
 use crate::report::{secs, Report, Status};
 use crate::Opts;
-use ashby_sync_core::ashby::{ApiKey, Client, ClientConfig};
+use ashby_sync_core::ashby::{
+    ApiKey, Client, ClientConfig, EmploymentType, JobStatus, WorkplaceType,
+};
 use ashby_sync_core::store::{JobQuery, JobSort, Store, Trigger};
 use ashby_sync_core::sync::{Engine, NoProgress};
 use fake_ashby::{FakeAshby, FakeConfig};
@@ -255,10 +257,10 @@ fn describe(q: &JobQuery, total: u32, truncated: bool) -> String {
         parts.push("location".into());
     }
     if let Some(e) = &q.employment_type {
-        parts.push(e.clone());
+        parts.push(e.to_string());
     }
     if let Some(w) = &q.workplace_type {
-        parts.push(w.clone());
+        parts.push(w.to_string());
     }
     if q.listed.is_some() {
         parts.push("listed".into());
@@ -315,10 +317,12 @@ fn queries(db: &Path, n: usize) -> Result<Vec<(Kind, JobQuery)>, rusqlite::Error
     let pick = |rng: &mut fastrand::Rng, v: &[String]| -> Option<String> {
         (!v.is_empty()).then(|| v[rng.usize(..v.len())].clone())
     };
-    let all_statuses: Vec<String> = ["Open", "Closed", "Archived", "Draft"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let all_statuses: Vec<JobStatus> = vec![
+        JobStatus::Open,
+        JobStatus::Closed,
+        JobStatus::Archived,
+        JobStatus::Draft,
+    ];
     let top = &common[..common.len().min(40)];
     let per_kind = 40;
     let mut out = Vec::with_capacity(per_kind * 5);
@@ -360,11 +364,11 @@ fn queries(db: &Path, n: usize) -> Result<Vec<(Kind, JobQuery)>, rusqlite::Error
             0 => q.department_id = pick(&mut rng, &departments),
             1 => q.location_id = pick(&mut rng, &regions),
             2 => {
-                q.employment_type = pick(&mut rng, &employment);
+                q.employment_type = pick(&mut rng, &employment).map(EmploymentType::from);
                 q.listed = Some(true);
             }
             3 => {
-                q.workplace_type = pick(&mut rng, &workplace);
+                q.workplace_type = pick(&mut rng, &workplace).map(WorkplaceType::from);
                 q.statuses = all_statuses.clone();
             }
             _ => q.department_id = pick(&mut rng, &teams),

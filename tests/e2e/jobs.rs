@@ -6,7 +6,7 @@
 use crate::harness::{App, Desktop, Res};
 use crate::T;
 use fake_ashby::model::{Dataset, EmploymentType, JobStatus};
-use fake_ashby::{FakeAshby, FakeConfig, CANARY_TITLE};
+use fake_ashby::{FakeAshby, FakeConfig, KeySpec, Module, CANARY_TITLE};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -659,4 +659,74 @@ async fn empty_states_first_sync_and_never_synced() {
     }
     .await;
     finish(app, r).await;
+}
+
+/// The permission banner names Ashby's module (Organization), never a stream ("Departments"):
+/// from the live summary right after a sync with a key lacking Organization, and again after a
+/// restart, when it is rebuilt from the history row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_sync_names_ashbys_module_after_a_restart() {
+    let fake = fake().await;
+    let desk = Desktop::start();
+    seed_cache(&desk);
+    let url = fake.base_url();
+    let modules: Vec<Module> = Module::ALL
+        .into_iter()
+        .filter(|m| *m != Module::Organization)
+        .collect();
+    let key = fake.add_key(KeySpec::read_only("No Organization", &modules));
+    const BANNER: &str = "[data-testid='sync-banner'][data-kind='permission']";
+
+    /// The banner's words name Organization and no stream.
+    fn check_words(text: &str, when: &str) -> Res<()> {
+        if !text.contains("Organization") {
+            return Err(format!(
+                "{when}: the banner does not name Organization: {text:?}"
+            ));
+        }
+        for stream in ["Departments", "departments", "Locations", "locations"] {
+            if text.contains(stream) {
+                return Err(format!(
+                    "{when}: the banner names the stream {stream}: {text:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    let app = launch(&desk, "jobs-partial", &url, &key, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        app.wait_for("[data-testid='job-row']", T).await?;
+        wait_idle(&app).await?;
+        app.click("[data-testid='sync-now']").await?;
+        app.wait_for(BANNER, SYNC_T).await?;
+        wait_idle(&app).await?;
+        check_words(&app.text(BANNER).await?, "after the sync")?;
+        Ok(())
+    }
+    .await;
+    if r.is_err() {
+        finish(app, r).await;
+        fake.shutdown().await;
+        return;
+    }
+    finish(app, r).await;
+
+    // A restart: no live summary any more, the banner comes from the last history row.
+    let app = launch(&desk, "jobs-partial-restart", &url, &key, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        app.wait_for(BANNER, T).await?;
+        check_words(&app.text(BANNER).await?, "after a restart")?;
+        // The history row says which streams were skipped for it.
+        app.click("[data-action='view-history']").await?;
+        app.wait_for("[data-screen='history']", T).await?;
+        app.wait_text("[data-testid='history-table']", "skipped", T)
+            .await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+    fake.shutdown().await;
 }

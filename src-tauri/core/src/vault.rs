@@ -17,17 +17,9 @@ use ts_rs::TS;
 use crate::ashby::ApiKey;
 use crate::config::APP_IDENTIFIER;
 
-/// The keychain item's account ("username"); the service is [`APP_IDENTIFIER`].
-pub const ACCOUNT: &str = "api-key";
-
-/// The account actually used: `ASHBY_SYNC_KEYCHAIN_ACCOUNT` keeps `cargo xtask run --demo`'s
-/// sample key apart from a real one; everything else uses [`ACCOUNT`].
-pub fn account() -> String {
-    std::env::var("ASHBY_SYNC_KEYCHAIN_ACCOUNT")
-        .ok()
-        .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| ACCOUNT.to_string())
-}
+/// The keychain item's account ("username"); the service is [`APP_IDENTIFIER`]. The app uses
+/// `config::Settings::keychain_account`, which is this unless `ASHBY_SYNC_KEYCHAIN_ACCOUNT` is set.
+pub const ACCOUNT: &str = crate::config::DEFAULT_KEYCHAIN_ACCOUNT;
 /// Human-readable item label (shown by Seahorse / KWallet on Linux).
 pub const ITEM_LABEL: &str = "Ashby Sync: Ashby API key";
 
@@ -83,13 +75,14 @@ pub enum Error {
 
 impl Error {
     /// Stable snake_case machine code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
         match self {
-            Error::Unavailable { .. } => "keychain_unavailable",
-            Error::Locked { .. } => "keychain_locked",
-            Error::AccessDenied { .. } => "keychain_access_denied",
-            Error::Corrupt { .. } => "keychain_corrupt",
-            Error::Unexpected { .. } => "keychain_error",
+            Error::Unavailable { .. } => ErrorCode::KeychainUnavailable,
+            Error::Locked { .. } => ErrorCode::KeychainLocked,
+            Error::AccessDenied { .. } => ErrorCode::KeychainAccessDenied,
+            Error::Corrupt { .. } => ErrorCode::KeychainCorrupt,
+            Error::Unexpected { .. } => ErrorCode::KeychainError,
         }
     }
 }
@@ -107,28 +100,32 @@ pub enum VaultStatus {
     /// The keychain works but holds no key: run the wizard.
     NoKey,
     /// The keychain can't be used right now; show `message` and Retry.
-    Error { code: String, message: String },
+    Error {
+        code: crate::error::ErrorCode,
+        message: String,
+    },
 }
 
 impl From<&Error> for VaultStatus {
     fn from(e: &Error) -> Self {
         VaultStatus::Error {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
 }
 
-/// Handle on the app's single keychain item (service [`APP_IDENTIFIER`], account [`ACCOUNT`]).
+/// Handle on the app's single keychain item (service [`APP_IDENTIFIER`], the given account).
 pub struct Vault {
     entry: Entry,
+    account: String,
 }
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
             .field("service", &APP_IDENTIFIER)
-            .field("account", &account())
+            .field("account", &self.account)
             .finish()
     }
 }
@@ -136,18 +133,26 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// Opens the platform keychain. Each call connects afresh, so calling it again after the
     /// user started or unlocked the keychain (Retry) can succeed.
-    pub fn new() -> Result<Vault, Error> {
+    pub fn new(account: &str) -> Result<Vault, Error> {
         let store = platform_store().map_err(|e| Error::Unavailable {
             reason: describe(&e),
         })?;
-        let entry = build_entry(&store, platform_modifiers()).map_err(|e| map_error(&e))?;
-        Ok(Vault { entry })
+        let entry =
+            build_entry(&store, account, platform_modifiers()).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: account.to_string(),
+        })
     }
 
-    /// Uses the given store (tests: `keyring_core::mock::Store`). No entry modifiers.
+    /// Uses the given store (tests: `keyring_core::mock::Store`) and [`ACCOUNT`]. No entry
+    /// modifiers.
     pub fn with_store(store: &Arc<CredentialStore>) -> Result<Vault, Error> {
-        let entry = build_entry(store, &[]).map_err(|e| map_error(&e))?;
-        Ok(Vault { entry })
+        let entry = build_entry(store, ACCOUNT, &[]).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: ACCOUNT.to_string(),
+        })
     }
 
     /// The stored key, or `None` when there is none.
@@ -207,7 +212,7 @@ impl Vault {
             Ok(Some(_)) => VaultStatus::KeyStored,
             Ok(None) => VaultStatus::NoKey,
             Err(e) => {
-                tracing::warn!(code = e.code(), "keychain check failed: {e}");
+                tracing::warn!(code = %e.code(), "keychain check failed: {e}");
                 VaultStatus::from(&e)
             }
         }
@@ -215,11 +220,11 @@ impl Vault {
 }
 
 /// Opens the platform keychain and reports its status: what the app checks at launch and on Retry.
-pub fn check() -> VaultStatus {
-    match Vault::new() {
+pub fn check(account: &str) -> VaultStatus {
+    match Vault::new(account) {
         Ok(v) => v.status(),
         Err(e) => {
-            tracing::warn!(code = e.code(), "keychain unavailable: {e}");
+            tracing::warn!(code = %e.code(), "keychain unavailable: {e}");
             VaultStatus::from(&e)
         }
     }
@@ -227,13 +232,14 @@ pub fn check() -> VaultStatus {
 
 fn build_entry(
     store: &Arc<CredentialStore>,
+    account: &str,
     modifiers: &[(&str, &str)],
 ) -> keyring_core::Result<Entry> {
     if modifiers.is_empty() {
-        Entry::new_in_store(store, APP_IDENTIFIER, &account())
+        Entry::new_in_store(store, APP_IDENTIFIER, account)
     } else {
         let mods = modifiers.iter().copied().collect();
-        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, &account(), &mods)
+        Entry::new_in_store_with_modifiers(store, APP_IDENTIFIER, account, &mods)
     }
 }
 
@@ -386,6 +392,7 @@ fn looks_like_access_denied(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use keyring_core::mock;
 
     fn mock_vault() -> (Vault, Arc<CredentialStore>) {
@@ -432,11 +439,11 @@ mod tests {
         let entry = Entry::new_in_store(&store, APP_IDENTIFIER, ACCOUNT).unwrap();
         entry.set_password("secret with spaces").unwrap();
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_corrupt");
+        assert_eq!(err.code(), ErrorCode::KeychainCorrupt);
         assert!(!err.to_string().contains("secret"), "{err}");
         entry.set_secret(&[0xff, 0xfe, b's']).unwrap();
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_corrupt");
+        assert_eq!(err.code(), ErrorCode::KeychainCorrupt);
         assert!(err.to_string().contains("not text"));
     }
 
@@ -448,7 +455,7 @@ mod tests {
             keyring_core::Error::NoStorageAccess(boxed("collection is locked")),
         );
         let err = vault.set(&key("k")).unwrap_err();
-        assert_eq!(err.code(), "keychain_locked");
+        assert_eq!(err.code(), ErrorCode::KeychainLocked);
         assert!(err.to_string().contains("Unlock your keychain"));
         assert!(err.to_string().contains("Retry"));
         // The error is consumed: the next call works.
@@ -458,7 +465,7 @@ mod tests {
             keyring_core::Error::NoStorageAccess(boxed("user canceled")),
         );
         match vault.status() {
-            VaultStatus::Error { code, .. } => assert_eq!(code, "keychain_locked"),
+            VaultStatus::Error { code, .. } => assert_eq!(code, ErrorCode::KeychainLocked),
             other => panic!("{other:?}"),
         }
     }
@@ -473,13 +480,13 @@ mod tests {
             )),
         );
         let err = vault.get().unwrap_err();
-        assert_eq!(err.code(), "keychain_access_denied");
+        assert_eq!(err.code(), ErrorCode::KeychainAccessDenied);
         fail_next(
             &store,
             keyring_core::Error::PlatformFailure(boxed("disk on fire")),
         );
         let err = vault.delete().unwrap_err();
-        assert_eq!(err.code(), "keychain_error");
+        assert_eq!(err.code(), ErrorCode::KeychainError);
         assert!(err.to_string().contains("disk on fire"));
     }
 
@@ -490,19 +497,19 @@ mod tests {
         let nsa = |e: secret_service::Error| keyring_core::Error::NoStorageAccess(Box::new(e));
         assert_eq!(
             map_error(&ss(secret_service::Error::Unavailable)).code(),
-            "keychain_unavailable"
+            ErrorCode::KeychainUnavailable
         );
         assert_eq!(
             map_error(&nsa(secret_service::Error::Prompt)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         assert_eq!(
             map_error(&nsa(secret_service::Error::Locked)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         assert_eq!(
             map_error(&ss(secret_service::Error::PromptDisconnected)).code(),
-            "keychain_locked"
+            ErrorCode::KeychainLocked
         );
         let err = map_error(&ss(secret_service::Error::Unavailable));
         assert!(

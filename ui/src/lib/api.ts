@@ -1,24 +1,12 @@
-// Typed wrappers over Tauri IPC. Types come from ipc.ts, generated from the Rust structs.
+// Typed wrappers over Tauri IPC. Command names, argument keys and result types come from the
+// generated `Commands` in ipc.ts (src-tauri/commands/ipc.rs): renaming a command or an argument
+// in Rust breaks this file's typecheck.
 import { invoke } from "@tauri-apps/api/core";
-import type {
-  AppInfo,
-  BootState,
-  ErrorPayload,
-  Facets,
-  JobDetail,
-  JobPage,
-  JobQuery,
-  SyncRunRecord,
-  SyncStatus,
-  KeyStatus,
-  Verification,
-  WizardProgress,
-  WizardStep,
-} from "./ipc";
+import type { CommandName, Commands, ErrorCode, ErrorPayload, JobQuery, WizardProgress } from "./ipc";
 
 /** A failed command, with the stable machine code from Rust. */
 export class IpcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.code = payload.code;
@@ -29,38 +17,45 @@ export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const p = e as { code: unknown; message: unknown };
-    return new IpcError({ code: String(p.code), message: String(p.message) });
+    return new IpcError({ code: String(p.code) as ErrorCode, message: String(p.message) });
   }
   return new IpcError({ code: "internal", message: String(e) });
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+type Args<C extends CommandName> = Commands[C]["args"];
+type Result<C extends CommandName> = Commands[C]["result"];
+
+/** Invokes `cmd` with exactly its generated argument object (none when it takes none). */
+async function call<C extends CommandName>(
+  cmd: C,
+  ...args: Args<C> extends null ? [] : [Args<C>]
+): Promise<Result<C>> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<Result<C>>(cmd, args[0] ?? undefined);
   } catch (e) {
     throw toIpcError(e);
   }
 }
 
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
-  bootState: () => call<BootState>("boot_state"),
-  wizardSteps: () => call<WizardStep[]>("wizard_steps"),
-  wizardProgress: () => call<WizardProgress>("wizard_progress"),
-  setWizardProgress: (progress: WizardProgress) => call<void>("set_wizard_progress", { progress }),
-  verifyKey: (key: string) => call<Verification>("verify_key", { key }),
-  cancelVerification: () => call<void>("cancel_verification"),
-  saveKey: (clearCache: boolean) => call<void>("save_key", { clearCache }),
-  checkOrganization: () => call<boolean | null>("check_organization"),
-  keyStatus: () => call<KeyStatus>("key_status"),
-  reverifyKey: () => call<Verification>("reverify_key"),
-  removeKey: (deleteCache: boolean) => call<void>("remove_key", { deleteCache }),
-  startAtLogin: () => call<boolean>("start_at_login"),
-  setStartAtLogin: (enabled: boolean) => call<boolean>("set_start_at_login", { enabled }),
-  listJobs: (query: JobQuery) => call<JobPage>("list_jobs", { query }),
-  jobDetail: (id: string) => call<JobDetail | null>("job_detail", { id }),
-  facets: (statuses: string[]) => call<Facets>("facets", { statuses }),
-  syncHistory: (limit: number) => call<SyncRunRecord[]>("sync_history", { limit }),
-  syncStatus: () => call<SyncStatus>("sync_status"),
-  syncNow: () => call<void>("sync_now"),
+  appInfo: () => call("app_info"),
+  bootState: () => call("boot_state"),
+  wizardSteps: () => call("wizard_steps"),
+  wizardProgress: () => call("wizard_progress"),
+  setWizardProgress: (progress: WizardProgress) => call("set_wizard_progress", { progress }),
+  verifyKey: (key: string) => call("verify_key", { key }),
+  cancelVerification: () => call("cancel_verification"),
+  saveKey: (clearCache: boolean) => call("save_key", { clearCache }),
+  checkOrganization: () => call("check_organization"),
+  keyStatus: () => call("key_status"),
+  reverifyKey: () => call("reverify_key"),
+  removeKey: (deleteCache: boolean) => call("remove_key", { deleteCache }),
+  startAtLogin: () => call("start_at_login"),
+  setStartAtLogin: (enabled: boolean) => call("set_start_at_login", { enabled }),
+  listJobs: (query: JobQuery) => call("list_jobs", { query }),
+  jobDetail: (id: string) => call("job_detail", { id }),
+  facets: (statuses: string[]) => call("facets", { statuses }),
+  syncHistory: (limit: number) => call("sync_history", { limit }),
+  syncStatus: () => call("sync_status"),
+  syncNow: () => call("sync_now"),
 };

@@ -1,10 +1,11 @@
-// The sync events the Rust side emits (payload types generated from src-tauri/core/src/sync).
+// The sync events the Rust side emits. Names and payload types are generated from Rust
+// (`EVENTS` and `Events` in ipc.ts, from src-tauri/commands/mod.rs).
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { SchedulerState, SyncProgress, SyncSummary } from "./ipc";
+import { EVENTS, type Events, type SchedulerState, type SyncProgress, type SyncSummary } from "./ipc";
 
-export const SYNC_PROGRESS = "sync://progress";
-export const SYNC_FINISHED = "sync://finished";
-export const SYNC_STATE = "sync://state";
+export const SYNC_PROGRESS = EVENTS.syncProgress;
+export const SYNC_FINISHED = EVENTS.syncFinished;
+export const SYNC_STATE = EVENTS.syncState;
 
 export interface SyncListeners {
   progress: (p: SyncProgress) => void;
@@ -12,13 +13,18 @@ export interface SyncListeners {
   state: (s: SchedulerState) => void;
 }
 
-/** Subscribes to both events; the returned function unsubscribes. */
+/** Listens to one event with its generated payload type. */
+function on<N extends keyof Events>(name: N, f: (payload: Events[N]) => void): Promise<UnlistenFn> {
+  return listen<Events[N]>(name, (e) => f(e.payload));
+}
+
+/** Subscribes to the three sync events; the returned function unsubscribes. */
 export async function onSyncEvents(l: SyncListeners): Promise<() => void> {
   const offs: UnlistenFn[] = [];
   try {
-    offs.push(await listen<SyncProgress>(SYNC_PROGRESS, (e) => l.progress(e.payload)));
-    offs.push(await listen<SyncSummary>(SYNC_FINISHED, (e) => l.finished(e.payload)));
-    offs.push(await listen<SchedulerState>(SYNC_STATE, (e) => l.state(e.payload)));
+    offs.push(await on(SYNC_PROGRESS, l.progress));
+    offs.push(await on(SYNC_FINISHED, l.finished));
+    offs.push(await on(SYNC_STATE, l.state));
   } catch {
     // Outside Tauri (unit tests, a plain browser) there is nothing to listen to.
   }

@@ -1,14 +1,15 @@
 // The list's filters and how they become a `JobQuery`.
-import type { JobQuery, JobSort, TreeFacet } from "./ipc";
+import { DEFAULT_JOB_STATUS, JOB_STATUSES, type JobQuery, type JobSort, type JobStatus, type TreeFacet } from "./ipc";
 
-export const STATUSES = ["Open", "Draft", "Closed", "Archived"] as const;
+/** The statuses the filter offers: the default (Open) first, then Ashby's others in its order. */
+export const STATUSES: readonly JobStatus[] = [DEFAULT_JOB_STATUS, ...JOB_STATUSES.filter((s) => s !== DEFAULT_JOB_STATUS)];
 
 export type Listed = "all" | "listed" | "unlisted";
 /** `auto`: best match while searching, otherwise most recently updated. */
 export type SortChoice = "auto" | Exclude<JobSort, "relevance">;
 
 export interface Filters {
-  statuses: string[];
+  statuses: JobStatus[];
   departmentId: string;
   locationId: string;
   employmentType: string;
@@ -21,7 +22,7 @@ export interface Filters {
 
 export function defaultFilters(): Filters {
   return {
-    statuses: ["Open"],
+    statuses: [DEFAULT_JOB_STATUS],
     departmentId: "",
     locationId: "",
     employmentType: "",
@@ -57,7 +58,7 @@ export function toQuery(f: Filters, search: string, offset: number, limit: numbe
   return {
     search: term,
     // Never send "no status": the backend would read it as Open, which the UI wouldn't show.
-    statuses: f.statuses.length ? [...f.statuses] : ["Open"],
+    statuses: f.statuses.length ? [...f.statuses] : [DEFAULT_JOB_STATUS],
     departmentId: f.departmentId || null,
     locationId: f.locationId || null,
     employmentType: f.employmentType || null,

@@ -36,7 +36,11 @@ module: Module | null, };
 
 export type ChecklistKind = "moduleRead" | "toggle";
 
-export type ErrorPayload = { code: string, message: string, };
+export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
+
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted";
+
+export type ErrorPayload = { code: ErrorCode, message: string, };
 
 export type Facets = { 
 /**
@@ -58,13 +62,13 @@ export type JobDetail = { departmentName: string | null,
 /**
  * Department chain from the top, e.g. ["Engineering", "Platform"].
  */
-departmentPath: Array<NamedRef>, locationName: string | null, workplaceType: string | null, hiringTeam: Array<HiringTeamMember>, postings: Array<PostingDetail>, id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, locationId: string | null, customRequisitionId: string | null, createdAt: string | null, updatedAt: string, openedAt: string | null, closedAt: string | null, 
+departmentPath: Array<NamedRef>, locationName: string | null, workplaceType: WorkplaceType | null, hiringTeam: Array<HiringTeamMember>, postings: Array<PostingDetail>, id: string, title: string, status: JobStatus, employmentType: EmploymentType | null, confidential: boolean, departmentId: string | null, locationId: string | null, customRequisitionId: string | null, createdAt: string | null, updatedAt: string, openedAt: string | null, closedAt: string | null, 
 /**
  * Published and unpublished posting ids, as `job.list` reports them.
  */
 jobPostingIds: Array<string>, };
 
-export type JobListItem = { id: string, title: string, status: string, employmentType: string | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: string | null, isListed: boolean, postingCount: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
+export type JobListItem = { id: string, title: string, status: JobStatus, employmentType: EmploymentType | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: WorkplaceType | null, isListed: boolean, postingCount: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
 /**
  * The title split into spans with search hits marked (only when searching).
  */
@@ -90,9 +94,9 @@ export type JobQuery = {
  */
 search: string | null, 
 /**
- * `Draft`, `Open`, `Closed`, `Archived`; empty means `Open`.
+ * Empty means the default status (Open); known statuses match case-insensitively.
  */
-statuses: Array<string>, 
+statuses: Array<JobStatus>, 
 /**
  * Includes the department's teams (sub-departments).
  */
@@ -100,7 +104,7 @@ departmentId: string | null,
 /**
  * Includes child locations of a region.
  */
-locationId: string | null, employmentType: string | null, workplaceType: string | null, 
+locationId: string | null, employmentType: EmploymentType | null, workplaceType: WorkplaceType | null, 
 /**
  * `true`: jobs with at least one listed posting; `false`: jobs with none.
  */
@@ -120,7 +124,9 @@ limit: number | null, };
 
 export type JobSort = "relevance" | "updated" | "title" | "opened";
 
-export type KeyInvalid = { code: string, at: string, };
+export type JobStatus = "Draft" | "Open" | "Closed" | "Archived" | (string & {});
+
+export type KeyInvalid = { code: ErrorCode, at: string, };
 
 export type KeyStatus = { 
 /**
@@ -164,7 +170,7 @@ export type NamedRef = { id: string, name: string, };
 
 export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
 
-export type PostingDetail = { id: string, jobId: string, title: string, departmentName: string | null, teamName: string | null, locationName: string | null, primaryLocationId: string | null, secondaryLocationIds: Array<string>, workplaceType: string | null, employmentType: string | null, isListed: boolean, publishedDate: string | null, applicationDeadline: string | null, externalLink: string | null, applyLink: string | null, compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, 
+export type PostingDetail = { id: string, jobId: string, title: string, departmentName: string | null, teamName: string | null, locationName: string | null, primaryLocationId: string | null, secondaryLocationIds: Array<string>, workplaceType: WorkplaceType | null, employmentType: EmploymentType | null, isListed: boolean, publishedDate: string | null, applicationDeadline: string | null, externalLink: string | null, applyLink: string | null, compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, 
 /**
  * Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
  */
@@ -196,15 +202,13 @@ export type Stream = "departments" | "locations" | "jobs" | "postings";
 
 export type StreamCounts = { inserted: number, updated: number, removed: number, };
 
+export type StreamOutcome = "ok" | "skipped" | "failed" | "not_run";
+
 export type StreamRunSummary = { stream: Stream, 
 /**
  * `true` when the pass saw everything (first sync, expired token, daily reconcile, `--full`).
  */
-full: boolean, counts: StreamCounts, 
-/**
- * `ok`, `skipped` (no permission), `failed` or `not_run`.
- */
-outcome: string, errorCode: string | null, };
+full: boolean, counts: StreamCounts, outcome: StreamOutcome, errorCode: ErrorCode | null, };
 
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**
@@ -224,7 +228,7 @@ export type SyncRunRecord = { id: number, startedAt: string, finishedAt: string 
 /**
  * `None` while the run is still going (or if the app was killed during it).
  */
-result: RunResult | null, streams: Array<StreamRunSummary>, requests: number, errorCode: string | null, errorMessage: string | null, };
+result: RunResult | null, streams: Array<StreamRunSummary>, requests: number, errorCode: ErrorCode | null, errorMessage: string | null, };
 
 export type SyncStage = "starting" | "listing" | "descriptions" | "saving";
 
@@ -254,11 +258,11 @@ runId: number | null, trigger: Trigger, result: RunResult, startedAt: string, fi
 /**
  * HTTP requests made (retries included).
  */
-requests: number, errorCode: string | null, errorMessage: string | null, 
+requests: number, errorCode: ErrorCode | null, errorMessage: string | null, 
 /**
  * Modules the key lacks read access to (streams skipped; result `partial`).
  */
-missingModules: Array<string>, 
+missingModules: Array<Module>, 
 /**
  * No key, or Ashby rejected it: the UI must ask for a key; automatic syncs pause.
  */
@@ -345,3 +349,81 @@ warnings: Array<string>,
  * Shown as notes below the body.
  */
 notes: Array<string>, };
+
+export type WorkplaceType = "OnSite" | "Hybrid" | "Remote" | (string & {});
+
+/** The status the job list shows when none is chosen. */
+export const DEFAULT_JOB_STATUS: JobStatus = "Open";
+
+/** Every employment type Ashby documents. */
+export const EMPLOYMENT_TYPES: readonly EmploymentType[] = ["FullTime","PartTime","Intern","Contract","Temporary"];
+
+/** Every job status Ashby documents. */
+export const JOB_STATUSES: readonly JobStatus[] = ["Draft","Open","Closed","Archived"];
+
+/** Ashby's permission modules, in the order its API key form lists them. */
+export const MODULES: readonly Module[] = ["jobs","candidates","interviews","hiringProcessMetadata","organization","offers","apiKeys","approvals","reports"];
+
+/** Each Ashby module as Ashby's API key form labels it. */
+export const MODULE_LABELS: Record<Module, string> = { "jobs": "Jobs", "candidates": "Candidates", "interviews": "Interviews", "hiringProcessMetadata": "Hiring Process", "organization": "Organization", "offers": "Offers", "apiKeys": "API Keys", "approvals": "Approvals", "reports": "Reports" };
+
+/** Error codes that mean there is no usable key (the UI asks for one). */
+export const NEEDS_KEY_CODES: readonly ErrorCode[] = ["invalid_key","missing_key","no_key"];
+
+/** Error codes that mean Ashby could not be reached at all (the app says Offline). */
+export const OFFLINE_CODES: readonly ErrorCode[] = ["network","timeout"];
+
+/** The synced streams, in the order a run processes them. */
+export const STREAMS: readonly Stream[] = ["departments","locations","jobs","postings"];
+
+/** The Ashby module whose Read permission each stream needs. */
+export const STREAM_MODULES: Record<Stream, Module> = { "departments": "organization", "locations": "organization", "jobs": "jobs", "postings": "jobs" };
+
+/** What each stream holds, in words. */
+export const STREAM_NOUNS: Record<Stream, string> = { "departments": "departments", "locations": "locations", "jobs": "jobs", "postings": "job postings" };
+
+/** Every workplace type Ashby documents. */
+export const WORKPLACE_TYPES: readonly WorkplaceType[] = ["OnSite","Hybrid","Remote"];
+
+/** Every command the window may invoke: its argument object (keys as Tauri expects them) and its result. Generated from `commands::ipc_table!`. */
+export type Commands = {
+  app_info: { args: null; result: AppInfo };
+  boot_state: { args: null; result: BootState };
+  wizard_steps: { args: null; result: Array<WizardStep> };
+  wizard_progress: { args: null; result: WizardProgress };
+  set_wizard_progress: { args: { progress: WizardProgress }; result: void };
+  verify_key: { args: { key: string }; result: Verification };
+  cancel_verification: { args: null; result: void };
+  save_key: { args: { clearCache: boolean }; result: void };
+  check_organization: { args: null; result: boolean | null };
+  key_status: { args: null; result: KeyStatus };
+  reverify_key: { args: null; result: Verification };
+  remove_key: { args: { deleteCache: boolean }; result: void };
+  start_at_login: { args: null; result: boolean };
+  set_start_at_login: { args: { enabled: boolean }; result: boolean };
+  list_jobs: { args: { query: JobQuery }; result: JobPage };
+  job_detail: { args: { id: string }; result: JobDetail | null };
+  facets: { args: { statuses: Array<JobStatus> }; result: Facets };
+  sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
+  sync_status: { args: null; result: SyncStatus };
+  sync_now: { args: null; result: void };
+};
+
+export type CommandName = keyof Commands;
+
+/** The events the backend emits, by name. */
+export const EVENTS = {
+  syncProgress: "sync://progress",
+  syncFinished: "sync://finished",
+  syncState: "sync://state",
+} as const;
+
+/** Each event's payload. */
+export type Events = {
+  "sync://progress": SyncProgress;
+  "sync://finished": SyncSummary;
+  "sync://state": SchedulerState;
+};
+
+/** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
+export const SYNC_EVERY = "every hour";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
+import type { Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
 import { isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
 
 const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
@@ -43,12 +43,30 @@ describe("syncProblem", () => {
     expect(p?.fix).toBe("reenterKey");
     expect(syncProblem(status({ result: "failed", errorCode: "invalid_key" }), null)?.kind).toBe("key");
   });
-  it("names the modules to grant after a partial run", () => {
-    const p = syncProblem(status(null), summary({ result: "partial", missingModules: ["Job postings"] }));
+  it("names Ashby's modules to grant after a partial run", () => {
+    const p = syncProblem(status(null), summary({ result: "partial", missingModules: ["organization"] }));
     expect(p?.fix).toBe("grantModule");
-    expect(p?.message).toMatch(/Job postings/);
-    const fromHistory = syncProblem(status({ result: "partial", streams: [{ stream: "postings", full: false, counts: { inserted: 0, updated: 0, removed: 0 }, outcome: "skipped", errorCode: "missing_permission" }] }), null);
-    expect(fromHistory?.modules).toEqual(["Job postings"]);
+    expect(p?.modules).toEqual(["organization"]);
+    expect(p?.message).toMatch(/tick Read for it/);
+    expect(p?.message).toMatch(/can't read Organization/);
+  });
+  it("names Ashby's modules, not streams, when rebuilt from the history row after a restart", () => {
+    const skipped = (stream: Stream): StreamRunSummary => ({
+      stream, full: false, counts: { inserted: 0, updated: 0, removed: 0 }, outcome: "skipped", errorCode: "missing_permission",
+    });
+    const ok = (stream: Stream): StreamRunSummary => ({ ...skipped(stream), outcome: "ok", errorCode: null });
+    // A key without Organization: departments and locations were skipped, jobs synced.
+    const org = syncProblem(status({ result: "partial", streams: [skipped("departments"), skipped("locations"), ok("jobs"), ok("postings")] }), null);
+    expect(org?.kind).toBe("permission");
+    expect(org?.modules).toEqual(["organization"]);
+    expect(org?.message).toMatch(/Organization/);
+    expect(org?.message).not.toMatch(/Departments|Locations/i);
+    // The live summary and the history row say the same thing.
+    const live = syncProblem(status(null), summary({ result: "partial", missingModules: ["organization"] }));
+    expect(org?.message).toBe(live?.message);
+    const jobs = syncProblem(status({ result: "partial", streams: [ok("departments"), ok("locations"), ok("jobs"), skipped("postings")] }), null);
+    expect(jobs?.modules).toEqual(["jobs"]);
+    expect(jobs?.message).not.toMatch(/postings/i);
   });
   it("says offline for network failures and offers retry for others", () => {
     const off = status({ result: "failed", errorCode: "network", errorMessage: "x" }, { online: false });

@@ -1,25 +1,36 @@
 // What the status bar says about a sync: progress in words, and the problem to fix (if any).
-import type { Stream, SyncProgress, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
+import {
+  MODULE_LABELS,
+  NEEDS_KEY_CODES,
+  OFFLINE_CODES,
+  STREAM_MODULES,
+  STREAM_NOUNS,
+  STREAMS,
+  type ErrorCode,
+  type Module,
+  type RunResult,
+  type Stream,
+  type SyncProgress,
+  type SyncRunRecord,
+  type SyncStatus,
+  type SyncSummary,
+} from "./ipc";
 
 export const ASHBY_API_KEYS_URL = "https://app.ashbyhq.com/admin/api/keys";
 
-const STREAM_WORDS: Record<Stream, string> = {
-  departments: "departments",
-  locations: "locations",
-  jobs: "jobs",
-  postings: "job postings",
-};
-const STREAM_ORDER: Stream[] = ["departments", "locations", "jobs", "postings"];
-
 export function streamLabel(s: Stream): string {
-  const w = STREAM_WORDS[s];
+  const w = STREAM_NOUNS[s];
   return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+export function moduleLabel(m: Module): string {
+  return MODULE_LABELS[m];
 }
 
 /** "Downloading jobs · page 3 · 250 so far" */
 export function progressLabel(p: SyncProgress | null): string {
   if (!p || p.stage === "starting") return "Starting sync…";
-  const what = p.stream ? STREAM_WORDS[p.stream] : "data";
+  const what = p.stream ? STREAM_NOUNS[p.stream] : "data";
   const n = p.items.toLocaleString();
   switch (p.stage) {
     case "listing":
@@ -39,13 +50,13 @@ export function progressLabel(p: SyncProgress | null): string {
  */
 export function progressFraction(p: SyncProgress | null): number | null {
   if (!p || !p.stream) return null;
-  const i = STREAM_ORDER.indexOf(p.stream);
+  const i = STREAMS.indexOf(p.stream);
   if (i < 0) return null;
   let inner: number;
   if (p.stage === "saving") inner = 0.95;
   else if (p.total && p.total > 0) inner = Math.min(1, p.items / p.total);
   else return null;
-  return Math.min(1, (i + inner) / STREAM_ORDER.length);
+  return Math.min(1, (i + inner) / STREAMS.length);
 }
 
 export type Fix = "reenterKey" | "grantModule" | "retry";
@@ -54,35 +65,40 @@ export interface Problem {
   kind: "key" | "permission" | "offline" | "error";
   message: string;
   fix: Fix;
-  /** For `permission`: the Ashby modules to grant. */
-  modules: string[];
+  /** For `permission`: the Ashby modules to grant (never stream names: Ashby has no "Departments"). */
+  modules: Module[];
 }
 
 /** The facts about the last run that the banner needs, from the live summary or the history row. */
 interface LastRun {
-  result: "ok" | "partial" | "failed" | null;
-  errorCode: string | null;
+  result: RunResult | null;
+  errorCode: ErrorCode | null;
   errorMessage: string | null;
-  missingModules: string[];
+  missingModules: Module[];
   needsKey: boolean;
+}
+
+/** The modules whose lack made streams be skipped, once each, in the order the run met them (as the live summary lists them). */
+export function skippedModules(row: SyncRunRecord): Module[] {
+  const missing = new Set(row.streams.filter((s) => s.outcome === "skipped").map((s) => STREAM_MODULES[s.stream]));
+  return [...missing];
 }
 
 function lastRun(summary: SyncSummary | null, row: SyncRunRecord | null): LastRun | null {
   if (summary) return { ...summary };
   if (!row) return null;
-  const skipped = row.streams.filter((s) => s.outcome === "skipped").map((s) => streamLabel(s.stream));
-  return { result: row.result, errorCode: row.errorCode, errorMessage: row.errorMessage, missingModules: skipped, needsKey: false };
+  return { result: row.result, errorCode: row.errorCode, errorMessage: row.errorMessage, missingModules: skippedModules(row), needsKey: false };
 }
 
-const KEY_CODES = new Set(["invalid_key", "missing_key", "no_key"]);
-const OFFLINE_CODES = new Set(["network", "timeout"]);
+const isKeyCode = (c: ErrorCode | null | undefined): boolean => !!c && NEEDS_KEY_CODES.includes(c);
+const isOfflineCode = (c: ErrorCode | null | undefined): boolean => !!c && OFFLINE_CODES.includes(c);
 
 /** The one problem worth a banner, most blocking first; `null` when all is well. */
 export function syncProblem(status: SyncStatus | null, summary: SyncSummary | null): Problem | null {
   if (!status) return null;
   const run = lastRun(summary, status.cache.lastRun);
-  const none: string[] = [];
-  if (status.cache.keyInvalid || run?.needsKey || (run?.errorCode && KEY_CODES.has(run.errorCode))) {
+  const none: Module[] = [];
+  if (status.cache.keyInvalid || run?.needsKey || isKeyCode(run?.errorCode)) {
     const noKey = run?.errorCode === "no_key" || run?.errorCode === "missing_key";
     return {
       kind: "key",
@@ -96,17 +112,18 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
   if (!run || run.result === null) return null;
   if (run.errorCode === "missing_permission" || (run.result !== "failed" && run.missingModules.length)) {
     const mods = run.missingModules;
+    const names = mods.map(moduleLabel);
     return {
       kind: "permission",
       message: mods.length
-        ? `The API key can't read ${mods.join(", ")}, so ${mods.length === 1 ? "that part was" : "those parts were"} skipped. In Ashby → Admin → API Keys, tick Read for ${mods.length === 1 ? "it" : "them"}, save, then sync again.`
+        ? `The API key can't read ${names.join(", ")}, so ${mods.length === 1 ? "that part was" : "those parts were"} skipped. In Ashby → Admin → API Keys, tick Read for ${mods.length === 1 ? "it" : "them"}, save, then sync again.`
         : (run.errorMessage ?? "The API key is missing a permission. Grant it in Ashby → Admin → API Keys, then sync again."),
       fix: "grantModule",
       modules: mods,
     };
   }
   if (run.result !== "failed") return null;
-  if (run.errorCode && OFFLINE_CODES.has(run.errorCode)) {
+  if (isOfflineCode(run.errorCode)) {
     return {
       kind: "offline",
       message: status.cache.lastSuccessAt
@@ -126,6 +143,6 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
 
 /** Whether the app should say Offline. */
 export function isOffline(status: SyncStatus | null, summary: SyncSummary | null): boolean {
-  if (summary) return summary.result === "failed" && OFFLINE_CODES.has(summary.errorCode ?? "");
+  if (summary) return summary.result === "failed" && isOfflineCode(summary.errorCode);
   return status?.online === false;
 }

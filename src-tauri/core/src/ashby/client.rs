@@ -25,8 +25,8 @@ pub const ASHBY_API_VERSION: &str = "2026-01-01";
 /// Ashby's maximum (and default) page size.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// Everything tunable about the client. `Default` reads `ASHBY_API_BASE_URL` (via
-/// `crate::config::api_base_url()`) and uses conservative limits.
+/// Everything tunable about the client. `Default` targets Ashby's production API with
+/// conservative limits; `config::Settings::client_config` applies the environment's settings.
 #[derive(Clone)]
 pub struct ClientConfig {
     /// Without trailing slash, e.g. `https://api.ashbyhq.com`.
@@ -61,7 +61,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
-            base_url: crate::config::api_base_url(),
+            base_url: crate::config::DEFAULT_API_BASE_URL.to_string(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             max_retries: 3,
@@ -553,7 +553,7 @@ impl Client {
                     transient_retries += 1;
                     tracing::warn!(
                         endpoint,
-                        code = err.code(),
+                        code = %err.code(),
                         wait_ms = wait.as_millis() as u64,
                         retry = transient_retries,
                         "Ashby request failed; retrying"
@@ -805,6 +805,7 @@ fn decode_error(endpoint: &str, detail: &str, body: &[u8], key: &ApiKey) -> Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use serde_json::json;
 
     fn key() -> ApiKey {
@@ -887,7 +888,7 @@ mod tests {
         );
         assert_eq!(
             classify(404, &[], "Not Found").unwrap_err().code(),
-            "api_error"
+            ErrorCode::ApiError
         );
         assert_eq!(
             classify(
@@ -903,7 +904,7 @@ mod tests {
     #[test]
     fn success_false_on_200_is_an_error() {
         let e = classify(200, &[], r#"{"success":false,"errorInfo":null}"#).unwrap_err();
-        assert_eq!(e.code(), "api_error");
+        assert_eq!(e.code(), ErrorCode::ApiError);
         let e = classify(
             200,
             &[],
@@ -914,7 +915,7 @@ mod tests {
         assert!(classify(200, &[], r#"{"success":true,"results":[]}"#).is_ok());
         assert_eq!(
             classify(200, &[], r#"{"results":[]}"#).unwrap_err().code(),
-            "decode_error"
+            ErrorCode::DecodeError
         );
     }
 

@@ -1,4 +1,9 @@
-//! The client's one error type and the mapping from Ashby's responses to it (API.md §2).
+//! The client's one error type and the mapping from Ashby's responses to it.
+//!
+//! Ashby answers most failures with HTTP 200 and `{"success": false, "errorInfo": {"code",
+//! "message", "requestId"}}` (older shapes carry only `errors: [...]`); 401 means no key was sent,
+//! 403 a wrong key, or with `missing_endpoint_permission` a missing module, 429 rate limiting
+//! (<https://developers.ashbyhq.com/docs/responses>, <https://developers.ashbyhq.com/docs/rate-limits>).
 
 use std::time::Duration;
 
@@ -6,6 +11,7 @@ use serde_json::Value;
 
 use super::key::KeyFormatError;
 use super::permissions::Module;
+use crate::error::ErrorCode;
 
 /// Longest response excerpt kept in [`Error::Decode`].
 pub const SNIPPET_MAX_CHARS: usize = 200;
@@ -179,28 +185,28 @@ fn rate_limited_message(retry_after: Option<Duration>, partner_scope: bool) -> S
 }
 
 impl Error {
-    /// Stable snake_case machine code.
-    pub fn code(&self) -> &'static str {
+    /// Stable machine code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::MissingKey => "missing_key",
-            Error::InvalidKey => "invalid_key",
-            Error::MissingPermission { .. } => "missing_permission",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::SyncTokenExpired => "sync_token_expired",
-            Error::SyncTokenInvalid => "sync_token_invalid",
-            Error::IncrementalSyncTooLarge => "incremental_sync_too_large",
-            Error::CursorExpired => "cursor_expired",
-            Error::CursorInvalid => "cursor_invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Server(_) => "server_error",
-            Error::Network(_) => "network",
-            Error::Timeout => "timeout",
-            Error::Decode { .. } => "decode_error",
-            Error::Api { .. } => "api_error",
-            Error::PageCapExceeded { .. } => "page_cap_exceeded",
+            Error::MissingKey => ErrorCode::MissingKey,
+            Error::InvalidKey => ErrorCode::InvalidKey,
+            Error::MissingPermission { .. } => ErrorCode::MissingPermission,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::SyncTokenExpired => ErrorCode::SyncTokenExpired,
+            Error::SyncTokenInvalid => ErrorCode::SyncTokenInvalid,
+            Error::IncrementalSyncTooLarge => ErrorCode::IncrementalSyncTooLarge,
+            Error::CursorExpired => ErrorCode::CursorExpired,
+            Error::CursorInvalid => ErrorCode::CursorInvalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Server(_) => ErrorCode::ServerError,
+            Error::Network(_) => ErrorCode::Network,
+            Error::Timeout => ErrorCode::Timeout,
+            Error::Decode { .. } => ErrorCode::DecodeError,
+            Error::Api { .. } => ErrorCode::ApiError,
+            Error::PageCapExceeded { .. } => ErrorCode::PageCapExceeded,
             Error::KeyFormat(e) => e.code(),
-            Error::Config(_) => "client_config",
+            Error::Config(_) => ErrorCode::ClientConfig,
         }
     }
 
@@ -340,7 +346,8 @@ pub(crate) fn error_from_code(endpoint: &str, body: ErrorBody) -> Error {
     }
 }
 
-/// Token/cursor codes are handled whatever the HTTP status (API.md §2.3).
+/// Token/cursor codes (`sync_token_expired`, `next_cursor_expired`, …) are handled whatever the
+/// HTTP status Ashby sends them with.
 pub(crate) fn is_token_or_cursor_error(e: &Error) -> bool {
     e.needs_full_resync() || e.needs_pass_restart()
 }
@@ -398,13 +405,13 @@ mod tests {
     #[test]
     fn error_info_null_and_nothing_else() {
         let e = map(json!({"success": false, "errorInfo": null}));
-        assert_eq!(e.code(), "api_error");
+        assert_eq!(e.code(), ErrorCode::ApiError);
         match e {
             Error::Api { code, .. } => assert_eq!(code, "unknown_error"),
             other => panic!("{other:?}"),
         }
         // Not even an object.
-        assert_eq!(map(json!("nope")).code(), "api_error");
+        assert_eq!(map(json!("nope")).code(), ErrorCode::ApiError);
     }
 
     #[test]
@@ -454,7 +461,7 @@ mod tests {
         assert!(!Error::SyncTokenExpired.is_auth());
         assert!(Error::CursorExpired.needs_pass_restart());
         assert!(!Error::CursorExpired.needs_full_resync());
-        assert_eq!(Error::Network("x".into()).code(), "network");
+        assert_eq!(Error::Network("x".into()).code(), ErrorCode::Network);
         assert_eq!(
             Error::RateLimited {
                 retry_after: Some(Duration::from_secs(7)),

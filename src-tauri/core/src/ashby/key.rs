@@ -131,13 +131,14 @@ pub enum KeyFormatError {
 }
 
 impl KeyFormatError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
         match self {
-            KeyFormatError::Empty => "key_empty",
+            KeyFormatError::Empty => ErrorCode::KeyEmpty,
             KeyFormatError::InnerWhitespace
             | KeyFormatError::ControlCharacter
-            | KeyFormatError::NonAscii => "key_malformed",
-            KeyFormatError::TooLong { .. } => "key_too_long",
+            | KeyFormatError::NonAscii => ErrorCode::KeyMalformed,
+            KeyFormatError::TooLong { .. } => ErrorCode::KeyTooLong,
         }
     }
 }
@@ -145,6 +146,7 @@ impl KeyFormatError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn trims_and_accepts() {
@@ -184,7 +186,7 @@ mod tests {
             }
         );
         assert!(ApiKey::parse(&"a".repeat(MAX_KEY_LEN)).is_ok());
-        assert_eq!(err.code(), "key_too_long");
+        assert_eq!(err.code(), ErrorCode::KeyTooLong);
     }
 
     #[test]

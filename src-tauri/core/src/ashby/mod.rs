@@ -27,4 +27,4 @@ pub use models::{
     ApiKeyInfo, Department, EmploymentType, HiringTeamMember, HiringTeamRole, Job, JobBoard,
     JobPosting, JobPostingInfo, JobStatus, Location, LocationType, User, WorkplaceType,
 };
-pub use permissions::Module;
+pub use permissions::{Access, Module};

@@ -1,4 +1,5 @@
-//! Typed views of Ashby's response payloads (API.md §4).
+//! Typed views of Ashby's response payloads
+//! (<https://developers.ashbyhq.com/reference>: `job.list`, `jobPosting.info`, `location.list`, …).
 //!
 //! Robustness rules, because a new or odd value from Ashby must never break a sync:
 //! * unknown fields are ignored (serde's default);
@@ -21,7 +22,9 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// Declares a string enum whose unknown values are kept verbatim in `Unknown(String)`.
+/// Declares a string enum whose unknown values are kept verbatim in `Unknown(String)`. It is
+/// stored in SQLite as that string (`ToSql`/`FromSql`) and exported to TypeScript as the union of
+/// the known values plus any other string (`(string & {})` keeps the known ones as suggestions).
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -47,6 +50,60 @@ macro_rules! string_enum {
             pub fn is_unknown(&self) -> bool {
                 matches!(self, $name::Unknown(_))
             }
+
+            /// A known value matched case-insensitively (user input such as `open`), else the
+            /// trimmed text as `Unknown`.
+            pub fn parse_loose(s: &str) -> $name {
+                let s = s.trim();
+                $name::KNOWN
+                    .iter()
+                    .find(|k| k.as_str().eq_ignore_ascii_case(s))
+                    .cloned()
+                    .unwrap_or_else(|| $name::Unknown(s.to_string()))
+            }
+        }
+
+        /// Ashby sent no value (stored as the empty string).
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Unknown(String::new())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                Ok($name::from(value.as_str()?))
+            }
+        }
+
+        impl ts_rs::TS for $name {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+
+            fn name(_: &ts_rs::Config) -> String {
+                stringify!($name).to_string()
+            }
+
+            fn inline(cfg: &ts_rs::Config) -> String {
+                <Self as ts_rs::TS>::name(cfg)
+            }
+
+            fn decl(_: &ts_rs::Config) -> String {
+                let known: Vec<String> = vec![$(format!("\"{}\"", $text)),+];
+                format!("type {} = {} | (string & {{}});", stringify!($name), known.join(" | "))
+            }
+
+            fn decl_concrete(cfg: &ts_rs::Config) -> String {
+                <Self as ts_rs::TS>::decl(cfg)
+            }
         }
 
         impl From<&str> for $name {
@@ -69,7 +126,7 @@ macro_rules! string_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
@@ -96,6 +153,11 @@ string_enum!(
         Archived => "Archived",
     }
 );
+
+impl JobStatus {
+    /// What the job list shows when no status is chosen.
+    pub const DEFAULT_FILTER: JobStatus = JobStatus::Open;
+}
 
 string_enum!(
     /// Employment type of jobs and postings.
@@ -661,6 +723,42 @@ mod tests {
         assert_eq!(r, GlobalRole::Unknown("Interviewer".into()));
         let i: CompensationInterval = serde_json::from_value(json!("4 WEEK")).unwrap();
         assert_eq!(i, CompensationInterval::Unknown("4 WEEK".into()));
+    }
+
+    #[test]
+    fn open_enums_in_sqlite_and_typescript() {
+        use rusqlite::types::{FromSql, ToSql, ToSqlOutput, ValueRef};
+        use ts_rs::TS;
+        assert!(matches!(
+            JobStatus::Open.to_sql().unwrap(),
+            ToSqlOutput::Borrowed(ValueRef::Text(b"Open"))
+        ));
+        assert_eq!(
+            JobStatus::column_result(ValueRef::Text(b"OnHold")).unwrap(),
+            JobStatus::Unknown("OnHold".into())
+        );
+        assert_eq!(
+            WorkplaceType::column_result(ValueRef::Text(b"Remote")).unwrap(),
+            WorkplaceType::Remote
+        );
+        // No status from Ashby is stored as the empty string, as before.
+        assert_eq!(JobStatus::default().as_str(), "");
+        assert_eq!(JobStatus::parse_loose(" open "), JobStatus::Open);
+        assert_eq!(
+            JobStatus::parse_loose("Paused"),
+            JobStatus::Unknown("Paused".into())
+        );
+        let cfg = ts_rs::Config::new();
+        assert_eq!(
+            <JobStatus as TS>::decl(&cfg),
+            "type JobStatus = \"Draft\" | \"Open\" | \"Closed\" | \"Archived\" | (string & {});"
+        );
+        assert_eq!(
+            <Option<EmploymentType> as TS>::name(&cfg),
+            "EmploymentType | null"
+        );
+        // Display pads like a string (the CLI's table).
+        assert_eq!(format!("{:<6}|", JobStatus::Open), "Open  |");
     }
 
     #[test]

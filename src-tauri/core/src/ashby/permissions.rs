@@ -1,8 +1,25 @@
-//! Ashby's permission modules, the endpoint → module table (API.md §3) and the cheapest
-//! read probe per module (API.md §3.3).
+//! Ashby's permission modules, the endpoint → module table and the cheapest read probe per
+//! module.
+//!
+//! Every endpoint needs Read (or Write) on one module, named after the module in the key's
+//! permissions (`jobsRead`, `organizationRead`, …; see
+//! <https://developers.ashbyhq.com/docs/authentication>). A key without it gets HTTP 403 with the
+//! code `missing_endpoint_permission`, so a cheap read per module tells whether the key has it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+use crate::enums::closed_enum;
+
+closed_enum!(
+    /// Whether the key can read a module.
+    pub enum Access {
+        Read => "read",
+        Missing => "missing",
+        /// Ashby couldn't be asked (network error, rate limit, server error): check again later.
+        Unknown => "unknown",
+    }
+);
 
 /// A permission module of an Ashby API key.
 #[derive(
@@ -66,7 +83,8 @@ impl Module {
         }
     }
 
-    /// The cheapest read call that proves read access (API.md §3.3): `(endpoint, body)`.
+    /// The cheapest read call that proves read access: `(endpoint, body)`. An answer means Read;
+    /// 403 `missing_endpoint_permission` means no Read.
     /// For Reports there is no cheap read: a report id that doesn't exist answers "not found"
     /// with access and 403 `missing_endpoint_permission` without.
     pub fn probe(self) -> (&'static str, Value) {

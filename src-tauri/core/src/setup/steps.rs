@@ -104,7 +104,7 @@ pub fn suggested_key_name(partner: &str) -> String {
     format!("Full Read API Key – {partner}")
 }
 
-/// The 7 steps of the partner's guide, with `partner` (see `config::partner_name()`) substituted.
+/// The 7 steps of the partner's guide, with `partner` (see `config::Settings::partner_name`) substituted.
 pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
     let partner = partner.trim();
     let steps = vec![
@@ -223,10 +223,11 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
             "The first sync can take a while: up to an hour for a large organisation. You can keep \
              using the app meanwhile.",
         )
-        .note(
-            "After that, jobs refresh every hour, so changes made in Ashby show up here within about \
-             an hour.",
-        ),
+        .note(format!(
+            "After that, jobs refresh {}, so changes made in Ashby show up here within about {}.",
+            crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
+            crate::sync::interval_span(crate::sync::DEFAULT_INTERVAL),
+        )),
     ];
     let total = steps.len() as u32;
     steps
@@ -415,7 +416,9 @@ mod tests {
         let notes = &steps[6].notes;
         assert_eq!(notes.len(), 2);
         assert!(notes[0].contains("up to an hour"));
-        assert!(notes[1].contains("every hour"));
+        // The copy follows the one interval constant.
+        let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
+        assert!(notes[1].contains(&every), "{}", notes[1]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Key verification (API.md §3.3): `apiKey.info`, then one cheap read probe per module, a few
+//! Key verification: `apiKey.info` (<https://developers.ashbyhq.com/reference/apikeyinfo>; it
+//! answers for the key itself and lists its scopes), then one cheap read probe per module, a few
 //! at a time, into a per-module permission matrix. Shared by the wizard, Settings and the CLI.
 
 use std::collections::BTreeMap;
@@ -15,15 +16,7 @@ use crate::ashby::{self, Client, ClientConfig};
 /// Probes in flight at once (the client's own concurrency bound applies too).
 pub const PROBE_CONCURRENCY: usize = 3;
 
-/// Whether the key can read a module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Access {
-    Read,
-    Missing,
-    /// Ashby couldn't be asked (network error, rate limit, server error): check again later.
-    Unknown,
-}
+pub use crate::ashby::Access;
 
 /// One row of the permission matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -33,6 +33,7 @@ pub use records::{DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord,
 pub use sanitize::sanitize_description_html;
 pub use table::{Columns, SyncedRow, Table, SYNCED_TABLES};
 
+use crate::error::ErrorCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
@@ -57,12 +58,13 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
         match self {
-            Error::Sqlite(_) => "db_error",
-            Error::Migration(_) => "db_migration_failed",
-            Error::Io { .. } => "db_io",
-            Error::Task(_) => "internal",
+            Error::Sqlite(_) => ErrorCode::DbError,
+            Error::Migration(_) => ErrorCode::DbMigrationFailed,
+            Error::Io { .. } => ErrorCode::DbIo,
+            Error::Task(_) => ErrorCode::Internal,
         }
     }
 }
@@ -190,11 +192,6 @@ enum OpenFailure {
 }
 
 impl Store {
-    /// Opens (creating if needed) the cache at `crate::config::db_path()`.
-    pub fn open_default() -> Result<OpenOutcome> {
-        Self::open(&crate::config::db_path())
-    }
-
     /// Opens (creating if needed) the cache at `path`. A file that is not a usable database is
     /// moved aside (never deleted) and replaced by an empty one.
     pub fn open(path: &Path) -> Result<OpenOutcome> {
@@ -394,7 +391,7 @@ impl Store {
 
     /// Ashby rejected the key during a sync: remember it so the UI asks for a new key and the
     /// scheduler stops trying.
-    pub fn mark_key_invalid(&self, code: &str, at: DateTime<Utc>) -> Result<()> {
+    pub fn mark_key_invalid(&self, code: ErrorCode, at: DateTime<Utc>) -> Result<()> {
         self.writer().execute(
             "INSERT INTO key_verification (id, invalid_code, invalid_at) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET invalid_code = excluded.invalid_code,
@@ -454,7 +451,7 @@ fn run_maintenance(conn: &mut Connection) -> Result<()> {
 
 pub(crate) fn key_invalid_on(conn: &Connection) -> Result<Option<KeyInvalid>> {
     use rusqlite::OptionalExtension;
-    let row: Option<(String, String)> = conn
+    let row: Option<(ErrorCode, String)> = conn
         .query_row(
             "SELECT invalid_code, invalid_at FROM key_verification
              WHERE id = 1 AND invalid_code IS NOT NULL AND invalid_at IS NOT NULL",
@@ -631,23 +628,38 @@ mod tests {
         let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
         assert!(store.key_verification().unwrap().is_none());
         let at = parse_time("2026-01-02T03:04:05.000Z").unwrap();
-        store.mark_key_invalid("api_key_invalid", at).unwrap();
+        store.mark_key_invalid(ErrorCode::InvalidKey, at).unwrap();
         assert_eq!(
             store.key_invalid().unwrap().unwrap().code,
-            "api_key_invalid"
+            ErrorCode::InvalidKey
         );
         assert!(store.key_verification().unwrap().is_none());
         let v = KeyVerificationRecord {
             title: Some("Ashby Sync".into()),
             created_at: Some("2026-01-01T00:00:00.000Z".into()),
             scopes: vec!["jobs:read".into()],
-            modules: [("jobs".to_string(), "read".to_string())].into(),
+            modules: [
+                (crate::ashby::Module::Jobs, crate::ashby::Access::Read),
+                (
+                    crate::ashby::Module::HiringProcessMetadata,
+                    crate::ashby::Access::Missing,
+                ),
+            ]
+            .into(),
             write_scopes: vec![],
             org_fingerprint: None,
             verified_at: at,
         };
         store.save_key_verification(&v).unwrap();
         assert_eq!(store.key_verification().unwrap(), Some(v));
+        // The stored spelling stays what earlier versions wrote.
+        let raw: String = store
+            .reader()
+            .query_row("SELECT modules_json FROM key_verification", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(raw, r#"{"jobs":"read","hiringProcessMetadata":"missing"}"#);
         assert!(store.key_invalid().unwrap().is_none());
     }
 
@@ -750,7 +762,7 @@ mod tests {
             msg.contains("0009_x.sql") && msg.contains("\"jobz\""),
             "{msg}"
         );
-        assert_eq!(err.code(), "db_migration_failed");
+        assert_eq!(err.code(), ErrorCode::DbMigrationFailed);
     }
 
     /// Every file of `migrations/` is found, in order, and parses.

@@ -6,45 +6,59 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
+use crate::ashby::{Access, EmploymentType, JobStatus, Module, WorkplaceType};
+use crate::enums::closed_enum;
+use crate::error::ErrorCode;
+
 // ---------------------------------------------------------------------------------------------
 // Written by the sync engine
 // ---------------------------------------------------------------------------------------------
 
-/// The synced streams, in the order a run processes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Stream {
-    Departments,
-    Locations,
-    Jobs,
-    Postings,
-}
+closed_enum!(
+    /// The synced streams, in the order a run processes them (`ALL`).
+    pub enum Stream {
+        Departments => "departments",
+        Locations => "locations",
+        Jobs => "jobs",
+        Postings => "postings",
+    }
+);
 
 impl Stream {
-    pub const ALL: [Stream; 4] = [
-        Stream::Departments,
-        Stream::Locations,
-        Stream::Jobs,
-        Stream::Postings,
-    ];
+    /// The Ashby module whose Read permission the stream needs: without it the stream is skipped,
+    /// and the coordinator is told to tick this module (Ashby has no "Departments" module).
+    pub const fn module(self) -> Module {
+        match self {
+            Stream::Departments | Stream::Locations => Module::Organization,
+            Stream::Jobs | Stream::Postings => Module::Jobs,
+        }
+    }
 
-    pub fn as_str(self) -> &'static str {
+    /// What the stream holds, in words ("job postings"), for progress lines and the history.
+    pub const fn noun(self) -> &'static str {
         match self {
             Stream::Departments => "departments",
             Stream::Locations => "locations",
             Stream::Jobs => "jobs",
-            Stream::Postings => "postings",
+            Stream::Postings => "job postings",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Stream> {
-        Stream::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 
 // The records the list streams write (`DepartmentRecord`, `LocationRecord`, `JobRecord`,
 // `HiringTeamRecord`, `PostingRecord`) are in `records.rs`, each with its table's declaration
 // and its mapping from the Ashby item.
+closed_enum!(
+    /// What happened to one stream during a run.
+    pub enum StreamOutcome {
+        Ok => "ok",
+        /// The key lacks the stream's module; the rest of the run went on.
+        Skipped => "skipped",
+        Failed => "failed",
+        /// An earlier stream failed, so this one was not tried.
+        NotRun => "not_run",
+    }
+);
 
 /// Whether a pass saw everything (and may therefore remove rows it didn't see) or only changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,67 +99,32 @@ pub struct StreamState {
     pub last_full_sync_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,
-    pub last_error_code: Option<String>,
+    pub last_error_code: Option<ErrorCode>,
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sync runs
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Trigger {
-    Schedule,
-    Manual,
-    Startup,
-    Cli,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Schedule => "schedule",
-            Trigger::Manual => "manual",
-            Trigger::Startup => "startup",
-            Trigger::Cli => "cli",
-        }
+closed_enum!(
+    /// What started a run.
+    pub enum Trigger {
+        Schedule => "schedule",
+        Manual => "manual",
+        Startup => "startup",
+        Cli => "cli",
     }
+);
 
-    pub fn parse(s: &str) -> Option<Trigger> {
-        [
-            Trigger::Schedule,
-            Trigger::Manual,
-            Trigger::Startup,
-            Trigger::Cli,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
+closed_enum!(
+    /// How a run ended.
+    pub enum RunResult {
+        Ok => "ok",
+        /// Some streams were skipped for a missing module; the rest synced.
+        Partial => "partial",
+        Failed => "failed",
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum RunResult {
-    Ok,
-    Partial,
-    Failed,
-}
-
-impl RunResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunResult::Ok => "ok",
-            RunResult::Partial => "partial",
-            RunResult::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RunResult> {
-        [RunResult::Ok, RunResult::Partial, RunResult::Failed]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
-}
+);
 
 /// What happened to one stream during a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -155,9 +134,8 @@ pub struct StreamRunSummary {
     /// `true` when the pass saw everything (first sync, expired token, daily reconcile, `--full`).
     pub full: bool,
     pub counts: StreamCounts,
-    /// `ok`, `skipped` (no permission), `failed` or `not_run`.
-    pub outcome: String,
-    pub error_code: Option<String>,
+    pub outcome: StreamOutcome,
+    pub error_code: Option<ErrorCode>,
 }
 
 /// One row of the sync history.
@@ -173,7 +151,7 @@ pub struct SyncRunRecord {
     pub result: Option<RunResult>,
     pub streams: Vec<StreamRunSummary>,
     pub requests: u32,
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
 }
 
@@ -184,7 +162,7 @@ pub struct RunFinish {
     pub result: RunResult,
     pub streams: Vec<StreamRunSummary>,
     pub requests: u32,
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
 }
 
@@ -211,8 +189,8 @@ pub struct KeyVerificationRecord {
     pub title: Option<String>,
     pub created_at: Option<String>,
     pub scopes: Vec<String>,
-    /// module name → `read` | `missing` | `unknown`
-    pub modules: BTreeMap<String, String>,
+    /// Each checked module's access (stored as `{"jobs": "read", …}`).
+    pub modules: BTreeMap<Module, Access>,
     pub write_scopes: Vec<String>,
     pub org_fingerprint: Option<String>,
     pub verified_at: DateTime<Utc>,
@@ -222,7 +200,7 @@ pub struct KeyVerificationRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInvalid {
-    pub code: String,
+    pub code: ErrorCode,
     pub at: DateTime<Utc>,
 }
 
@@ -250,14 +228,14 @@ pub enum JobSort {
 pub struct JobQuery {
     /// Free text; words are ANDed, the last word matches as a prefix.
     pub search: Option<String>,
-    /// `Draft`, `Open`, `Closed`, `Archived`; empty means `Open`.
-    pub statuses: Vec<String>,
+    /// Empty means the default status (Open); known statuses match case-insensitively.
+    pub statuses: Vec<JobStatus>,
     /// Includes the department's teams (sub-departments).
     pub department_id: Option<String>,
     /// Includes child locations of a region.
     pub location_id: Option<String>,
-    pub employment_type: Option<String>,
-    pub workplace_type: Option<String>,
+    pub employment_type: Option<EmploymentType>,
+    pub workplace_type: Option<WorkplaceType>,
     /// `true`: jobs with at least one listed posting; `false`: jobs with none.
     pub listed: Option<bool>,
     /// Default: `Relevance` when searching, else `Updated`.
@@ -282,14 +260,14 @@ pub struct TextSpan {
 pub struct JobListItem {
     pub id: String,
     pub title: String,
-    pub status: String,
-    pub employment_type: Option<String>,
+    pub status: JobStatus,
+    pub employment_type: Option<EmploymentType>,
     pub confidential: bool,
     pub department_id: Option<String>,
     pub department_name: Option<String>,
     pub location_id: Option<String>,
     pub location_name: Option<String>,
-    pub workplace_type: Option<String>,
+    pub workplace_type: Option<WorkplaceType>,
     pub is_listed: bool,
     pub posting_count: u32,
     pub updated_at: String,
@@ -335,8 +313,8 @@ pub struct PostingDetail {
     pub location_name: Option<String>,
     pub primary_location_id: Option<String>,
     pub secondary_location_ids: Vec<String>,
-    pub workplace_type: Option<String>,
-    pub employment_type: Option<String>,
+    pub workplace_type: Option<WorkplaceType>,
+    pub employment_type: Option<EmploymentType>,
     pub is_listed: bool,
     pub published_date: Option<String>,
     pub application_deadline: Option<String>,
@@ -368,7 +346,7 @@ pub struct JobDetail {
     /// Department chain from the top, e.g. ["Engineering", "Platform"].
     pub department_path: Vec<NamedRef>,
     pub location_name: Option<String>,
-    pub workplace_type: Option<String>,
+    pub workplace_type: Option<WorkplaceType>,
     pub hiring_team: Vec<HiringTeamMember>,
     pub postings: Vec<PostingDetail>,
 }
@@ -424,4 +402,52 @@ pub struct CacheStatus {
     pub last_full_sync_at: Option<DateTime<Utc>>,
     pub consecutive_failures: u32,
     pub key_invalid: Option<KeyInvalid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_spellings_modules_and_nouns() {
+        let names: Vec<&str> = Stream::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["departments", "locations", "jobs", "postings"]);
+        for s in Stream::ALL {
+            assert_eq!(Stream::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+        // Ashby has no Departments or Locations module: both need Organization.
+        assert_eq!(Stream::Departments.module(), Module::Organization);
+        assert_eq!(Stream::Locations.module(), Module::Organization);
+        assert_eq!(Stream::Jobs.module(), Module::Jobs);
+        assert_eq!(Stream::Postings.module(), Module::Jobs);
+        assert_eq!(Stream::Postings.noun(), "job postings");
+    }
+
+    #[test]
+    fn outcomes_keep_the_stored_spelling() {
+        // Old history rows hold these strings in `streams_json`.
+        let row = serde_json::json!({
+            "stream": "postings", "full": false,
+            "counts": {"inserted": 0, "updated": 0, "removed": 0},
+            "outcome": "not_run", "errorCode": null
+        });
+        let s: StreamRunSummary = serde_json::from_value(row.clone()).unwrap();
+        assert_eq!(s.outcome, StreamOutcome::NotRun);
+        assert_eq!(serde_json::to_value(&s).unwrap(), row);
+        let names: Vec<&str> = StreamOutcome::ALL.iter().map(|o| o.as_str()).collect();
+        assert_eq!(names, ["ok", "skipped", "failed", "not_run"]);
+        let skipped: StreamRunSummary = serde_json::from_value(serde_json::json!({
+            "stream": "departments", "full": false,
+            "counts": {"inserted": 0, "updated": 0, "removed": 0},
+            "outcome": "skipped", "errorCode": "missing_permission"
+        }))
+        .unwrap();
+        assert_eq!(skipped.error_code, Some(ErrorCode::MissingPermission));
+        assert_eq!(RunResult::parse("partial"), Some(RunResult::Partial));
+        assert_eq!(Trigger::Cli.as_str(), "cli");
+    }
 }

@@ -5,6 +5,7 @@
 use super::search::{id_token, meta_token, SearchTerms, MAX_COMPLETIONS, TEXT_COLUMNS};
 use super::table::{from_row, Columns};
 use super::*;
+use crate::ashby::JobStatus;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
 use std::collections::{HashMap, HashSet};
@@ -38,8 +39,6 @@ static JOB_DETAIL_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
     )
 });
 
-const KNOWN_STATUSES: [&str; 4] = ["Draft", "Open", "Closed", "Archived"];
-
 const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
     j.department_id, d.name AS department_name, j.location_id, l.name AS location_name, \
     j.workplace_type, j.is_listed, j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
@@ -64,22 +63,16 @@ fn count(n: i64) -> u32 {
 }
 
 /// Canonical status names; empty means the default (Open).
-pub(crate) fn normalize_statuses(statuses: &[String]) -> Vec<String> {
+pub(crate) fn normalize_statuses(statuses: &[JobStatus]) -> Vec<String> {
     let mut out: Vec<String> = statuses
         .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            KNOWN_STATUSES
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(s))
-                .map(|k| k.to_string())
-                .unwrap_or_else(|| s.to_string())
-        })
+        .map(|s| JobStatus::parse_loose(s.as_str()))
+        .filter(|s| !s.as_str().is_empty())
+        .map(|s| s.as_str().to_string())
         .collect();
     out.dedup();
     if out.is_empty() {
-        out.push("Open".into());
+        out.push(JobStatus::DEFAULT_FILTER.as_str().into());
     }
     out
 }
@@ -109,13 +102,17 @@ fn filters(q: &JobQuery) -> (String, Vec<Value>) {
         );
         params.push(Value::Text(loc.clone()));
     }
-    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
+    if let Some(et) = q
+        .employment_type
+        .as_ref()
+        .filter(|s| !s.as_str().is_empty())
+    {
         sql.push_str(" AND j.employment_type = ?");
-        params.push(Value::Text(et.clone()));
+        params.push(Value::Text(et.as_str().to_string()));
     }
-    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.is_empty()) {
+    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.as_str().is_empty()) {
         sql.push_str(" AND j.workplace_type = ?");
-        params.push(Value::Text(wt.clone()));
+        params.push(Value::Text(wt.as_str().to_string()));
     }
     if let Some(listed) = q.listed {
         sql.push_str(" AND j.is_listed = ?");
@@ -130,11 +127,15 @@ fn meta_filters(q: &JobQuery) -> Vec<Vec<String>> {
         .iter()
         .map(|s| meta_token("status", s))
         .collect::<Vec<_>>()];
-    if let Some(et) = q.employment_type.as_ref().filter(|s| !s.is_empty()) {
-        groups.push(vec![meta_token("employment", et)]);
+    if let Some(et) = q
+        .employment_type
+        .as_ref()
+        .filter(|s| !s.as_str().is_empty())
+    {
+        groups.push(vec![meta_token("employment", et.as_str())]);
     }
-    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.is_empty()) {
-        groups.push(vec![meta_token("workplace", wt)]);
+    if let Some(wt) = q.workplace_type.as_ref().filter(|s| !s.as_str().is_empty()) {
+        groups.push(vec![meta_token("workplace", wt.as_str())]);
     }
     if let Some(listed) = q.listed {
         groups.push(vec![meta_token("listed", if listed { "1" } else { "0" })]);
@@ -378,7 +379,7 @@ impl Store {
     }
 
     /// Filter values with job counts for the given statuses (empty = Open).
-    pub fn facets(&self, statuses: &[String]) -> Result<Facets> {
+    pub fn facets(&self, statuses: &[JobStatus]) -> Result<Facets> {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let statuses = normalize_statuses(statuses);

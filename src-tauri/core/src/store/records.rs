@@ -5,7 +5,7 @@
 
 use super::table::{synced_table, Table};
 use super::{to_json, Stream};
-use crate::ashby;
+use crate::ashby::{self, EmploymentType, JobStatus, LocationType, WorkplaceType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,9 +54,8 @@ pub struct LocationRecord {
     pub name: String,
     pub external_name: Option<String>,
     pub parent_location_id: Option<String>,
-    /// `Location` or `LocationHierarchy`.
-    pub location_type: Option<String>,
-    pub workplace_type: Option<String>,
+    pub location_type: Option<LocationType>,
+    pub workplace_type: Option<WorkplaceType>,
     pub is_archived: bool,
     pub is_remote: Option<bool>,
     /// The postal address object as JSON text (no personal data: an office address).
@@ -79,8 +78,8 @@ impl From<ashby::Location> for LocationRecord {
             name: l.name,
             external_name: l.external_name,
             parent_location_id: l.parent_location_id,
-            location_type: l.location_type.map(|t| t.as_str().to_string()),
-            workplace_type: l.workplace_type.map(|w| w.as_str().to_string()),
+            location_type: l.location_type,
+            workplace_type: l.workplace_type,
             is_archived: l.is_archived,
             is_remote: l.is_remote,
             address_json: l
@@ -111,8 +110,8 @@ pub struct HiringTeamRecord {
 pub struct JobRecord {
     pub id: String,
     pub title: String,
-    pub status: String,
-    pub employment_type: Option<String>,
+    pub status: JobStatus,
+    pub employment_type: Option<EmploymentType>,
     pub confidential: bool,
     pub department_id: Option<String>,
     pub location_id: Option<String>,
@@ -164,8 +163,8 @@ impl From<ashby::Job> for JobRecord {
         JobRecord {
             id: j.id,
             title: j.title,
-            status: j.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-            employment_type: j.employment_type.map(|e| e.as_str().to_string()),
+            status: j.status.unwrap_or_default(),
+            employment_type: j.employment_type,
             confidential: j.confidential,
             department_id: j.department_id,
             location_id: j.location_id,
@@ -205,8 +204,8 @@ pub struct PostingRecord {
     pub location_name: Option<String>,
     pub primary_location_id: Option<String>,
     pub secondary_location_ids: Vec<String>,
-    pub workplace_type: Option<String>,
-    pub employment_type: Option<String>,
+    pub workplace_type: Option<WorkplaceType>,
+    pub employment_type: Option<EmploymentType>,
     pub is_listed: bool,
     pub published_date: Option<String>,
     pub application_deadline: Option<String>,
@@ -247,8 +246,8 @@ impl From<ashby::JobPosting> for PostingRecord {
             location_name: p.location_name,
             primary_location_id: primary,
             secondary_location_ids: secondary,
-            workplace_type: p.workplace_type.map(|w| w.as_str().to_string()),
-            employment_type: p.employment_type.map(|e| e.as_str().to_string()),
+            workplace_type: p.workplace_type,
+            employment_type: p.employment_type,
             is_listed: p.is_listed,
             published_date: p.published_date,
             application_deadline: p.application_deadline,

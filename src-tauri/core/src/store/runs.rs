@@ -3,7 +3,7 @@
 use super::*;
 use rusqlite::{params, OptionalExtension, Row};
 
-const INTERRUPTED: &str = "interrupted";
+const INTERRUPTED: ErrorCode = ErrorCode::Interrupted;
 
 const RUN_COLUMNS: &str = "id, started_at, finished_at, trigger, full, result, streams_json, \
                            requests, error_code, error_message";

@@ -111,7 +111,12 @@ impl Store {
     }
 
     /// A stream's pass failed: remember the code (the token and data stay as they were).
-    pub fn record_stream_error(&self, stream: Stream, code: &str, at: DateTime<Utc>) -> Result<()> {
+    pub fn record_stream_error(
+        &self,
+        stream: Stream,
+        code: ErrorCode,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.writer().execute(
             "INSERT INTO sync_state (stream, last_attempt_at, last_error_code) VALUES (?1, ?2, ?3)
              ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,

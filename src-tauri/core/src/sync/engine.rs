@@ -11,9 +11,10 @@ use super::clock::{SystemWallClock, WallClock};
 use super::plan::{self, ErrorRecord, RunReport, StreamPlan};
 use super::streams::{self, ListStream};
 use crate::ashby::{self, Client, JobPostingListParams};
+use crate::error::ErrorCode;
 use crate::store::{
     self, PassKind, PostingDescription, RunFinish, RunResult, Store, Stream, StreamCounts,
-    StreamRunSummary, Trigger,
+    StreamOutcome, StreamRunSummary, Trigger,
 };
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -112,10 +113,10 @@ pub struct SyncSummary {
     pub streams: Vec<StreamRunSummary>,
     /// HTTP requests made (retries included).
     pub requests: u32,
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
     /// Modules the key lacks read access to (streams skipped; result `partial`).
-    pub missing_modules: Vec<String>,
+    pub missing_modules: Vec<ashby::Module>,
     /// No key, or Ashby rejected it: the UI must ask for a key; automatic syncs pause.
     pub needs_key: bool,
 }
@@ -125,7 +126,7 @@ impl SyncSummary {
     pub fn not_started(
         trigger: Trigger,
         at: DateTime<Utc>,
-        code: &str,
+        code: ErrorCode,
         message: String,
         needs_key: bool,
     ) -> SyncSummary {
@@ -137,7 +138,7 @@ impl SyncSummary {
             finished_at: at,
             streams: Vec::new(),
             requests: 0,
-            error_code: Some(code.to_string()),
+            error_code: Some(code),
             error_message: Some(message),
             missing_modules: Vec::new(),
             needs_key,
@@ -161,9 +162,9 @@ impl SyncSummary {
             .iter()
             .map(|s| {
                 let c = s.counts;
-                let tag = match s.outcome.as_str() {
-                    plan::OUTCOME_OK if s.full => " (full)".to_string(),
-                    plan::OUTCOME_OK => String::new(),
+                let tag = match s.outcome {
+                    StreamOutcome::Ok if s.full => " (full)".to_string(),
+                    StreamOutcome::Ok => String::new(),
                     other => format!(" ({other})"),
                 };
                 format!(
@@ -409,13 +410,13 @@ impl Engine {
                 if e.is_permission() {
                     tracing::warn!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         "stream skipped: permission missing"
                     );
                 } else {
                     tracing::warn!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         "stream failed: {e}"
                     );
                 }
@@ -473,7 +474,7 @@ impl Engine {
             result,
             streams: summary.streams.clone(),
             requests,
-            error_code: summary.error_code.clone(),
+            error_code: summary.error_code,
             error_message: summary.error_message.clone(),
         };
         let key_works = result != RunResult::Failed;
@@ -535,7 +536,7 @@ impl Engine {
                 Err(e) if e.needs_full_resync() && !full => {
                     tracing::info!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         "dropping the sync token; full pass"
                     );
                     full = true;
@@ -545,7 +546,7 @@ impl Engine {
                     restarts += 1;
                     tracing::info!(
                         stream = stream.as_str(),
-                        code = e.code(),
+                        code = %e.code(),
                         restarts,
                         "restarting the pass"
                     );

@@ -1,4 +1,4 @@
-//! The sync engine (one run: Ashby → SQLite) and the hourly scheduler. Plain Rust,
+//! The sync engine (one run: Ashby → SQLite) and the scheduler (every [`DEFAULT_INTERVAL`]). Plain Rust,
 //! no Tauri types: the app adapts [`SchedulerEvents`] to window events, the CLI and the tests
 //! drive [`Engine`] directly.
 
@@ -15,7 +15,7 @@ pub use engine::{
     DEFAULT_PROGRESS_INTERVAL,
 };
 pub use scheduler::{
-    next_due, start as start_scheduler, ClientFactory, EngineRunner, NoEvents, SchedulerConfig,
-    SchedulerEvents, SchedulerHandle, SchedulerState, SyncRunner, DEFAULT_BACKOFF,
-    DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
+    interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
+    NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
+    SyncRunner, DEFAULT_BACKOFF, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
 };

@@ -3,9 +3,11 @@
 //! Plain data in, plain data out; unit-tested without a server or a database.
 
 use super::streams::module_of;
-use crate::ashby;
+use crate::ashby::{self, Module};
+use crate::error::ErrorCode;
 use crate::store::{
-    self, PostingRecord, RunResult, Stream, StreamCounts, StreamRunSummary, StreamState,
+    self, PostingRecord, RunResult, Stream, StreamCounts, StreamOutcome, StreamRunSummary,
+    StreamState,
 };
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -92,9 +94,9 @@ pub fn descriptions_to_fetch(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorRecord {
     /// `sync_state.last_error_code` of the stream.
-    StreamError(&'static str),
+    StreamError(ErrorCode),
     /// Ashby rejected the key: mark it invalid so the UI asks for a new one.
-    KeyInvalid(&'static str),
+    KeyInvalid(ErrorCode),
     /// Nothing to record (a cache error: the cache is what failed).
     Nothing,
 }
@@ -104,10 +106,10 @@ pub enum ErrorRecord {
 pub struct RunOutcome {
     pub result: RunResult,
     pub streams: Vec<StreamRunSummary>,
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
-    /// Labels of the Ashby modules the key lacks (their streams were skipped).
-    pub missing_modules: Vec<String>,
+    /// The Ashby modules the key lacks (their streams were skipped).
+    pub missing_modules: Vec<Module>,
     pub needs_key: bool,
 }
 
@@ -118,15 +120,10 @@ pub struct RunOutcome {
 #[derive(Debug, Default)]
 pub struct RunReport {
     streams: Vec<StreamRunSummary>,
-    missing: Vec<String>,
-    failure: Option<(String, String)>,
+    missing: Vec<Module>,
+    failure: Option<(ErrorCode, String)>,
     needs_key: bool,
 }
-
-pub const OUTCOME_OK: &str = "ok";
-pub const OUTCOME_SKIPPED: &str = "skipped";
-pub const OUTCOME_FAILED: &str = "failed";
-pub const OUTCOME_NOT_RUN: &str = "not_run";
 
 impl RunReport {
     pub fn new() -> RunReport {
@@ -138,7 +135,13 @@ impl RunReport {
         self.failure.is_none()
     }
 
-    fn push(&mut self, stream: Stream, full: bool, outcome: &str, error_code: Option<&str>) {
+    fn push(
+        &mut self,
+        stream: Stream,
+        full: bool,
+        outcome: StreamOutcome,
+        error_code: Option<ErrorCode>,
+    ) {
         self.push_counts(stream, full, StreamCounts::default(), outcome, error_code);
     }
 
@@ -147,24 +150,24 @@ impl RunReport {
         stream: Stream,
         full: bool,
         counts: StreamCounts,
-        outcome: &str,
-        error_code: Option<&str>,
+        outcome: StreamOutcome,
+        error_code: Option<ErrorCode>,
     ) {
         self.streams.push(StreamRunSummary {
             stream,
             full,
             counts,
-            outcome: outcome.to_string(),
-            error_code: error_code.map(str::to_string),
+            outcome,
+            error_code,
         });
     }
 
     pub fn not_run(&mut self, stream: Stream) {
-        self.push(stream, false, OUTCOME_NOT_RUN, None);
+        self.push(stream, false, StreamOutcome::NotRun, None);
     }
 
     pub fn ok(&mut self, stream: Stream, full: bool, counts: StreamCounts) {
-        self.push_counts(stream, full, counts, OUTCOME_OK, None);
+        self.push_counts(stream, full, counts, StreamOutcome::Ok, None);
     }
 
     /// An Ashby error ended the stream's pass; `planned_full` is what the plan asked for.
@@ -179,17 +182,17 @@ impl RunReport {
             let module = match e {
                 ashby::Error::MissingPermission {
                     module: Some(m), ..
-                } => m.label(),
-                _ => module_of(stream).label(),
+                } => *m,
+                _ => module_of(stream),
             };
-            if !self.missing.iter().any(|m| m == module) {
-                self.missing.push(module.to_string());
+            if !self.missing.contains(&module) {
+                self.missing.push(module);
             }
-            self.push(stream, false, OUTCOME_SKIPPED, Some(code));
+            self.push(stream, false, StreamOutcome::Skipped, Some(code));
             return ErrorRecord::StreamError(code);
         }
-        self.failure = Some((code.to_string(), e.to_string()));
-        self.push(stream, planned_full, OUTCOME_FAILED, Some(code));
+        self.failure = Some((code, e.to_string()));
+        self.push(stream, planned_full, StreamOutcome::Failed, Some(code));
         if e.is_auth() {
             self.needs_key = true;
             ErrorRecord::KeyInvalid(code)
@@ -200,27 +203,31 @@ impl RunReport {
 
     /// Writing the stream's pass to the cache failed.
     pub fn store_error(&mut self, stream: Stream, planned_full: bool, e: &store::Error) {
-        self.failure = Some((e.code().to_string(), e.to_string()));
-        self.push(stream, planned_full, OUTCOME_FAILED, Some(e.code()));
+        self.failure = Some((e.code(), e.to_string()));
+        self.push(stream, planned_full, StreamOutcome::Failed, Some(e.code()));
     }
 
     /// The cache could not even say where the streams stand: the run fails before any pass.
     pub fn cache_unreadable(&mut self, e: &store::Error) {
-        self.failure = Some((e.code().to_string(), e.to_string()));
+        self.failure = Some((e.code(), e.to_string()));
     }
 
     pub fn finish(self) -> RunOutcome {
         let missing = self.missing;
+        let labels = missing
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join(" and ");
         let (result, error_code, error_message) = match self.failure {
             Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
             None if !missing.is_empty() => (
                 RunResult::Partial,
-                Some("missing_permission".to_string()),
+                Some(ErrorCode::MissingPermission),
                 Some(format!(
-                    "The API key lacks read access to {}, so some data was not updated. In Ashby → \
-                     Admin → API Keys, tick Read for {} on this key, save, then verify the key again.",
-                    missing.join(" and "),
-                    missing.join(" and ")
+                    "The API key lacks read access to {labels}, so some data was not updated. In \
+                     Ashby → Admin → API Keys, tick Read for {labels} on this key, save, then verify \
+                     the key again."
                 )),
             ),
             None => (RunResult::Ok, None, None),
@@ -359,7 +366,7 @@ mod tests {
         let out = r.finish();
         assert_eq!(out.result, RunResult::Ok);
         assert_eq!(out.error_code, None);
-        assert!(out.streams.iter().all(|s| s.outcome == OUTCOME_OK));
+        assert!(out.streams.iter().all(|s| s.outcome == StreamOutcome::Ok));
         assert!(!out.needs_key);
     }
 
@@ -380,13 +387,13 @@ mod tests {
         r.ok(Stream::Postings, true, StreamCounts::default());
         let out = r.finish();
         assert_eq!(out.result, RunResult::Partial);
-        assert_eq!(out.missing_modules, vec![Module::Organization.label()]);
-        assert_eq!(out.error_code.as_deref(), Some("missing_permission"));
+        assert_eq!(out.missing_modules, vec![Module::Organization]);
+        assert_eq!(out.error_code, Some(ErrorCode::MissingPermission));
         let msg = out.error_message.unwrap();
         assert!(msg.contains("tick Read for Organization"), "{msg}");
-        assert_eq!(out.streams[0].outcome, OUTCOME_SKIPPED);
+        assert_eq!(out.streams[0].outcome, StreamOutcome::Skipped);
         assert!(!out.streams[0].full);
-        assert_eq!(out.streams[0].error_code.as_deref(), Some(denied.code()));
+        assert_eq!(out.streams[0].error_code, Some(denied.code()));
     }
 
     #[test]
@@ -397,7 +404,7 @@ mod tests {
             module: Some(Module::Jobs),
         };
         r.api_error(Stream::Departments, false, &e);
-        assert_eq!(r.finish().missing_modules, vec![Module::Jobs.label()]);
+        assert_eq!(r.finish().missing_modules, vec![Module::Jobs]);
     }
 
     #[test]
@@ -415,11 +422,11 @@ mod tests {
         let out = r.finish();
         assert_eq!(out.result, RunResult::Failed);
         assert!(out.needs_key);
-        assert_eq!(out.error_code.as_deref(), Some(e.code()));
+        assert_eq!(out.error_code, Some(e.code()));
         assert_eq!(out.error_message, Some(e.to_string()));
-        assert_eq!(out.streams[1].outcome, OUTCOME_FAILED);
+        assert_eq!(out.streams[1].outcome, StreamOutcome::Failed);
         assert!(out.streams[1].full);
-        assert_eq!(out.streams[2].outcome, OUTCOME_NOT_RUN);
+        assert_eq!(out.streams[2].outcome, StreamOutcome::NotRun);
         assert_eq!(out.streams[3].error_code, None);
     }
 
@@ -442,8 +449,8 @@ mod tests {
         assert!(!r.may_continue());
         let out = r.finish();
         assert_eq!(out.result, RunResult::Failed);
-        assert_eq!(out.error_code.as_deref(), Some("internal"));
-        assert_eq!(out.streams[0].error_code.as_deref(), Some("internal"));
+        assert_eq!(out.error_code, Some(ErrorCode::Internal));
+        assert_eq!(out.streams[0].error_code, Some(ErrorCode::Internal));
 
         let mut r = RunReport::new();
         r.cache_unreadable(&e);
@@ -463,6 +470,6 @@ mod tests {
         r.api_error(Stream::Locations, false, &ashby::Error::Timeout);
         let out = r.finish();
         assert_eq!(out.result, RunResult::Failed);
-        assert_eq!(out.missing_modules, vec!["Organization"]);
+        assert_eq!(out.missing_modules, vec![Module::Organization]);
     }
 }

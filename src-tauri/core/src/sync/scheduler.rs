@@ -1,7 +1,7 @@
-//! The hourly scheduler: one tokio task that decides when to run a sync, runs at most one at a
+//! The sync scheduler: one tokio task that decides when to run a sync, runs at most one at a
 //! time, and reports progress/completion through [`SchedulerEvents`].
 //!
-//! * Due one `interval` after the last successful run, by the wall clock — checked at least every
+//! * Due one `interval` ([`DEFAULT_INTERVAL`]: an hour) after the last successful run, by the wall clock — checked at least every
 //!   `check_every`, so a laptop waking from sleep past the due time syncs right away.
 //! * Overdue at launch → a `startup` run immediately (catch-up).
 //! * After failures: `backoff` steps (5, 15, 30, 60 min), then back to the interval.
@@ -15,7 +15,8 @@
 use super::clock::{SystemWallClock, WallClock};
 use super::engine::{Engine, EngineConfig, ProgressSink, SyncProgress, SyncSummary};
 use crate::ashby::Client;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
+use crate::keys::KeyError;
 use crate::store::{RunResult, ScheduleFacts, Store, Trigger};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -26,6 +27,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
+/// How often jobs sync. The one place to change it: the wizard's copy, the Settings screen (through
+/// the generated `SYNC_EVERY` constant), the scheduler tests and the README check follow it.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 pub const DEFAULT_CHECK_EVERY: Duration = Duration::from_secs(60);
 pub const DEFAULT_JITTER: Duration = Duration::from_secs(90);
@@ -35,6 +38,28 @@ pub const DEFAULT_BACKOFF: [Duration; 4] = [
     Duration::from_secs(30 * 60),
     Duration::from_secs(60 * 60),
 ];
+
+/// How long `interval` is, in words: "an hour", "30 minutes", "2 hours", "a minute".
+pub fn interval_span(interval: Duration) -> String {
+    let mins = interval.as_secs() / 60;
+    let (n, unit) = if mins >= 60 && mins.is_multiple_of(60) {
+        (mins / 60, "hour")
+    } else {
+        (mins.max(1), "minute")
+    };
+    match (n, unit) {
+        (1, "hour") => "an hour".to_string(),
+        (1, _) => "a minute".to_string(),
+        (n, unit) => format!("{n} {unit}s"),
+    }
+}
+
+/// How often a sync runs, in words: "every hour", "every 30 minutes", "every 2 hours".
+pub fn interval_every(interval: Duration) -> String {
+    let span = interval_span(interval);
+    let unit = span.trim_start_matches("an ").trim_start_matches("a ");
+    format!("every {unit}")
+}
 
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
@@ -101,8 +126,39 @@ pub trait SyncRunner: Send + Sync + 'static {
     ) -> BoxFuture<'static, SyncSummary>;
 }
 
+/// What stops the scheduler from starting a run. Each becomes that run's failed summary
+/// (`error_code` = [`code`](SchedulerError::code)); the next run is retried after the backoff.
+#[derive(Debug, thiserror::Error)]
+pub enum SchedulerError {
+    /// The client for the run could not be built (keychain unreadable, client settings).
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The task building the client died.
+    #[error("The sync could not start ({0}). It will be retried.")]
+    Internal(String),
+}
+
+impl SchedulerError {
+    /// Stable machine code, recorded as the run's `error_code`.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SchedulerError::Key(e) => e.code(),
+            SchedulerError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<SchedulerError> for AppError {
+    fn from(e: SchedulerError) -> Self {
+        match e {
+            SchedulerError::Key(k) => k.into(),
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 /// Builds the client for a run: `Ok(None)` when no key is stored yet.
-pub type ClientFactory = Arc<dyn Fn() -> Result<Option<Client>, AppError> + Send + Sync>;
+pub type ClientFactory = Arc<dyn Fn() -> Result<Option<Client>, SchedulerError> + Send + Sync>;
 
 /// The real runner: asks `clients` for a client (key from `ASHBY_API_KEY` or the keychain) and
 /// runs the [`Engine`] on `store`.
@@ -128,7 +184,7 @@ impl SyncRunner for EngineRunner {
             // The keychain may block (D-Bus, unlock prompt): off the runtime threads.
             let client = tokio::task::spawn_blocking(move || clients())
                 .await
-                .unwrap_or_else(|e| Err(AppError::new("internal", e.to_string())));
+                .unwrap_or_else(|e| Err(SchedulerError::Internal(e.to_string())));
             match client {
                 Ok(Some(client)) => {
                     Engine::with_config(client, store, cfg)
@@ -138,7 +194,7 @@ impl SyncRunner for EngineRunner {
                 Ok(None) => SyncSummary::not_started(
                     trigger,
                     now,
-                    "no_key",
+                    ErrorCode::NoKey,
                     "No Ashby API key is stored yet. Finish the set-up to start syncing.".into(),
                     true,
                 ),
@@ -228,10 +284,6 @@ impl SchedulerHandle {
         self.state.borrow().clone()
     }
 
-    pub fn subscribe(&self) -> watch::Receiver<SchedulerState> {
-        self.state.clone()
-    }
-
     /// Stops the scheduler; a sync in progress is cancelled (committed streams stay, the pass in
     /// flight rolls back) and its history row closed as interrupted.
     pub async fn shutdown(&self) {
@@ -319,7 +371,7 @@ async fn wait_running(running: &mut Option<Running>, clock: &dyn WallClock) -> S
                 Err(e) => SyncSummary::not_started(
                     trigger,
                     clock.now(),
-                    "internal",
+                    ErrorCode::Internal,
                     format!("The sync stopped unexpectedly ({e}). It will be retried."),
                     false,
                 ),
@@ -484,5 +536,25 @@ impl Task {
         if changed {
             self.events.state_changed(&state);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_in_words() {
+        let mins = |m: u64| Duration::from_secs(m * 60);
+        assert_eq!(interval_span(mins(60)), "an hour");
+        assert_eq!(interval_every(mins(60)), "every hour");
+        assert_eq!(interval_span(mins(120)), "2 hours");
+        assert_eq!(interval_every(mins(120)), "every 2 hours");
+        assert_eq!(interval_span(mins(30)), "30 minutes");
+        assert_eq!(interval_every(mins(30)), "every 30 minutes");
+        assert_eq!(interval_span(mins(90)), "90 minutes");
+        assert_eq!(interval_span(mins(1)), "a minute");
+        assert_eq!(interval_every(mins(1)), "every minute");
+        assert_eq!(interval_every(Duration::from_secs(5)), "every minute");
     }
 }
