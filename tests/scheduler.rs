@@ -261,8 +261,8 @@ async fn runs_hourly_from_the_last_success() {
         "one per interval for a day"
     );
     let ev = &s.events;
-    assert_eq!(ev.finished.lock().unwrap().len(), 24);
-    assert!(ev.progress.load(Ordering::SeqCst) >= 24);
+    assert_eq!(ev.finished.lock().unwrap().len(), per_day);
+    assert!(ev.progress.load(Ordering::SeqCst) >= per_day);
     assert!(ev
         .started
         .lock()

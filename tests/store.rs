@@ -1380,3 +1380,60 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
         .unwrap();
     assert!(plan.contains("COVERING INDEX"), "{plan}");
 }
+
+/// Codes are stored data: a cache written by a newer version (a code this one does not know)
+/// must still read, or every run would fail on "cache unreadable" and never recover.
+#[test]
+fn codes_from_a_newer_version_still_read() {
+    let (_d, store) = open();
+    let run = store
+        .begin_run(Trigger::Schedule, false, t("2026-03-01T10:00:00.000Z"))
+        .unwrap();
+    store
+        .finish_run(
+            run,
+            &RunFinish {
+                finished_at: t("2026-03-01T10:01:00.000Z"),
+                result: RunResult::Failed,
+                streams: vec![StreamRunSummary {
+                    stream: Stream::Jobs,
+                    full: false,
+                    counts: StreamCounts::default(),
+                    outcome: StreamOutcome::Failed,
+                    error_code: Some(ErrorCode::ServerError),
+                }],
+                requests: 1,
+                error_code: Some(ErrorCode::ServerError),
+                error_message: Some("Ashby had a problem.".into()),
+            },
+        )
+        .unwrap();
+    store
+        .record_stream_error(Stream::Jobs, ErrorCode::ServerError, t(NOW))
+        .unwrap();
+    store
+        .mark_key_invalid(ErrorCode::InvalidKey, t(NOW))
+        .unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute_batch(
+        "UPDATE sync_state SET last_error_code = 'proxy_auth_required';
+         UPDATE sync_runs SET error_code = 'proxy_auth_required',
+             streams_json = replace(streams_json, 'server_error', 'proxy_auth_required');
+         UPDATE key_verification SET invalid_code = 'key_from_the_future';",
+    )
+    .unwrap();
+    drop(conn);
+
+    let states = store.stream_states().unwrap();
+    assert_eq!(
+        states[&Stream::Jobs].last_error_code,
+        Some(ErrorCode::Unrecognized)
+    );
+    let hist = store.sync_history(10).unwrap();
+    assert_eq!(hist[0].error_code, Some(ErrorCode::Unrecognized));
+    assert_eq!(hist[0].streams.len(), 1, "the row keeps its streams");
+    assert_eq!(hist[0].streams[0].error_code, Some(ErrorCode::Unrecognized));
+    let status = store.status().unwrap();
+    assert_eq!(status.key_invalid.unwrap().code, ErrorCode::Unrecognized);
+    assert!(store.schedule_facts().unwrap().key_invalid);
+}

@@ -3,7 +3,10 @@
 //! exports as a TypeScript union; `ALL` lists every value (exported to TypeScript by the bindings
 //! generator, so no list of them is written out by hand anywhere else).
 
-/// Declares a `Copy` enum whose variants have the given spellings.
+/// Declares a `Copy` enum whose variants have the given spellings. Reading a spelling it does
+/// not know (from SQLite or JSON) is an error, unless the declaration ends with
+/// `else Variant`: then such a value reads as that variant, so a value written by a newer
+/// version of the app never makes the cache unreadable.
 macro_rules! closed_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident {
         $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)?
@@ -16,6 +19,57 @@ macro_rules! closed_enum {
         $vis enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
         }
+        $crate::enums::closed_enum!(@common $name; $($variant => $text),+);
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = value.as_str()?;
+                $name::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("not a {}: {s:?}", stringify!($name)).into(),
+                    )
+                })
+            }
+        }
+    };
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)?
+    } else $fallback:ident) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, ts_rs::TS,
+        )]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+        $crate::enums::closed_enum!(@common $name; $($variant => $text),+);
+
+        impl $name {
+            /// The value spelled `s`, or the fallback for a spelling this version does not know.
+            pub fn parse_lenient(s: &str) -> $name {
+                $name::parse(s).unwrap_or($name::$fallback)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                Ok($name::parse_lenient(&s))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                Ok($name::parse_lenient(value.as_str()?))
+            }
+        }
+    };
+    (@common $name:ident; $($variant:ident => $text:tt),+) => {
 
         impl $name {
             /// Every value, in declaration order.
@@ -48,19 +102,6 @@ macro_rules! closed_enum {
                 Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
             }
         }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(
-                value: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let s = value.as_str()?;
-                $name::parse(s).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("not a {}: {s:?}", stringify!($name)).into(),
-                    )
-                })
-            }
-        }
     };
 }
 
@@ -75,6 +116,37 @@ mod tests {
             DarkBlue => "dark_blue",
         }
     );
+
+    closed_enum!(
+        /// A test enum with a fallback.
+        enum Code {
+            Known => "known",
+            Unrecognized => "unrecognized",
+        } else Unrecognized
+    );
+
+    #[test]
+    fn a_fallback_enum_reads_unknown_spellings_as_the_fallback() {
+        use rusqlite::types::{FromSql, ValueRef};
+        assert_eq!(
+            Code::column_result(ValueRef::Text(b"known")).unwrap(),
+            Code::Known
+        );
+        assert_eq!(
+            Code::column_result(ValueRef::Text(b"from_a_newer_version")).unwrap(),
+            Code::Unrecognized
+        );
+        assert_eq!(
+            serde_json::from_value::<Code>(serde_json::json!("from_a_newer_version")).unwrap(),
+            Code::Unrecognized
+        );
+        assert_eq!(
+            serde_json::to_value(Code::Known).unwrap(),
+            serde_json::json!("known")
+        );
+        assert!(Code::column_result(ValueRef::Integer(1)).is_err());
+        assert_eq!(Code::ALL.len(), 2);
+    }
 
     #[test]
     fn one_spelling_everywhere() {

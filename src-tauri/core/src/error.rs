@@ -57,7 +57,9 @@ closed_enum!(
         InvalidSetting => "invalid_setting",
         /// The app quit (or the task was stopped) before a sync finished.
         Interrupted => "interrupted",
-    }
+        /// A stored code this version does not know (written by a newer version of the app).
+        Unrecognized => "unrecognized",
+    } else Unrecognized
 );
 
 impl ErrorCode {

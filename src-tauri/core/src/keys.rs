@@ -39,8 +39,8 @@ pub enum KeyError {
     #[error(transparent)]
     Ashby(#[from] ashby::Error),
     #[error(
-        "No Ashby API key is stored. Open the app and finish the set-up, or set ASHBY_API_KEY \
-         for this command."
+        "No Ashby API key is stored. Finish the set-up in the app to add one (on the command \
+         line, ASHBY_API_KEY also provides one for a single run)."
     )]
     NoKey,
     #[error("Verify the key first (step 6), then save it.")]

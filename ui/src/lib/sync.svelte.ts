@@ -31,6 +31,8 @@ export class SyncStore {
   readonly cacheEmpty = $derived(this.status !== null && this.status.cache.counts.jobs === 0);
 
   private users = 0;
+  /** Counts listening sessions (first user in … last user out). */
+  private session = 0;
   private stopEvents: (() => void) | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private requestTimer: ReturnType<typeof setTimeout> | null = null;
@@ -48,13 +50,15 @@ export class SyncStore {
       this.error = null;
       this.lastOnline = null;
       void this.refresh();
+      const session = ++this.session;
       void onSyncEvents({
         progress: (p) => (this.progress = p),
         finished: (s) => this.onFinished(s),
         state: () => void this.refresh(),
       }).then((off) => {
-        // Stopped before the subscription completed: drop it right away.
-        if (this.users === 0) off();
+        // Stopped (or stopped and started again) before the subscription completed: this one
+        // belongs to an ended session, drop it so no event is handled twice.
+        if (session !== this.session || this.users === 0) off();
         else this.stopEvents = off;
       });
       this.poll = setInterval(() => void this.refresh(), STATUS_POLL_MS);

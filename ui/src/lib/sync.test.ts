@@ -55,6 +55,16 @@ describe("SyncStore", () => {
     expect(listeners).toHaveLength(0);
   });
 
+  it("keeps one subscription when a screen stops and starts again before it completes", async () => {
+    const store = new SyncStore();
+    store.start()();
+    const stop = store.start();
+    await settle();
+    expect(listeners).toHaveLength(1);
+    stop();
+    expect(listeners).toHaveLength(0);
+  });
+
   it("turns a finished run into the banner's problem, then tells the screens", async () => {
     const store = new SyncStore();
     const stop = store.start();

@@ -1,8 +1,9 @@
 //! The sync scheduler: one tokio task that decides when to run a sync, runs at most one at a
 //! time, and reports progress/completion through [`SchedulerEvents`].
 //!
-//! * Due one `interval` ([`DEFAULT_INTERVAL`]: an hour) after the last successful run, by the wall clock — checked at least every
-//!   `check_every`, so a laptop waking from sleep past the due time syncs right away.
+//! * Due one `interval` ([`DEFAULT_INTERVAL`]) after the last successful run, by the wall
+//!   clock — checked at least every `check_every`, so a laptop waking from sleep past the due
+//!   time syncs right away.
 //! * Overdue at launch → a `startup` run immediately (catch-up).
 //! * After failures: `backoff` steps (5, 15, 30, 60 min), then back to the interval.
 //! * A little random jitter on scheduled runs so many installs don't hit Ashby in lockstep.
