@@ -724,6 +724,15 @@ async fn a_partial_sync_names_ashbys_module_after_a_restart() {
         app.wait_for("[data-screen='history']", T).await?;
         app.wait_text("[data-testid='history-table']", "skipped", T)
             .await?;
+        // No run since the restart: the banner above came from the history row, not from a
+        // live summary (the seeded cache's run and the partial Sync now only).
+        let rows = app.find_all("[data-testid='history-row']").await?;
+        if rows.len() != 2 {
+            return Err(format!(
+                "expected the 2 runs from before the restart, found {}",
+                rows.len()
+            ));
+        }
         Ok(())
     }
     .await;

@@ -38,7 +38,7 @@ export type ChecklistKind = "moduleRead" | "toggle";
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -208,7 +208,13 @@ export type StreamRunSummary = { stream: Stream,
 /**
  * `true` when the pass saw everything (first sync, expired token, daily reconcile, `--full`).
  */
-full: boolean, counts: StreamCounts, outcome: StreamOutcome, errorCode: ErrorCode | null, };
+full: boolean, counts: StreamCounts, outcome: StreamOutcome, errorCode: ErrorCode | null, 
+/**
+ * For a skipped stream: the Ashby module whose read permission the key lacks (the one
+ * Ashby named, else the stream's own). Kept in the history so the banner rebuilt after a
+ * restart names the same module as the live one. Absent in rows of older versions.
+ */
+missingModule: Module | null, };
 
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
+import type { Module, Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
 import { isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
 
 const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
@@ -51,8 +51,10 @@ describe("syncProblem", () => {
     expect(p?.message).toMatch(/can't read Organization/);
   });
   it("names Ashby's modules, not streams, when rebuilt from the history row after a restart", () => {
-    const skipped = (stream: Stream): StreamRunSummary => ({
+    // Rows written before the history kept the module (missingModule null): the stream's own.
+    const skipped = (stream: Stream, missingModule: Module | null = null): StreamRunSummary => ({
       stream, full: false, counts: { inserted: 0, updated: 0, removed: 0 }, outcome: "skipped", errorCode: "missing_permission",
+      missingModule,
     });
     const ok = (stream: Stream): StreamRunSummary => ({ ...skipped(stream), outcome: "ok", errorCode: null });
     // A key without Organization: departments and locations were skipped, jobs synced.
@@ -67,6 +69,11 @@ describe("syncProblem", () => {
     const jobs = syncProblem(status({ result: "partial", streams: [ok("departments"), ok("locations"), ok("jobs"), skipped("postings")] }), null);
     expect(jobs?.modules).toEqual(["jobs"]);
     expect(jobs?.message).not.toMatch(/postings/i);
+    // The module Ashby named wins over the stream's own, as in the live summary.
+    const named = syncProblem(status({ result: "partial", streams: [skipped("departments", "jobs"), ok("locations")] }), null);
+    expect(named?.modules).toEqual(["jobs"]);
+    const namedLive = syncProblem(status(null), summary({ result: "partial", missingModules: ["jobs"] }));
+    expect(named?.message).toBe(namedLive?.message);
   });
   it("says offline for network failures and offers retry for others", () => {
     const off = status({ result: "failed", errorCode: "network", errorMessage: "x" }, { online: false });

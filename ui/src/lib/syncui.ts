@@ -80,7 +80,9 @@ interface LastRun {
 
 /** The modules whose lack made streams be skipped, once each, in the order the run met them (as the live summary lists them). */
 export function skippedModules(row: SyncRunRecord): Module[] {
-  const missing = new Set(row.streams.filter((s) => s.outcome === "skipped").map((s) => STREAM_MODULES[s.stream]));
+  const missing = new Set(
+    row.streams.filter((s) => s.outcome === "skipped").map((s) => s.missingModule ?? STREAM_MODULES[s.stream]),
+  );
   return [...missing];
 }
 

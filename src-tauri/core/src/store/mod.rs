@@ -125,6 +125,14 @@ impl Migration {
                     "UPDATE sync_state SET sync_token = NULL WHERE stream = ?1",
                     [stream.as_str()],
                 )?;
+                // Postings have no token: the list is read whole every run, but unchanged rows
+                // are skipped by their list hash and descriptions are fetched only when
+                // `updatedAt` moves. Forget both, so every row and description is read again.
+                if *stream == Stream::Postings {
+                    tx.execute_batch(
+                        "UPDATE job_postings SET list_hash = NULL, description_updated_at = NULL",
+                    )?;
+                }
             }
             Ok(())
         })
@@ -731,6 +739,44 @@ mod tests {
         };
         assert_eq!(token("jobs"), None);
         assert_eq!(token("locations").as_deref(), Some("l"));
+    }
+
+    /// A column filled from the posting list or from `jobPosting.info` must reach existing rows:
+    /// `-- resets: postings` makes the next run rewrite every posting and fetch every description.
+    #[test]
+    fn a_postings_reset_rereads_every_posting_and_description() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().unwrap().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO jobs (id, title, status, updated_at) VALUES ('j1', 'Engineer', 'Open', '2026-01-01');
+             INSERT INTO job_postings (id, job_id, title, is_listed, updated_at, list_hash,
+                                       description_updated_at)
+             VALUES ('p1', 'j1', 'Engineer', 1, '2026-01-01', 42, '2026-01-01');",
+        )
+        .unwrap();
+        let mut ms: Vec<M<'static>> = all_migrations()
+            .unwrap()
+            .iter()
+            .map(Migration::to_m)
+            .collect();
+        ms.push(
+            Migration::parse(
+                "9999_extra.sql",
+                "-- resets: postings\nALTER TABLE job_postings ADD COLUMN extra TEXT;",
+            )
+            .unwrap()
+            .to_m(),
+        );
+        Migrations::new(ms).to_latest(&mut conn).unwrap();
+        let (hash, fetched_for): (Option<i64>, Option<String>) = conn
+            .query_row(
+                "SELECT list_hash, description_updated_at FROM job_postings WHERE id = 'p1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(hash, None);
+        assert_eq!(fetched_for, None);
     }
 
     #[test]

@@ -136,6 +136,11 @@ pub struct StreamRunSummary {
     pub counts: StreamCounts,
     pub outcome: StreamOutcome,
     pub error_code: Option<ErrorCode>,
+    /// For a skipped stream: the Ashby module whose read permission the key lacks (the one
+    /// Ashby named, else the stream's own). Kept in the history so the banner rebuilt after a
+    /// restart names the same module as the live one. Absent in rows of older versions.
+    #[serde(default)]
+    pub missing_module: Option<crate::ashby::Module>,
 }
 
 /// One row of the sync history.

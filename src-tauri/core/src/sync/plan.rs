@@ -159,6 +159,7 @@ impl RunReport {
             counts,
             outcome,
             error_code,
+            missing_module: None,
         });
     }
 
@@ -189,6 +190,9 @@ impl RunReport {
                 self.missing.push(module);
             }
             self.push(stream, false, StreamOutcome::Skipped, Some(code));
+            if let Some(last) = self.streams.last_mut() {
+                last.missing_module = Some(module);
+            }
             return ErrorRecord::StreamError(code);
         }
         self.failure = Some((code, e.to_string()));
@@ -404,7 +408,10 @@ mod tests {
             module: Some(Module::Jobs),
         };
         r.api_error(Stream::Departments, false, &e);
-        assert_eq!(r.finish().missing_modules, vec![Module::Jobs]);
+        let out = r.finish();
+        assert_eq!(out.missing_modules, vec![Module::Jobs]);
+        // The history row keeps it too, so the banner after a restart says the same.
+        assert_eq!(out.streams[0].missing_module, Some(Module::Jobs));
     }
 
     #[test]
