@@ -419,7 +419,7 @@ fn detail_has_team_postings_and_sanitized_html() {
     }
     assert!(html.contains("<b>Kubernetes</b>"));
     assert_eq!(
-        d.postings[0].compensation_tier_summary.as_deref(),
+        d.postings[0].posting.compensation_tier_summary.as_deref(),
         Some("$100K – $150K")
     );
     assert!(store.job_detail("nope").unwrap().is_none());

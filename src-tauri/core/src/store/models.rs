@@ -302,27 +302,14 @@ pub struct HiringTeamMember {
     pub role: String,
 }
 
+/// A posting as the job detail shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PostingDetail {
-    pub id: String,
-    pub job_id: String,
-    pub title: String,
-    pub department_name: Option<String>,
-    pub team_name: Option<String>,
-    pub location_name: Option<String>,
-    pub primary_location_id: Option<String>,
-    pub secondary_location_ids: Vec<String>,
-    pub workplace_type: Option<WorkplaceType>,
-    pub employment_type: Option<EmploymentType>,
-    pub is_listed: bool,
-    pub published_date: Option<String>,
-    pub application_deadline: Option<String>,
-    pub external_link: Option<String>,
-    pub apply_link: Option<String>,
-    pub compensation_tier_summary: Option<String>,
-    pub should_display_compensation: bool,
-    pub updated_at: String,
+    /// The posting's synced columns, read through the `POSTINGS` declaration.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub posting: super::PostingRecord,
     /// Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
     pub description_html: Option<String>,
     pub description_plain: Option<String>,

@@ -193,8 +193,11 @@ impl From<ashby::Job> for JobRecord {
 // Job postings
 // ---------------------------------------------------------------------------------------------
 
-/// A `jobPosting.list` item (no description).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+/// A `jobPosting.list` item (no description). Also the job detail's posting fields
+/// (`PostingDetail` flattens it): a field added here and to the `POSTINGS` declaration reaches
+/// the detail and its TypeScript type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct PostingRecord {
     pub id: String,
     pub job_id: String,
