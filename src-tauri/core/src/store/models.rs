@@ -14,35 +14,43 @@ use crate::error::ErrorCode;
 // Written by the sync engine
 // ---------------------------------------------------------------------------------------------
 
-closed_enum!(
-    /// The synced streams, in the order a run processes them (`ALL`).
-    pub enum Stream {
-        Departments => "departments",
-        Locations => "locations",
-        Jobs => "jobs",
-        Postings => "postings",
-    }
-);
+/// Declares [`Stream`] from one line a stream: its name, what it holds in words ("job
+/// postings", for progress lines and the history) and the Ashby module whose Read permission it
+/// needs (without it the stream is skipped, and the coordinator is told to tick this module).
+macro_rules! streams {
+    ($($(#[$vmeta:meta])* $variant:ident => $text:literal, $noun:literal, $module:ident;)+) => {
+        closed_enum!(
+            /// The synced streams, in the order a run processes them (`ALL`).
+            pub enum Stream {
+                $($(#[$vmeta])* $variant => $text,)+
+            }
+        );
 
-impl Stream {
-    /// The Ashby module whose Read permission the stream needs: without it the stream is skipped,
-    /// and the coordinator is told to tick this module (Ashby has no "Departments" module).
-    pub const fn module(self) -> Module {
-        match self {
-            Stream::Departments | Stream::Locations => Module::Organization,
-            Stream::Jobs | Stream::Postings => Module::Jobs,
-        }
-    }
+        impl Stream {
+            /// The Ashby module whose Read permission the stream needs.
+            pub const fn module(self) -> Module {
+                match self {
+                    $(Stream::$variant => Module::$module,)+
+                }
+            }
 
-    /// What the stream holds, in words ("job postings"), for progress lines and the history.
-    pub const fn noun(self) -> &'static str {
-        match self {
-            Stream::Departments => "departments",
-            Stream::Locations => "locations",
-            Stream::Jobs => "jobs",
-            Stream::Postings => "job postings",
+            /// What the stream holds, in words.
+            pub const fn noun(self) -> &'static str {
+                match self {
+                    $(Stream::$variant => $noun,)+
+                }
+            }
         }
-    }
+    };
+}
+
+// The labels of the streams. A new list stream adds its line here (Ashby has no "Departments"
+// module: departments and locations need Organization).
+streams! {
+    Departments => "departments", "departments", Organization;
+    Locations => "locations", "locations", Organization;
+    Jobs => "jobs", "jobs", Jobs;
+    Postings => "postings", "job postings", Jobs;
 }
 
 // The records the list streams write (`DepartmentRecord`, `LocationRecord`, `JobRecord`,

@@ -1,13 +1,19 @@
 //! The records the list streams write, one section per synced table: the record, its table's
 //! declaration ([`synced_table!`]: the columns, each next to the value bound to it) and its
-//! mapping from the Ashby item. Adding a synced field is one edit here (plus its migration); the
-//! pass's hooks (`SyncedRow`) are in `write.rs`.
+//! mapping from the Ashby item. Adding a synced field is one edit here (plus its migration). A
+//! new table is also listed in [`SYNCED_TABLES`] below; a list stream's record without side
+//! effects takes the default hooks here (`impl SyncedRow for UserRecord {}`), the others' hooks
+//! are in `write.rs`.
 
 use super::table::{synced_table, Table};
 use super::{to_json, Stream};
 use crate::ashby::{self, EmploymentType, JobStatus, LocationType, WorkplaceType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Every synced table: the schema checks hold each to the migrated schema and the token-reset
+/// rule, and `clear_cache` empties them.
+pub const SYNCED_TABLES: &[&Table] = &[&DEPARTMENTS, &LOCATIONS, &JOBS, &POSTINGS, &HIRING_TEAM];
 
 // ---------------------------------------------------------------------------------------------
 // Departments

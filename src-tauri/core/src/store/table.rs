@@ -161,17 +161,9 @@ macro_rules! from_row {
 }
 pub(crate) use from_row;
 
-/// Every synced table, for the schema checks.
-pub const SYNCED_TABLES: &[&Table] = &[
-    &super::records::DEPARTMENTS,
-    &super::records::LOCATIONS,
-    &super::records::JOBS,
-    &super::records::POSTINGS,
-    &super::records::HIRING_TEAM,
-];
-
 #[cfg(test)]
 mod tests {
+    use super::super::records::SYNCED_TABLES;
     use super::*;
 
     const T: Table = Table {

@@ -17,6 +17,7 @@ use crate::store::{
     StreamOutcome, StreamRunSummary, Trigger,
 };
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -194,7 +195,7 @@ impl SyncSummary {
 }
 
 /// Drops progress events that come sooner than `interval` after the previous one.
-struct Throttle<'a> {
+pub(super) struct Throttle<'a> {
     sink: &'a dyn ProgressSink,
     interval: Duration,
     last: Mutex<Option<tokio::time::Instant>>,
@@ -235,7 +236,7 @@ impl<'a> Throttle<'a> {
     }
 }
 
-enum StreamFailure {
+pub(super) enum StreamFailure {
     Api(ashby::Error),
     Store(store::Error),
 }
@@ -249,6 +250,50 @@ impl From<ashby::Error> for StreamFailure {
 impl From<store::Error> for StreamFailure {
     fn from(e: store::Error) -> Self {
         StreamFailure::Store(e)
+    }
+}
+
+/// How the engine runs one stream's pass (the entries of [`streams::PASSES`]): every
+/// [`ListStream`] through the one list pass, postings through their own.
+pub(super) trait StreamPass: Sync {
+    fn stream(&self) -> Stream;
+
+    /// The pass's counts, and whether it was a full pass.
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>>;
+}
+
+impl<S: ListStream> StreamPass for S {
+    fn stream(&self) -> Stream {
+        S::STREAM
+    }
+
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>> {
+        Box::pin(engine.sync_list::<S>(pass.full, pass.token.clone(), t))
+    }
+}
+
+impl StreamPass for streams::Postings {
+    fn stream(&self) -> Stream {
+        Stream::Postings
+    }
+
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>> {
+        Box::pin(engine.sync_postings(pass.refetch_descriptions, t))
     }
 }
 
@@ -388,12 +433,11 @@ impl Engine {
     /// Runs one planned pass and records its outcome (and any error) in `report` and the cache.
     async fn run_stream(&self, pass: &StreamPlan, report: &mut RunReport, t: &Throttle<'_>) {
         let stream = pass.stream;
-        let (full, token) = (pass.full, pass.token.clone());
-        let res = match stream {
-            Stream::Departments => self.sync_list::<streams::Departments>(full, token, t).await,
-            Stream::Locations => self.sync_list::<streams::Locations>(full, token, t).await,
-            Stream::Jobs => self.sync_list::<streams::Jobs>(full, token, t).await,
-            Stream::Postings => self.sync_postings(pass.refetch_descriptions, t).await,
+        let full = pass.full;
+        let res = match streams::PASSES.iter().find(|p| p.stream() == stream) {
+            Some(p) => p.run(self, pass, t).await,
+            // Not reached: a test holds `PASSES` to one entry per stream.
+            None => Err(store::Error::Task(format!("no pass for the {stream} stream")).into()),
         };
         let record = match res {
             Ok((counts, full_used)) => {
