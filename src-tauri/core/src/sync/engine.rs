@@ -253,18 +253,20 @@ impl From<store::Error> for StreamFailure {
     }
 }
 
+/// A pass's counts, and whether it was a full pass.
+type PassResult = Result<(StreamCounts, bool), StreamFailure>;
+
 /// How the engine runs one stream's pass (the entries of [`streams::PASSES`]): every
 /// [`ListStream`] through the one list pass, postings through their own.
 pub(super) trait StreamPass: Sync {
     fn stream(&self) -> Stream;
 
-    /// The pass's counts, and whether it was a full pass.
     fn run<'a>(
         &'a self,
         engine: &'a Engine,
         pass: &'a StreamPlan,
         t: &'a Throttle<'_>,
-    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>>;
+    ) -> BoxFuture<'a, PassResult>;
 }
 
 impl<S: ListStream> StreamPass for S {
@@ -277,7 +279,7 @@ impl<S: ListStream> StreamPass for S {
         engine: &'a Engine,
         pass: &'a StreamPlan,
         t: &'a Throttle<'_>,
-    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>> {
+    ) -> BoxFuture<'a, PassResult> {
         Box::pin(engine.sync_list::<S>(pass.full, pass.token.clone(), t))
     }
 }
@@ -292,7 +294,7 @@ impl StreamPass for streams::Postings {
         engine: &'a Engine,
         pass: &'a StreamPlan,
         t: &'a Throttle<'_>,
-    ) -> BoxFuture<'a, Result<(StreamCounts, bool), StreamFailure>> {
+    ) -> BoxFuture<'a, PassResult> {
         Box::pin(engine.sync_postings(pass.refetch_descriptions, t))
     }
 }
@@ -607,7 +609,7 @@ impl Engine {
         full: bool,
         token: Option<String>,
         t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
+    ) -> PassResult {
         let stream = S::STREAM;
         let (rows, new_token, kind) = self
             .list_pass(stream, full, token, |sync_token| {
@@ -646,11 +648,7 @@ impl Engine {
 
     /// The posting list is complete every run (no syncToken): diff it, fetch descriptions only
     /// for new postings and those whose `updatedAt` moved (all of them when `refetch_all`).
-    async fn sync_postings(
-        &self,
-        refetch_all: bool,
-        t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
+    async fn sync_postings(&self, refetch_all: bool, t: &Throttle<'_>) -> PassResult {
         let stream = Stream::Postings;
         t.emit(SyncStage::Listing, Some(stream), 1, 0, None);
         let params = JobPostingListParams {
