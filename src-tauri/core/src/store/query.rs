@@ -367,10 +367,8 @@ impl Store {
         let tx = conn.unchecked_transaction()?;
         let job = tx
             .query_row(&JOB_DETAIL_SQL, [id], |r| {
-                let mut job = JobRecord::from_columns(r)?;
-                job.job_posting_ids = json_list(r, "job_posting_ids_json")?;
                 Ok(JobDetail {
-                    job,
+                    job: JobRecord::from_columns(r)?,
                     department_name: r.get("department_name")?,
                     location_name: r.get("location_name")?,
                     workplace_type: r.get("workplace_type")?,
@@ -546,21 +544,14 @@ pub(crate) fn postings_of(conn: &Connection, job_id: &str) -> Result<Vec<Posting
     let mut stmt = conn.prepare_cached(&POSTINGS_OF_SQL)?;
     let rows = stmt
         .query_map([job_id], |r| {
-            let mut posting = PostingRecord::from_columns(r)?;
-            posting.secondary_location_ids = json_list(r, "secondary_location_ids_json")?;
             Ok(PostingDetail {
-                posting,
+                posting: PostingRecord::from_columns(r)?,
                 description_html: r.get("description_html")?,
                 description_plain: r.get("description_plain")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-/// A JSON list column (`[]` when unreadable: the cache wrote it, so it never is).
-fn json_list(r: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
-    Ok(serde_json::from_str(&r.get::<_, String>(column)?).unwrap_or_default())
 }
 
 fn tree_facets(

@@ -139,7 +139,7 @@ synced_table! {
     columns {
         id, title, status, employment_type, confidential, department_id, location_id,
         custom_requisition_id, created_at, updated_at, opened_at, closed_at,
-        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids),
+        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids) => job_posting_ids,
         // Change detection for the inline team (the job's updatedAt may not move with it).
         hiring_team_sig = |j: &JobRecord| super::write::hiring_team_sig(&j.hiring_team),
     }
@@ -230,7 +230,8 @@ synced_table! {
     pub(crate) POSTINGS: PostingRecord => "job_postings", Stream::Postings;
     columns {
         id, job_id, title, department_name, team_name, location_name, primary_location_id,
-        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids),
+        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids)
+            => secondary_location_ids,
         workplace_type, employment_type, is_listed, published_date, application_deadline,
         external_link, apply_link, compensation_tier_summary, should_display_compensation,
         updated_at,
