@@ -4,6 +4,14 @@
 //! the module it needs and its noun, is its [`Stream`] line in `store/models.rs`). The engine
 //! runs every one of them through the same pass, found in [`PASSES`].
 //!
+//! Adding a list stream (users, say): its label, one line in `streams!` (`store/models.rs`:
+//! name, noun, module); its descriptor here, listed in [`PASSES`]; its table's migration
+//! (`store/migrations/NNNN_users.sql`; a new table needs no `-- resets:`); and, in
+//! `store/records.rs`, its record with its `synced_table!` declaration, its `From` mapping from
+//! the Ashby item (declared in `ashby/models.rs`), `impl SyncedRow for UserRecord {}` and its
+//! `SYNCED_TABLES` entry. The tests then hold the declaration to the schema and the label to
+//! one pass.
+//!
 //! The parameters are constants: a pass that sends a `syncToken` must ask the same question as
 //! the pass that returned it, so they never change while a token is held (incremental sync:
 //! <https://developers.ashbyhq.com/docs/pagination-and-incremental-sync>).
