@@ -262,9 +262,9 @@ fn cmd_jobs(
                     .postings
                     .into_iter()
                     .map(|p| CliPosting {
-                        id: p.id,
-                        title: p.title,
-                        is_listed: p.is_listed,
+                        id: p.posting.id,
+                        title: p.posting.title,
+                        is_listed: p.posting.is_listed,
                         description_html: p.description_html,
                     })
                     .collect(),

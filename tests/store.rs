@@ -381,6 +381,53 @@ fn detail_carries_every_synced_job_field() {
     assert_eq!(d.hiring_team[0].name, "Ada Lovelace");
 }
 
+/// The detail reads each posting's declared columns back (the JSON list included): every field
+/// the posting pass writes (all of them set here) comes back as written, with its description.
+#[test]
+fn detail_carries_every_synced_posting_field() {
+    let (_d, store) = open();
+    let job = job("jx", "Staff Engineer", "Open", "d-none", "l-none", NOW);
+    store
+        .commit_list(&[job], PassKind::Full, None, t(NOW))
+        .unwrap();
+    let posting = PostingRecord {
+        id: "px".into(),
+        job_id: "jx".into(),
+        title: "Staff Engineer (Remote)".into(),
+        department_name: Some("Engineering".into()),
+        team_name: Some("Platform".into()),
+        location_name: Some("Berlin".into()),
+        primary_location_id: Some("l-ber".into()),
+        secondary_location_ids: vec!["l-muc".into(), "l-ham".into()],
+        workplace_type: Some("Remote".into()),
+        employment_type: Some("FullTime".into()),
+        is_listed: true,
+        published_date: Some("2024-02-01".into()),
+        application_deadline: Some("2024-04-01".into()),
+        external_link: Some("https://jobs.example.com/px".into()),
+        apply_link: Some("https://jobs.example.com/px/apply".into()),
+        compensation_tier_summary: Some("$100K – $150K".into()),
+        should_display_compensation: true,
+        updated_at: "2024-02-01T00:00:00.000Z".into(),
+    };
+    let descs: HashMap<String, PostingDescription> = [(
+        "px".to_string(),
+        desc("<p>Rust</p>", "Rust", "2024-02-01T00:00:00.000Z"),
+    )]
+    .into();
+    store
+        .commit_postings(std::slice::from_ref(&posting), &descs, t(NOW))
+        .unwrap();
+    let d = store.job_detail("jx").unwrap().unwrap();
+    assert_eq!(d.postings.len(), 1);
+    assert_eq!(d.postings[0].posting, posting);
+    assert_eq!(d.postings[0].description_plain.as_deref(), Some("Rust"));
+    assert_eq!(
+        d.postings[0].description_html.as_deref(),
+        Some("<p>Rust</p>")
+    );
+}
+
 #[test]
 fn detail_has_team_postings_and_sanitized_html() {
     let (_d, store) = open();
@@ -419,7 +466,7 @@ fn detail_has_team_postings_and_sanitized_html() {
     }
     assert!(html.contains("<b>Kubernetes</b>"));
     assert_eq!(
-        d.postings[0].compensation_tier_summary.as_deref(),
+        d.postings[0].posting.compensation_tier_summary.as_deref(),
         Some("$100K – $150K")
     );
     assert!(store.job_detail("nope").unwrap().is_none());

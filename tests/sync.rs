@@ -258,8 +258,12 @@ async fn incremental_sync_converges_after_mutations() {
         .job_detail(&open_with_postings[0])
         .unwrap()
         .unwrap();
-    let edited = detail.postings.iter().find(|x| x.id == edit_p).unwrap();
-    assert_eq!(edited.title, "Edited posting title");
+    let edited = detail
+        .postings
+        .iter()
+        .find(|x| x.posting.id == edit_p)
+        .unwrap();
+    assert_eq!(edited.posting.title, "Edited posting title");
     assert_eq!(
         edited.description_html.as_deref(),
         Some("<p>New <em>text</em></p>")

@@ -170,11 +170,15 @@ export type NamedRef = { id: string, name: string, };
 
 export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
 
-export type PostingDetail = { id: string, jobId: string, title: string, departmentName: string | null, teamName: string | null, locationName: string | null, primaryLocationId: string | null, secondaryLocationIds: Array<string>, workplaceType: WorkplaceType | null, employmentType: EmploymentType | null, isListed: boolean, publishedDate: string | null, applicationDeadline: string | null, externalLink: string | null, applyLink: string | null, compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, 
+export type PostingDetail = { 
 /**
  * Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
  */
-descriptionHtml: string | null, descriptionPlain: string | null, };
+descriptionHtml: string | null, descriptionPlain: string | null, id: string, jobId: string, title: string, departmentName: string | null, teamName: string | null, locationName: string | null, primaryLocationId: string | null, secondaryLocationIds: Array<string>, workplaceType: WorkplaceType | null, employmentType: EmploymentType | null, isListed: boolean, publishedDate: string | null, applicationDeadline: string | null, externalLink: string | null, applyLink: string | null, 
+/**
+ * The only compensation data kept: the summary string Ashby shows.
+ */
+compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, };
 
 export type RunResult = "ok" | "partial" | "failed";
 

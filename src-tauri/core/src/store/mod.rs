@@ -29,9 +29,10 @@ mod table;
 mod write;
 
 pub use models::*;
+pub use records::SYNCED_TABLES;
 pub use records::{DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PostingRecord};
 pub use sanitize::sanitize_description_html;
-pub use table::{Columns, SyncedRow, Table, SYNCED_TABLES};
+pub use table::{Columns, SyncedRow, Table};
 
 use crate::error::ErrorCode;
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -14,35 +14,43 @@ use crate::error::ErrorCode;
 // Written by the sync engine
 // ---------------------------------------------------------------------------------------------
 
-closed_enum!(
-    /// The synced streams, in the order a run processes them (`ALL`).
-    pub enum Stream {
-        Departments => "departments",
-        Locations => "locations",
-        Jobs => "jobs",
-        Postings => "postings",
-    }
-);
+/// Declares [`Stream`] from one line a stream: its name, what it holds in words ("job
+/// postings", for progress lines and the history) and the Ashby module whose Read permission it
+/// needs (without it the stream is skipped, and the coordinator is told to tick this module).
+macro_rules! streams {
+    ($($(#[$vmeta:meta])* $variant:ident => $text:literal, $noun:literal, $module:ident;)+) => {
+        closed_enum!(
+            /// The synced streams, in the order a run processes them (`ALL`).
+            pub enum Stream {
+                $($(#[$vmeta])* $variant => $text,)+
+            }
+        );
 
-impl Stream {
-    /// The Ashby module whose Read permission the stream needs: without it the stream is skipped,
-    /// and the coordinator is told to tick this module (Ashby has no "Departments" module).
-    pub const fn module(self) -> Module {
-        match self {
-            Stream::Departments | Stream::Locations => Module::Organization,
-            Stream::Jobs | Stream::Postings => Module::Jobs,
-        }
-    }
+        impl Stream {
+            /// The Ashby module whose Read permission the stream needs.
+            pub const fn module(self) -> Module {
+                match self {
+                    $(Stream::$variant => Module::$module,)+
+                }
+            }
 
-    /// What the stream holds, in words ("job postings"), for progress lines and the history.
-    pub const fn noun(self) -> &'static str {
-        match self {
-            Stream::Departments => "departments",
-            Stream::Locations => "locations",
-            Stream::Jobs => "jobs",
-            Stream::Postings => "job postings",
+            /// What the stream holds, in words.
+            pub const fn noun(self) -> &'static str {
+                match self {
+                    $(Stream::$variant => $noun,)+
+                }
+            }
         }
-    }
+    };
+}
+
+// The labels of the streams. A new list stream adds its line here (Ashby has no "Departments"
+// module: departments and locations need Organization).
+streams! {
+    Departments => "departments", "departments", Organization;
+    Locations => "locations", "locations", Organization;
+    Jobs => "jobs", "jobs", Jobs;
+    Postings => "postings", "job postings", Jobs;
 }
 
 // The records the list streams write (`DepartmentRecord`, `LocationRecord`, `JobRecord`,
@@ -307,27 +315,14 @@ pub struct HiringTeamMember {
     pub role: String,
 }
 
+/// A posting as the job detail shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PostingDetail {
-    pub id: String,
-    pub job_id: String,
-    pub title: String,
-    pub department_name: Option<String>,
-    pub team_name: Option<String>,
-    pub location_name: Option<String>,
-    pub primary_location_id: Option<String>,
-    pub secondary_location_ids: Vec<String>,
-    pub workplace_type: Option<WorkplaceType>,
-    pub employment_type: Option<EmploymentType>,
-    pub is_listed: bool,
-    pub published_date: Option<String>,
-    pub application_deadline: Option<String>,
-    pub external_link: Option<String>,
-    pub apply_link: Option<String>,
-    pub compensation_tier_summary: Option<String>,
-    pub should_display_compensation: bool,
-    pub updated_at: String,
+    /// The posting's synced columns, read through the `POSTINGS` declaration.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub posting: super::PostingRecord,
     /// Sanitized (ammonia) — safe formatting and links only; no scripts, images or iframes.
     pub description_html: Option<String>,
     pub description_plain: Option<String>,

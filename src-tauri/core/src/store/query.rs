@@ -39,6 +39,17 @@ static JOB_DETAIL_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
     )
 });
 
+/// A job's postings: the declared `job_postings` columns (see `POSTINGS` in `records.rs`), so a
+/// column added there reaches `PostingDetail` without an edit here, plus the descriptions.
+static POSTINGS_OF_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {}, p.description_html, p.description_plain
+         FROM job_postings p WHERE p.job_id = ?1
+         ORDER BY p.is_listed DESC, p.published_date DESC, p.id",
+        super::records::POSTINGS.select_list("p")
+    )
+});
+
 const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
     j.department_id, d.name AS department_name, j.location_id, l.name AS location_name, \
     j.workplace_type, j.is_listed, j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
@@ -356,10 +367,8 @@ impl Store {
         let tx = conn.unchecked_transaction()?;
         let job = tx
             .query_row(&JOB_DETAIL_SQL, [id], |r| {
-                let mut job = JobRecord::from_columns(r)?;
-                job.job_posting_ids = json_list(r, "job_posting_ids_json")?;
                 Ok(JobDetail {
-                    job,
+                    job: JobRecord::from_columns(r)?,
                     department_name: r.get("department_name")?,
                     location_name: r.get("location_name")?,
                     workplace_type: r.get("workplace_type")?,
@@ -532,31 +541,17 @@ pub(crate) fn hiring_team(conn: &Connection, job_id: &str) -> Result<Vec<HiringT
 }
 
 pub(crate) fn postings_of(conn: &Connection, job_id: &str) -> Result<Vec<PostingDetail>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, job_id, title, department_name, team_name, location_name, primary_location_id,
-                secondary_location_ids_json, workplace_type, employment_type, is_listed,
-                published_date, application_deadline, external_link, apply_link,
-                compensation_tier_summary, should_display_compensation, updated_at,
-                description_html, description_plain
-         FROM job_postings WHERE job_id = ?1 ORDER BY is_listed DESC, published_date DESC, id",
-    )?;
+    let mut stmt = conn.prepare_cached(&POSTINGS_OF_SQL)?;
     let rows = stmt
         .query_map([job_id], |r| {
-            Ok(from_row!(r => PostingDetail {
-                id, job_id, title, department_name, team_name, location_name,
-                primary_location_id, workplace_type, employment_type, is_listed, published_date,
-                application_deadline, external_link, apply_link, compensation_tier_summary,
-                should_display_compensation, updated_at, description_html, description_plain;
-                secondary_location_ids: json_list(r, "secondary_location_ids_json")?,
-            }))
+            Ok(PostingDetail {
+                posting: PostingRecord::from_columns(r)?,
+                description_html: r.get("description_html")?,
+                description_plain: r.get("description_plain")?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-/// A JSON list column (`[]` when unreadable: the cache wrote it, so it never is).
-fn json_list(r: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
-    Ok(serde_json::from_str(&r.get::<_, String>(column)?).unwrap_or_default())
 }
 
 fn tree_facets(

@@ -1,13 +1,19 @@
 //! The records the list streams write, one section per synced table: the record, its table's
 //! declaration ([`synced_table!`]: the columns, each next to the value bound to it) and its
-//! mapping from the Ashby item. Adding a synced field is one edit here (plus its migration); the
-//! pass's hooks (`SyncedRow`) are in `write.rs`.
+//! mapping from the Ashby item. Adding a synced field is one edit here (plus its migration). A
+//! new table is also listed in [`SYNCED_TABLES`] below; a list stream's record without side
+//! effects takes the default hooks here (`impl SyncedRow for UserRecord {}`), the others' hooks
+//! are in `write.rs`.
 
 use super::table::{synced_table, Table};
 use super::{to_json, Stream};
 use crate::ashby::{self, EmploymentType, JobStatus, LocationType, WorkplaceType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Every synced table: the schema checks hold each to the migrated schema and the token-reset
+/// rule, and `clear_cache` empties them.
+pub const SYNCED_TABLES: &[&Table] = &[&DEPARTMENTS, &LOCATIONS, &JOBS, &POSTINGS, &HIRING_TEAM];
 
 // ---------------------------------------------------------------------------------------------
 // Departments
@@ -133,7 +139,7 @@ synced_table! {
     columns {
         id, title, status, employment_type, confidential, department_id, location_id,
         custom_requisition_id, created_at, updated_at, opened_at, closed_at,
-        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids),
+        job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids) => job_posting_ids,
         // Change detection for the inline team (the job's updatedAt may not move with it).
         hiring_team_sig = |j: &JobRecord| super::write::hiring_team_sig(&j.hiring_team),
     }
@@ -193,8 +199,11 @@ impl From<ashby::Job> for JobRecord {
 // Job postings
 // ---------------------------------------------------------------------------------------------
 
-/// A `jobPosting.list` item (no description).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+/// A `jobPosting.list` item (no description). Also the job detail's posting fields
+/// (`PostingDetail` flattens it): a field added here and to the `POSTINGS` declaration reaches
+/// the detail and its TypeScript type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct PostingRecord {
     pub id: String,
     pub job_id: String,
@@ -221,7 +230,8 @@ synced_table! {
     pub(crate) POSTINGS: PostingRecord => "job_postings", Stream::Postings;
     columns {
         id, job_id, title, department_name, team_name, location_name, primary_location_id,
-        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids),
+        secondary_location_ids_json = |p: &PostingRecord| to_json(&p.secondary_location_ids)
+            => secondary_location_ids,
         workplace_type, employment_type, is_listed, published_date, application_deadline,
         external_link, apply_link, compensation_tier_summary, should_display_compensation,
         updated_at,

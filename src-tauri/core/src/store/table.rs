@@ -75,7 +75,8 @@ pub trait Columns {
     fn values(&self) -> rusqlite::Result<Vec<ToSqlOutput<'_>>>;
 
     /// The record from a row holding `TABLE.columns` by name (see [`Table::select_list`]): every
-    /// field bound as-is is read back; fields behind a computed column stay at their default.
+    /// field bound as-is or as JSON (`=> field`) is read back; fields behind another computed
+    /// column stay at their default.
     fn from_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>
     where
         Self: Sized;
@@ -103,21 +104,27 @@ pub trait SyncedRow: Columns {
 }
 
 /// Declares a synced table and its record's [`Columns`]: `field` binds `record.field` to the
-/// column of the same name; `column = |r| expr` binds a computed value. `id` comes first.
+/// column of the same name; `column = |r| expr` binds a computed value, and `=> field` after it
+/// reads a JSON column back into `record.field`. `id` comes first.
 macro_rules! synced_table {
     (@value $row:ident, $col:ident) => {
         $row.$col.to_sql()?
     };
-    (@value $row:ident, $col:ident, $val:expr) => {
+    (@value $row:ident, $col:ident, $val:expr $(, $back:ident)?) => {
         rusqlite::types::ToSqlOutput::from(($val)($row))
     };
     (@read $rec:ident, $row:ident, $col:ident) => {
         $rec.$col = $row.get(stringify!($col))?;
     };
     (@read $rec:ident, $row:ident, $col:ident, $val:expr) => {};
+    (@read $rec:ident, $row:ident, $col:ident, $val:expr, $back:ident) => {
+        // The cache wrote the JSON, so it always parses; `[]` if it somehow does not.
+        $rec.$back = serde_json::from_str(&$row.get::<_, String>(stringify!($col))?)
+            .unwrap_or_default();
+    };
     (
         $vis:vis $table:ident: $record:ty => $name:literal, $stream:expr;
-        columns { $($col:ident $(= $val:expr)?),+ $(,)? }
+        columns { $($col:ident $(= $val:expr $(=> $back:ident)?)?),+ $(,)? }
         derived { $($derived:literal),* $(,)? }
     ) => {
         $vis const $table: $crate::store::table::Table = $crate::store::table::Table {
@@ -136,12 +143,12 @@ macro_rules! synced_table {
 
             fn values(&self) -> rusqlite::Result<Vec<rusqlite::types::ToSqlOutput<'_>>> {
                 use rusqlite::types::ToSql;
-                Ok(vec![$(synced_table!(@value self, $col $(, $val)?)),+])
+                Ok(vec![$(synced_table!(@value self, $col $(, $val $(, $back)?)?)),+])
             }
 
             fn from_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
                 let mut rec = <$record>::default();
-                $(synced_table!(@read rec, row, $col $(, $val)?);)+
+                $(synced_table!(@read rec, row, $col $(, $val $(, $back)?)?);)+
                 Ok(rec)
             }
         }
@@ -161,17 +168,9 @@ macro_rules! from_row {
 }
 pub(crate) use from_row;
 
-/// Every synced table, for the schema checks.
-pub const SYNCED_TABLES: &[&Table] = &[
-    &super::records::DEPARTMENTS,
-    &super::records::LOCATIONS,
-    &super::records::JOBS,
-    &super::records::POSTINGS,
-    &super::records::HIRING_TEAM,
-];
-
 #[cfg(test)]
 mod tests {
+    use super::super::records::SYNCED_TABLES;
     use super::*;
 
     const T: Table = Table {

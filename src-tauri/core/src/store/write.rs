@@ -11,14 +11,22 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 impl SyncedRow for DepartmentRecord {
+    /// Teams are departments with a parent: a job in a team is below its department too.
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
-        touch_jobs_below(tx, TOUCH_DEPARTMENT_JOBS, changed)
+        touch_jobs_below(tx, "department_id", "departments", "parent_id", changed)
     }
 }
 
 impl SyncedRow for LocationRecord {
+    /// Regions hold locations (`parent_location_id`).
     fn after_pass(tx: &Transaction<'_>, changed: &HashSet<String>) -> Result<()> {
-        touch_jobs_below(tx, TOUCH_LOCATION_JOBS, changed)
+        touch_jobs_below(
+            tx,
+            "location_id",
+            "locations",
+            "parent_location_id",
+            changed,
+        )
     }
 }
 
@@ -54,24 +62,7 @@ SET description_html = ?2, description_plain = ?3, description_updated_at = ?4
 WHERE id = ?1 AND (description_html IS NOT ?2 OR description_plain IS NOT ?3
                    OR description_updated_at IS NOT ?4)";
 
-/// Jobs in a department subtree (teams are departments with a parent).
-const TOUCH_DEPARTMENT_JOBS: &str = "
-INSERT OR IGNORE INTO temp.touched_jobs (id)
-SELECT j.id FROM jobs j WHERE j.department_id IN (
-    WITH RECURSIVE sub (id) AS (
-        SELECT value FROM json_each(?1)
-        UNION SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id
-    ) SELECT id FROM sub)";
-
 const TOUCH_JOB: &str = "INSERT OR IGNORE INTO temp.touched_jobs (id) VALUES (?1)";
-
-const TOUCH_LOCATION_JOBS: &str = "
-INSERT OR IGNORE INTO temp.touched_jobs (id)
-SELECT j.id FROM jobs j WHERE j.location_id IN (
-    WITH RECURSIVE sub (id) AS (
-        SELECT value FROM json_each(?1)
-        UNION SELECT l.id FROM locations l JOIN sub ON l.parent_location_id = sub.id
-    ) SELECT id FROM sub)";
 
 impl Store {
     pub fn stream_state(&self, stream: Stream) -> Result<StreamState> {
@@ -282,9 +273,24 @@ impl Store {
     }
 }
 
-/// Marks the jobs in the subtrees of `changed` (departments or locations) for re-indexing.
-fn touch_jobs_below(tx: &Transaction<'_>, sql: &str, changed: &HashSet<String>) -> Result<()> {
-    tx.prepare_cached(sql)?.execute([to_json(changed)])?;
+/// Marks the jobs in the subtrees of `changed` (departments or locations) for re-indexing: those
+/// whose `job_column` points at a changed row of `table` or at a row below one (`parent_column`).
+fn touch_jobs_below(
+    tx: &Transaction<'_>,
+    job_column: &str,
+    table: &str,
+    parent_column: &str,
+    changed: &HashSet<String>,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT OR IGNORE INTO temp.touched_jobs (id)
+         SELECT j.id FROM jobs j WHERE j.{job_column} IN (
+             WITH RECURSIVE sub (id) AS (
+                 SELECT value FROM json_each(?1)
+                 UNION SELECT t.id FROM {table} t JOIN sub ON t.{parent_column} = sub.id
+             ) SELECT id FROM sub)"
+    );
+    tx.prepare_cached(&sql)?.execute([to_json(changed)])?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use crate::store::{
     StreamOutcome, StreamRunSummary, Trigger,
 };
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -194,7 +195,7 @@ impl SyncSummary {
 }
 
 /// Drops progress events that come sooner than `interval` after the previous one.
-struct Throttle<'a> {
+pub(super) struct Throttle<'a> {
     sink: &'a dyn ProgressSink,
     interval: Duration,
     last: Mutex<Option<tokio::time::Instant>>,
@@ -235,7 +236,7 @@ impl<'a> Throttle<'a> {
     }
 }
 
-enum StreamFailure {
+pub(super) enum StreamFailure {
     Api(ashby::Error),
     Store(store::Error),
 }
@@ -249,6 +250,52 @@ impl From<ashby::Error> for StreamFailure {
 impl From<store::Error> for StreamFailure {
     fn from(e: store::Error) -> Self {
         StreamFailure::Store(e)
+    }
+}
+
+/// A pass's counts, and whether it was a full pass.
+type PassResult = Result<(StreamCounts, bool), StreamFailure>;
+
+/// How the engine runs one stream's pass (the entries of [`streams::PASSES`]): every
+/// [`ListStream`] through the one list pass, postings through their own.
+pub(super) trait StreamPass: Sync {
+    fn stream(&self) -> Stream;
+
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, PassResult>;
+}
+
+impl<S: ListStream> StreamPass for S {
+    fn stream(&self) -> Stream {
+        S::STREAM
+    }
+
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, PassResult> {
+        Box::pin(engine.sync_list::<S>(pass.full, pass.token.clone(), t))
+    }
+}
+
+impl StreamPass for streams::Postings {
+    fn stream(&self) -> Stream {
+        Stream::Postings
+    }
+
+    fn run<'a>(
+        &'a self,
+        engine: &'a Engine,
+        pass: &'a StreamPlan,
+        t: &'a Throttle<'_>,
+    ) -> BoxFuture<'a, PassResult> {
+        Box::pin(engine.sync_postings(pass.refetch_descriptions, t))
     }
 }
 
@@ -388,12 +435,11 @@ impl Engine {
     /// Runs one planned pass and records its outcome (and any error) in `report` and the cache.
     async fn run_stream(&self, pass: &StreamPlan, report: &mut RunReport, t: &Throttle<'_>) {
         let stream = pass.stream;
-        let (full, token) = (pass.full, pass.token.clone());
-        let res = match stream {
-            Stream::Departments => self.sync_list::<streams::Departments>(full, token, t).await,
-            Stream::Locations => self.sync_list::<streams::Locations>(full, token, t).await,
-            Stream::Jobs => self.sync_list::<streams::Jobs>(full, token, t).await,
-            Stream::Postings => self.sync_postings(pass.refetch_descriptions, t).await,
+        let full = pass.full;
+        let res = match streams::PASSES.iter().find(|p| p.stream() == stream) {
+            Some(p) => p.run(self, pass, t).await,
+            // Not reached: a test holds `PASSES` to one entry per stream.
+            None => Err(store::Error::Task(format!("no pass for the {stream} stream")).into()),
         };
         let record = match res {
             Ok((counts, full_used)) => {
@@ -563,7 +609,7 @@ impl Engine {
         full: bool,
         token: Option<String>,
         t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
+    ) -> PassResult {
         let stream = S::STREAM;
         let (rows, new_token, kind) = self
             .list_pass(stream, full, token, |sync_token| {
@@ -602,11 +648,7 @@ impl Engine {
 
     /// The posting list is complete every run (no syncToken): diff it, fetch descriptions only
     /// for new postings and those whose `updatedAt` moved (all of them when `refetch_all`).
-    async fn sync_postings(
-        &self,
-        refetch_all: bool,
-        t: &Throttle<'_>,
-    ) -> Result<(StreamCounts, bool), StreamFailure> {
+    async fn sync_postings(&self, refetch_all: bool, t: &Throttle<'_>) -> PassResult {
         let stream = Stream::Postings;
         t.emit(SyncStage::Listing, Some(stream), 1, 0, None);
         let params = JobPostingListParams {

@@ -2,7 +2,6 @@
 //! posting descriptions to fetch, and how stream errors turn into outcomes and the run result.
 //! Plain data in, plain data out; unit-tested without a server or a database.
 
-use super::streams::module_of;
 use crate::ashby::{self, Module};
 use crate::error::ErrorCode;
 use crate::store::{
@@ -184,7 +183,7 @@ impl RunReport {
                 ashby::Error::MissingPermission {
                     module: Some(m), ..
                 } => *m,
-                _ => module_of(stream),
+                _ => stream.module(),
             };
             if !self.missing.contains(&module) {
                 self.missing.push(module);

@@ -1,23 +1,32 @@
 //! The list streams, one declaration each: the Ashby endpoint, its fixed parameters, the item
 //! type and the record the store writes (the record, its columns and its mapping from the item
-//! are declared together in `store/records.rs`; its [`SyncedRow`] impl is the commit). The engine
-//! runs every one of them through the same pass.
+//! are declared together in `store/records.rs`; its [`SyncedRow`] impl is the commit; its label,
+//! the module it needs and its noun, is its [`Stream`] line in `store/models.rs`). The engine
+//! runs every one of them through the same pass, found in [`PASSES`].
+//!
+//! Adding a list stream (users, say): its label, one line in `streams!` (`store/models.rs`:
+//! name, noun, module); its descriptor here, listed in [`PASSES`]; its table's migration
+//! (`store/migrations/NNNN_users.sql`; a new table needs no `-- resets:`); and, in
+//! `store/records.rs`, its record with its `synced_table!` declaration, its `From` mapping from
+//! the Ashby item (declared in `ashby/models.rs`), `impl SyncedRow for UserRecord {}` and its
+//! `SYNCED_TABLES` entry. The tests then hold the declaration to the schema and the label to
+//! one pass.
 //!
 //! The parameters are constants: a pass that sends a `syncToken` must ask the same question as
 //! the pass that returned it, so they never change while a token is held (incremental sync:
 //! <https://developers.ashbyhq.com/docs/pagination-and-incremental-sync>).
 
-use crate::ashby::{self, JobStatus, Module};
+use super::engine::StreamPass;
+use crate::ashby::{self, JobStatus};
 use crate::store::{DepartmentRecord, JobRecord, LocationRecord, Stream, SyncedRow};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
 /// A `*.list` endpoint synced with a `syncToken`.
-pub(crate) trait ListStream {
+pub(crate) trait ListStream: Sync + 'static {
+    /// Also the stream's label: the module its endpoint needs ([`Stream::module`]) and its noun.
     const STREAM: Stream;
     const ENDPOINT: &'static str;
-    /// The Ashby module whose read permission the endpoint needs.
-    const MODULE: Module;
     type Item: DeserializeOwned + Send;
     /// The record and its mapping from the item are declared together in `store/records.rs`.
     type Record: SyncedRow + From<Self::Item> + Send + Sync + 'static;
@@ -42,7 +51,6 @@ pub(crate) struct Departments;
 impl ListStream for Departments {
     const STREAM: Stream = Stream::Departments;
     const ENDPOINT: &'static str = "department.list";
-    const MODULE: Module = Module::Organization;
     type Item = ashby::Department;
     type Record = DepartmentRecord;
 
@@ -57,7 +65,6 @@ pub(crate) struct Locations;
 impl ListStream for Locations {
     const STREAM: Stream = Stream::Locations;
     const ENDPOINT: &'static str = "location.list";
-    const MODULE: Module = Module::Organization;
     type Item = ashby::Location;
     type Record = LocationRecord;
 
@@ -72,7 +79,6 @@ pub(crate) struct Jobs;
 impl ListStream for Jobs {
     const STREAM: Stream = Stream::Jobs;
     const ENDPOINT: &'static str = "job.list";
-    const MODULE: Module = Module::Jobs;
     type Item = ashby::Job;
     type Record = JobRecord;
 
@@ -86,15 +92,13 @@ impl ListStream for Jobs {
     }
 }
 
-/// The module a stream needs (postings come from the Jobs module).
-pub(crate) fn module_of(stream: Stream) -> Module {
-    match stream {
-        Stream::Departments => Departments::MODULE,
-        Stream::Locations => Locations::MODULE,
-        Stream::Jobs => Jobs::MODULE,
-        Stream::Postings => Module::Jobs,
-    }
-}
+/// `jobPosting.list` with `jobPosting.info` per new or changed posting: not a syncToken list
+/// (the list is complete every run), so the engine gives it its own pass.
+pub(crate) struct Postings;
+
+/// Every stream's pass, each descriptor named once: the engine runs a planned stream through its
+/// entry. A new list stream adds its descriptor here.
+pub(crate) const PASSES: &[&dyn StreamPass] = &[&Departments, &Locations, &Jobs, &Postings];
 
 #[cfg(test)]
 mod tests {
@@ -129,7 +133,15 @@ mod tests {
             Stream::Locations
         );
         assert_eq!(<Jobs as ListStream>::Record::TABLE.stream, Stream::Jobs);
-        assert_eq!(module_of(Stream::Postings), Module::Jobs);
-        assert_eq!(module_of(Stream::Locations), Module::Organization);
+    }
+
+    /// Every stream has exactly one pass (a label without a descriptor would never sync).
+    #[test]
+    fn every_stream_has_one_pass() {
+        for stream in Stream::ALL {
+            let passes = PASSES.iter().filter(|p| p.stream() == stream).count();
+            assert_eq!(passes, 1, "passes of {stream}");
+        }
+        assert_eq!(PASSES.len(), Stream::ALL.len());
     }
 }
