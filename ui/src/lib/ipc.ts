@@ -216,9 +216,10 @@ full: boolean, counts: StreamCounts, outcome: StreamOutcome, errorCode: ErrorCod
 /**
  * For a skipped stream: the Ashby module whose read permission the key lacks (the one
  * Ashby named, else the stream's own). Kept in the history so the banner rebuilt after a
- * restart names the same module as the live one. Absent in rows of older versions.
+ * restart names the same module as the live one. Absent in rows of older versions, and
+ * not written when there is none (rows keep their old shape).
  */
-missingModule: Module | null, };
+missingModule?: Module, };
 
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**

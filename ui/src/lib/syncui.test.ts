@@ -51,10 +51,10 @@ describe("syncProblem", () => {
     expect(p?.message).toMatch(/can't read Organization/);
   });
   it("names Ashby's modules, not streams, when rebuilt from the history row after a restart", () => {
-    // Rows written before the history kept the module (missingModule null): the stream's own.
-    const skipped = (stream: Stream, missingModule: Module | null = null): StreamRunSummary => ({
+    // Rows written before the history kept the module (no missingModule): the stream's own.
+    const skipped = (stream: Stream, missingModule?: Module): StreamRunSummary => ({
       stream, full: false, counts: { inserted: 0, updated: 0, removed: 0 }, outcome: "skipped", errorCode: "missing_permission",
-      missingModule,
+      ...(missingModule ? { missingModule } : {}),
     });
     const ok = (stream: Stream): StreamRunSummary => ({ ...skipped(stream), outcome: "ok", errorCode: null });
     // A key without Organization: departments and locations were skipped, jobs synced.

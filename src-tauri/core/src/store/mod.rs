@@ -708,6 +708,17 @@ mod tests {
         }
     }
 
+    /// Applies one more migration, `sql`, to a cache at the latest version.
+    fn apply_one_more(conn: &mut Connection, sql: &'static str) {
+        let mut ms: Vec<M<'static>> = all_migrations()
+            .unwrap()
+            .iter()
+            .map(Migration::to_m)
+            .collect();
+        ms.push(Migration::parse("9999_extra.sql", sql).unwrap().to_m());
+        Migrations::new(ms).to_latest(conn).unwrap();
+    }
+
     #[test]
     fn a_resetting_migration_drops_only_its_streams_tokens() {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -716,20 +727,10 @@ mod tests {
             "INSERT INTO sync_state (stream, sync_token) VALUES ('jobs', 'j'), ('locations', 'l');",
         )
         .unwrap();
-        let mut ms: Vec<M<'static>> = all_migrations()
-            .unwrap()
-            .iter()
-            .map(Migration::to_m)
-            .collect();
-        ms.push(
-            Migration::parse(
-                "9999_extra.sql",
-                "-- resets: jobs\nALTER TABLE jobs ADD COLUMN extra TEXT;",
-            )
-            .unwrap()
-            .to_m(),
+        apply_one_more(
+            &mut conn,
+            "-- resets: jobs\nALTER TABLE jobs ADD COLUMN extra TEXT;",
         );
-        Migrations::new(ms).to_latest(&mut conn).unwrap();
         let token = |s: &str| -> Option<String> {
             conn.query_row(
                 "SELECT sync_token FROM sync_state WHERE stream = ?1",
@@ -755,20 +756,10 @@ mod tests {
              VALUES ('p1', 'j1', 'Engineer', 1, '2026-01-01', 42, '2026-01-01');",
         )
         .unwrap();
-        let mut ms: Vec<M<'static>> = all_migrations()
-            .unwrap()
-            .iter()
-            .map(Migration::to_m)
-            .collect();
-        ms.push(
-            Migration::parse(
-                "9999_extra.sql",
-                "-- resets: postings\nALTER TABLE job_postings ADD COLUMN extra TEXT;",
-            )
-            .unwrap()
-            .to_m(),
+        apply_one_more(
+            &mut conn,
+            "-- resets: postings\nALTER TABLE job_postings ADD COLUMN extra TEXT;",
         );
-        Migrations::new(ms).to_latest(&mut conn).unwrap();
         let (hash, fetched_for): (Option<i64>, Option<String>) = conn
             .query_row(
                 "SELECT list_hash, description_updated_at FROM job_postings WHERE id = 'p1'",

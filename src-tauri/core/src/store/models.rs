@@ -146,8 +146,10 @@ pub struct StreamRunSummary {
     pub error_code: Option<ErrorCode>,
     /// For a skipped stream: the Ashby module whose read permission the key lacks (the one
     /// Ashby named, else the stream's own). Kept in the history so the banner rebuilt after a
-    /// restart names the same module as the live one. Absent in rows of older versions.
-    #[serde(default)]
+    /// restart names the same module as the live one. Absent in rows of older versions, and
+    /// not written when there is none (rows keep their old shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub missing_module: Option<crate::ashby::Module>,
 }
 
