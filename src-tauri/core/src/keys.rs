@@ -256,15 +256,9 @@ mod legacy {
             .iter()
             .map(|&m| {
                 let access = r.modules.get(&m).copied().unwrap_or(Access::Unknown);
-                ModuleCheck {
-                    module: m,
-                    label: m.label().to_string(),
-                    access,
-                    required: m.required_for_sync(),
-                    fix: (access == Access::Missing).then(|| m.fix_text()),
-                    detail: (access == Access::Unknown)
-                        .then(|| "Not checked: Ashby could not be asked. Re-verify.".to_string()),
-                }
+                let detail = (access == Access::Unknown)
+                    .then(|| "Not checked: Ashby could not be asked. Re-verify.".to_string());
+                ModuleCheck::new(m, access, detail)
             })
             .collect();
         let missing = modules.iter().any(|m| m.access == Access::Missing);
@@ -353,14 +347,7 @@ mod tests {
                 } else {
                     Access::Missing
                 };
-                ModuleCheck {
-                    module: m,
-                    label: m.label().to_string(),
-                    access,
-                    required: m.required_for_sync(),
-                    fix: (access == Access::Missing).then(|| m.fix_text()),
-                    detail: None,
-                }
+                ModuleCheck::new(m, access, None)
             })
             .collect();
         Verification {

@@ -34,6 +34,20 @@ pub struct ModuleCheck {
     pub detail: Option<String>,
 }
 
+impl ModuleCheck {
+    /// The row for `module`: its label, whether the sync needs it and, when missing, the fix.
+    pub fn new(module: Module, access: Access, detail: Option<String>) -> ModuleCheck {
+        ModuleCheck {
+            module,
+            label: module.label().to_string(),
+            access,
+            required: module.required_for_sync(),
+            fix: (access == Access::Missing).then(|| module.fix_text()),
+            detail,
+        }
+    }
+}
+
 /// The overall verdict, shown distinctly by the UI and the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -248,14 +262,7 @@ fn conclude(
                 }
                 Some(Probe::Invalid) | None => (Access::Unknown, None),
             };
-            ModuleCheck {
-                module: m,
-                label: m.label().to_string(),
-                access,
-                required: m.required_for_sync(),
-                fix: (access == Access::Missing).then(|| m.fix_text()),
-                detail,
-            }
+            ModuleCheck::new(m, access, detail)
         })
         .collect();
 
