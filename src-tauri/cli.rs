@@ -126,7 +126,7 @@ async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError>
     let store = open_store(settings)?;
     let keys = KeyService::new(settings, store.clone());
     let key = keys.require()?;
-    let client = Client::new(key, keys.client_config().clone())?;
+    let client = Client::new(key, keys.client_config()?)?;
     let engine = Engine::new(client, store);
     let summary = tokio::select! {
         s = engine.run(Trigger::Cli, full, &NoProgress) => s,
@@ -318,6 +318,13 @@ async fn cmd_key_verify(settings: &Settings, json: bool) -> Result<ExitCode, App
     let keys = KeyService::new(settings, store);
     let key = keys.require()?;
     let v = keys.verify(key).await?;
+    // What the network did goes to stderr with its code, and what to hand IT.
+    if let Some(n) = &v.network {
+        eprintln!("Error ({}): {}", n.code, n.message);
+        if let Some(d) = &n.it_details {
+            eprintln!("\nDetails for IT:\n{d}");
+        }
+    }
     if json {
         print_json(&v.to_cli())?;
     } else {

@@ -42,6 +42,9 @@ impl Cli {
             )
             .env_remove("ASHBY_SYNC_LOG")
             .env_remove("ASHBY_API_KEY");
+        for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            cmd.env_remove(v);
+        }
         if let Some(k) = key {
             cmd.env("ASHBY_API_KEY", k);
         }
@@ -398,4 +401,92 @@ async fn an_invalid_rate_limit_is_rejected() {
         )
         .await;
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+/// HTTPS with a private CA: trusted only when `SSL_CERT_FILE` holds it (the system bundle does
+/// not), then a sync through a CONNECT proxy from `HTTPS_PROXY`, exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_verify_and_sync_over_https_with_a_private_ca_and_a_proxy() {
+    use fake_ashby::proxy::TestProxy;
+    use fake_ashby::tls::{ServerCert, TestCa};
+    let ca = TestCa::new("Example Corp Inspection Root").unwrap();
+    let fake = FakeAshby::start_tls(
+        fake_ashby::FakeConfig {
+            jobs: 30,
+            departments: 24,
+            locations: 16,
+            users: 60,
+            ..Default::default()
+        },
+        &ca.issue(&ServerCert::default()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let key = fake.keys().full;
+    let cli = Cli::new(&fake);
+    let trust = tempfile::tempdir().unwrap();
+    let ca_file = trust.path().join("ca.pem");
+    ca.write_pem(&ca_file).unwrap();
+    let empty = trust.path().join("certs");
+    std::fs::create_dir(&empty).unwrap();
+    let ca_file = ca_file.display().to_string();
+    let empty = empty.display().to_string();
+    let system = [
+        ("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"),
+        ("SSL_CERT_DIR", empty.as_str()),
+    ];
+
+    let o = cli.run_with(Some(&key), &system, &["key", "verify"]).await;
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Error (certificate_untrusted)"), "{err}");
+    assert!(err.contains("inspects secure connections"), "{err}");
+    assert!(err.contains("Details for IT"), "{err}");
+    assert!(err.contains("CN=Example Corp Inspection Root"), "{err}");
+    assert!(!err.contains(&key) && !stdout(&o).contains(&key));
+    assert!(fake.requests().is_empty(), "nothing was sent over the untrusted connection");
+
+    let o = cli.run_with(Some(&key), &system, &["sync"]).await;
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        format!("{}{}", stdout(&o), stderr(&o)).contains("certificate_untrusted"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+
+    let ours = [("SSL_CERT_FILE", ca_file.as_str()), ("SSL_CERT_DIR", empty.as_str())];
+    let o = cli.run_with(Some(&key), &ours, &["key", "verify"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    let proxy = TestProxy::start().await.unwrap();
+    let purl = proxy.url();
+    let mut env = ours.to_vec();
+    env.push(("HTTPS_PROXY", purl.as_str()));
+    let o = cli.run_with(Some(&key), &env, &["sync"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    snapshot(&cli.data.path().join("ashby-sync.sqlite3"))
+        .assert_eq(&expected(&fake.dataset(), true), "CLI sync through the proxy");
+    let tunnels = proxy.tunnels();
+    assert!(!tunnels.is_empty(), "the sync did not use the tunnel");
+    assert!(tunnels.iter().all(|t| *t == fake.addr().to_string()), "{tunnels:?}");
+
+    // A proxy that wants credentials: the error names it.
+    proxy.require_auth("u", "p");
+    let o = cli.run_with(Some(&key), &env, &["key", "verify"]).await;
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("Error (proxy_auth_required)"), "{err}");
+    assert!(err.contains(&purl), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_beyond_loopback_is_refused() {
+    let fake = fake(1).await;
+    let mut cli = Cli::new(&fake);
+    cli.base_url = "http://api.ashbyhq.com".into();
+    let o = cli.run(Some(&fake.keys().full), &["key", "verify"]).await;
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("ASHBY_API_BASE_URL") && err.contains("https://"), "{err}");
 }

@@ -42,6 +42,9 @@ ipc_table![
     remove_key,
     start_at_login,
     set_start_at_login,
+    proxy_status,
+    set_proxy,
+    test_connection,
     jobs::list_jobs,
     jobs::job_detail,
     jobs::facets,
@@ -74,6 +77,7 @@ use crate::ashby::ApiKey;
 use crate::config;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::setup::{self, Verification, WizardStep};
+use crate::network::{ConnectionTest, ProxyStatus};
 use crate::state::{AppState, BootState, KeyStatus, WizardProgress};
 use serde::Serialize;
 use std::time::Duration;
@@ -268,6 +272,50 @@ command! {
         result.map_err(autostart_error)?;
         tracing::info!(enabled, "start at login changed");
         launcher.is_enabled().map_err(autostart_error)
+    }
+}
+
+command! {
+    /// The proxy set by hand (if any) and what requests to Ashby go through.
+    pub async fn proxy_status(state: State<'_, AppState>) -> AppResult<ProxyStatus> {
+        let st = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || st.keys.proxy().status(&st.settings.api_base_url))
+            .await
+            .map_err(internal)?
+    }
+}
+
+command! {
+    /// Sets the proxy (empty = automatic); credentials in it go to the keychain. The next request
+    /// (Verify, sync, Test connection) uses it.
+    pub async fn set_proxy(state: State<'_, AppState>, proxy: String) -> AppResult<ProxyStatus> {
+        let st = state.inner().clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            st.keys.proxy().set(&proxy)?;
+            st.keys.proxy().status(&st.settings.api_base_url)
+        })
+        .await
+        .map_err(internal)?
+    }
+}
+
+command! {
+    /// DNS, TCP, the proxy's tunnel, TLS and `apiKey.info`, step by step (with the saved or the
+    /// pending key, if any).
+    pub async fn test_connection(state: State<'_, AppState>) -> AppResult<ConnectionTest> {
+        let st = state.inner().clone();
+        let pending = lock(&state.pending_key).as_ref().map(|(k, _)| k.clone());
+        let (cfg, key) = tauri::async_runtime::spawn_blocking(move || {
+            let cfg = st.keys.client_config()?;
+            let key = match pending {
+                Some(k) => Some(k),
+                None => st.keys.current().ok().flatten().map(|(k, _)| k),
+            };
+            Ok::<_, crate::keys::KeyError>((cfg, key))
+        })
+        .await
+        .map_err(internal)??;
+        Ok(crate::network::test_connection(&cfg, key.as_ref()).await)
     }
 }
 

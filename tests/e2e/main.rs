@@ -3,6 +3,7 @@
 
 mod harness;
 mod jobs;
+mod network;
 mod wizard;
 
 use harness::{App, Desktop, Res};

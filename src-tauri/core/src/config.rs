@@ -142,6 +142,14 @@ impl Settings {
                         value: raw,
                     });
                 }
+                // The key must never cross a network in clear text.
+                if crate::ashby::transport::check_base_url(&url).is_err() {
+                    return Err(SettingsError::Invalid {
+                        name: vars::API_BASE_URL,
+                        expected: "an https:// URL (plain http:// only for 127.0.0.1, ::1 or localhost)",
+                        value: raw,
+                    });
+                }
                 url
             }
             None => DEFAULT_API_BASE_URL.to_string(),
@@ -296,6 +304,19 @@ mod tests {
         let err = parse(&[("ASHBY_API_BASE_URL", "api.ashbyhq.com")]).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidSetting);
         assert!(err.to_string().contains("ASHBY_API_BASE_URL"));
+    }
+
+    #[test]
+    fn plain_http_is_refused_beyond_loopback() {
+        for bad in ["http://api.ashbyhq.com", "http://10.0.0.8:8080"] {
+            let err = parse(&[("ASHBY_API_BASE_URL", bad)]).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidSetting);
+            let msg = err.to_string();
+            assert!(msg.contains("https://") && msg.contains("127.0.0.1"), "{msg}");
+        }
+        for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "https://x.example"] {
+            assert!(parse(&[("ASHBY_API_BASE_URL", ok)]).is_ok(), "{ok}");
+        }
     }
 
     #[cfg(unix)]

@@ -57,6 +57,16 @@ closed_enum!(
         InvalidSetting => "invalid_setting",
         /// The app quit (or the task was stopped) before a sync finished.
         Interrupted => "interrupted",
+        // The network between the app and Ashby (`ashby::transport`).
+        CertificateUntrusted => "certificate_untrusted",
+        CertificateExpired => "certificate_expired",
+        CertificateWrongHost => "certificate_wrong_host",
+        TlsFailed => "tls_failed",
+        ProxyAuthRequired => "proxy_auth_required",
+        ProxyRefused => "proxy_refused",
+        ProxyUnreachable => "proxy_unreachable",
+        BlockedByNetwork => "blocked_by_network",
+        InsecureBaseUrl => "insecure_base_url",
         /// A stored code this version does not know (written by a newer version of the app).
         Unrecognized => "unrecognized",
     } else Unrecognized

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::ashby::{self, ApiKey, Client, ClientConfig};
 use crate::config::Settings;
 use crate::error::{AppError, ErrorCode};
+use crate::network::ProxySettings;
 use crate::setup::{self, Verification};
 use crate::store::{self, Store};
 use crate::vault::{self, Vault};
@@ -90,6 +91,7 @@ pub struct KeyService {
     env_key: Option<ApiKey>,
     open_vault: VaultOpener,
     client_config: ClientConfig,
+    proxy: ProxySettings,
 }
 
 impl std::fmt::Debug for KeyService {
@@ -106,6 +108,7 @@ impl KeyService {
     pub fn new(settings: &Settings, store: Store) -> KeyService {
         let account = settings.keychain_account.clone();
         KeyService {
+            proxy: ProxySettings::new(store.clone(), &account),
             store,
             env_key: settings.api_key.clone(),
             open_vault: Arc::new(move || Vault::new(&account)),
@@ -120,12 +123,33 @@ impl KeyService {
         open_vault: VaultOpener,
         client_config: ClientConfig,
     ) -> KeyService {
+        // No proxy credentials unless a test asks for them (`with_proxy`).
+        let proxy = ProxySettings::with_vault(
+            store.clone(),
+            Arc::new(|| {
+                Err(vault::Error::Unavailable {
+                    reason: "no keychain for proxy credentials in this set-up".into(),
+                })
+            }),
+        );
         KeyService {
             store,
             env_key,
             open_vault,
             client_config,
+            proxy,
         }
+    }
+
+    /// The same service with another hand-set-proxy store (tests: a mock keychain).
+    pub fn with_proxy(mut self, proxy: ProxySettings) -> KeyService {
+        self.proxy = proxy;
+        self
+    }
+
+    /// The proxy set in Settings.
+    pub fn proxy(&self) -> &ProxySettings {
+        &self.proxy
     }
 
     /// `ASHBY_API_KEY` overrides the keychain for this run.
@@ -133,9 +157,13 @@ impl KeyService {
         self.env_key.is_some()
     }
 
-    /// The client settings every client for this key uses (base URL, request budget).
-    pub fn client_config(&self) -> &ClientConfig {
-        &self.client_config
+    /// The client settings every client uses (base URL, request budget, the proxy as set now):
+    /// the wizard's Verify, every sync and the CLI alike.
+    pub fn client_config(&self) -> Result<ClientConfig, KeyError> {
+        Ok(ClientConfig {
+            proxy: self.proxy.proxy_config()?,
+            ..self.client_config.clone()
+        })
     }
 
     fn vault(&self) -> Result<Vault, KeyError> {
@@ -164,7 +192,7 @@ impl KeyService {
     /// replaced key takes effect at the next sync.
     pub fn client(&self) -> Result<Option<Client>, KeyError> {
         match self.current()? {
-            Some((k, _)) => Ok(Some(Client::new(k, self.client_config.clone())?)),
+            Some((k, _)) => Ok(Some(Client::new(k, self.client_config()?)?)),
             None => Ok(None),
         }
     }
@@ -173,7 +201,7 @@ impl KeyService {
     pub fn verification_client(&self, key: ApiKey) -> Result<Client, KeyError> {
         Ok(Client::new(
             key,
-            setup::verification_config(self.client_config.clone()),
+            setup::verification_config(self.client_config()?),
         )?)
     }
 
@@ -293,6 +321,7 @@ mod legacy {
             message: "Last verification".to_string(),
             warnings,
             verified_at: r.verified_at,
+            network: None,
         }
     }
 }
@@ -368,6 +397,7 @@ mod tests {
             verified_at: chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
                 .unwrap()
                 .with_timezone(&chrono::Utc),
+            network: None,
         }
     }
 

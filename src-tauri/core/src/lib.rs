@@ -12,6 +12,7 @@ pub mod config;
 mod enums;
 pub mod error;
 pub mod keys;
+pub mod network;
 pub mod setup;
 pub mod store;
 pub mod sync;

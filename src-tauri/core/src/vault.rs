@@ -155,6 +155,54 @@ impl Vault {
         })
     }
 
+    /// Another item of the app's (service [`APP_IDENTIFIER`]) beside the key's, e.g. the proxy's
+    /// credentials: `account` names it, `label` is what keyring apps show.
+    pub fn new_item(account: &str, label: &str) -> Result<Vault, Error> {
+        let store = platform_store().map_err(|e| Error::Unavailable {
+            reason: describe(&e),
+        })?;
+        let mods: &[(&str, &str)] = if platform_modifiers().is_empty() {
+            &[]
+        } else {
+            &[("label", label)]
+        };
+        let entry = build_entry(&store, account, mods).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: account.to_string(),
+        })
+    }
+
+    /// [`Vault::new_item`] in the given store (tests).
+    pub fn item_in_store(store: &Arc<CredentialStore>, account: &str) -> Result<Vault, Error> {
+        let entry = build_entry(store, account, &[]).map_err(|e| map_error(&e))?;
+        Ok(Vault {
+            entry,
+            account: account.to_string(),
+        })
+    }
+
+    /// The item's text (for items other than the key), `None` when there is none.
+    pub fn get_text(&self) -> Result<Option<String>, Error> {
+        match self.entry.get_password() {
+            Ok(t) => Ok(Some(t)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_error(&e)),
+        }
+    }
+
+    /// Stores `text` in the item, replacing what it held.
+    pub fn set_text(&self, text: &str) -> Result<(), Error> {
+        match self.entry.set_password(text) {
+            Ok(()) => Ok(()),
+            Err(keyring_core::Error::Ambiguous(_)) => {
+                self.delete()?;
+                self.entry.set_password(text).map_err(|e| map_error(&e))
+            }
+            Err(e) => Err(map_error(&e)),
+        }
+    }
+
     /// The stored key, or `None` when there is none.
     pub fn get(&self) -> Result<Option<ApiKey>, Error> {
         let text = match self.entry.get_password() {

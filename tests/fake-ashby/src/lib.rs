@@ -90,6 +90,8 @@
 //! so tests running with paused time can `tokio::time::advance` past `sync_token_ttl` etc.
 
 pub mod model;
+pub mod proxy;
+pub mod tls;
 
 mod gen;
 mod paging;
@@ -341,6 +343,7 @@ pub struct FakeAshby {
     shared: Arc<Shared>,
     task: Arc<ServerTask>,
     addr: SocketAddr,
+    https: bool,
 }
 
 impl std::fmt::Debug for FakeAshby {
@@ -358,25 +361,46 @@ impl FakeAshby {
     }
 
     pub async fn start_on(cfg: FakeConfig, addr: SocketAddr) -> std::io::Result<FakeAshby> {
+        FakeAshby::start_with(cfg, addr, None).await
+    }
+
+    /// Serves HTTPS on 127.0.0.1 with `identity` (see [`tls::TestCa::issue`]); [`base_url`]
+    /// is then `https://127.0.0.1:PORT`.
+    ///
+    /// [`base_url`]: FakeAshby::base_url
+    pub async fn start_tls(cfg: FakeConfig, identity: &tls::Identity) -> std::io::Result<FakeAshby> {
+        let acceptor = tls::acceptor(identity)?;
+        FakeAshby::start_with(cfg, SocketAddr::from(([127, 0, 0, 1], 0)), Some(acceptor)).await
+    }
+
+    async fn start_with(
+        cfg: FakeConfig,
+        addr: SocketAddr,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<FakeAshby> {
+        let https = tls.is_some();
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(cfg)),
         });
         let router = server::router(shared.clone());
-        let handle = tokio::spawn(server::serve(listener, router));
+        let handle = tokio::spawn(server::serve(listener, router, tls));
         Ok(FakeAshby {
             shared,
             task: Arc::new(ServerTask {
                 handle: Mutex::new(Some(handle)),
             }),
             addr,
+            https,
         })
     }
 
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT` (`https://` when started with [`FakeAshby::start_tls`]; no
+    /// trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {

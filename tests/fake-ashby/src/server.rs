@@ -10,7 +10,7 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use crate::state::{endpoint_module, error_envelope, State, DEFAULT_VERSION};
@@ -387,13 +387,32 @@ fn process_board(st: &mut State, board: &str, query: Option<&str>, headers: &Hea
 }
 
 /// Accepts connections until the task is aborted; aborting drops (and so closes) every connection.
-pub(crate) async fn serve(listener: TcpListener, router: Router) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    conns.spawn(serve_conn(stream, router.clone()));
+                    let _ = stream.set_nodelay(true);
+                    let router = router.clone();
+                    match tls.clone() {
+                        None => {
+                            conns.spawn(serve_conn(stream, router));
+                        }
+                        Some(acceptor) => {
+                            conns.spawn(async move {
+                                // A client that does not trust the certificate hangs up here.
+                                match acceptor.accept(stream).await {
+                                    Ok(s) => serve_conn(s, router).await,
+                                    Err(e) => tracing::debug!(error = %e, "fake-ashby: TLS handshake failed"),
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "fake-ashby: accept failed");
@@ -405,8 +424,10 @@ pub(crate) async fn serve(listener: TcpListener, router: Router) {
     }
 }
 
-async fn serve_conn(stream: TcpStream, router: Router) {
-    let _ = stream.set_nodelay(true);
+async fn serve_conn<S>(stream: S, router: Router)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let io = hyper_util::rt::TokioIo::new(stream);
     let svc = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
         let router = router.clone();

@@ -19,6 +19,7 @@ use super::key::ApiKey;
 use super::limiter::RateLimiter;
 use super::models::{ApiKeyInfo, JobPosting, JobPostingInfo};
 use super::permissions::Module;
+use super::transport::{self, ProxyConfig, ProxyInUse, Route};
 
 /// The API version this client is written against (`Ashby-Version` request header).
 pub const ASHBY_API_VERSION: &str = "2026-01-01";
@@ -56,6 +57,11 @@ pub struct ClientConfig {
     pub page_cap: u32,
     /// Where waits go; swap in a `ManualClock` in tests.
     pub clock: Arc<dyn Clock>,
+    /// The proxy: the system's (default) or the one set in Settings.
+    pub proxy: ProxyConfig,
+    /// Treat an answer without Ashby's `Ashby-Version` header and without a JSON envelope as a
+    /// network's block page (never as a verdict on the key). On by default.
+    pub detect_block_pages: bool,
 }
 
 impl Default for ClientConfig {
@@ -76,6 +82,8 @@ impl Default for ClientConfig {
             page_size: MAX_PAGE_SIZE,
             page_cap: 10_000,
             clock: Arc::new(SystemClock),
+            proxy: ProxyConfig::Automatic,
+            detect_block_pages: true,
         }
     }
 }
@@ -123,6 +131,8 @@ impl std::fmt::Debug for ClientConfig {
             .field("page_size", &self.page_size)
             .field("page_cap", &self.page_cap)
             .field("clock", &self.clock)
+            .field("proxy", &self.proxy)
+            .field("detect_block_pages", &self.detect_block_pages)
             .finish()
     }
 }
@@ -186,6 +196,7 @@ struct Inner {
     cfg: ClientConfig,
     limiter: RateLimiter,
     in_flight_permits: Semaphore,
+    route: Route,
     requests: AtomicU64,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -217,13 +228,8 @@ impl Client {
     /// Builds a client for `key`. Fails only on an unusable base URL or TLS set-up.
     pub fn new(key: ApiKey, config: ClientConfig) -> Result<Client, Error> {
         let base_url = config.base_url.trim().trim_end_matches('/').to_string();
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(
-                "the base URL must start with https://".to_string(),
-            ));
-        }
+        let parsed = transport::check_base_url(&base_url)?;
+        let route = Route::new(&parsed, &config.proxy);
 
         let mut headers = HeaderMap::new();
         headers.insert(
@@ -231,8 +237,7 @@ impl Client {
             HeaderValue::from_static("application/json; version=1"),
         );
         headers.insert("Ashby-Version", HeaderValue::from_static(ASHBY_API_VERSION));
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
+        let builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .gzip(true)
@@ -243,9 +248,8 @@ impl Client {
             ))
             .default_headers(headers)
             // Ashby's RPC API never redirects; refusing keeps the key from travelling elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .redirect(reqwest::redirect::Policy::none());
+        let http = transport::http_client(builder, &config.proxy, &route)?;
 
         let limiter = RateLimiter::new(
             config.rate_limit_per_minute,
@@ -260,6 +264,7 @@ impl Client {
                 base_url,
                 limiter,
                 in_flight_permits: Semaphore::new(permits),
+                route,
                 requests: AtomicU64::new(0),
                 in_flight: AtomicUsize::new(0),
                 max_in_flight: AtomicUsize::new(0),
@@ -545,7 +550,10 @@ impl Client {
                     // The limiter does the waiting, so every task holds back, not only this one.
                     self.inner.limiter.pause_for(wait);
                 }
-                Error::Server(_) | Error::Network(_) | Error::Timeout => {
+                Error::Server(_)
+                | Error::Network(_)
+                | Error::Timeout
+                | Error::ProxyUnreachable { .. } => {
                     if transient_retries >= cfg.max_retries {
                         return Err(err);
                     }
@@ -604,25 +612,22 @@ impl Client {
             ms = started.elapsed().as_millis() as u64,
             "Ashby response"
         );
+        if inner.cfg.detect_block_pages || status == 407 {
+            if let Some(e) = transport::not_ashby(status, &headers, &bytes, &inner.route) {
+                tracing::warn!(endpoint, status, code = %e.code(), "the answer did not come from Ashby");
+                return Err(e);
+            }
+        }
         decode(status, &headers, &bytes)
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
-        if e.is_timeout() {
-            return Error::Timeout;
-        }
-        // reqwest's Display is terse; the source chain says what actually failed.
-        let mut detail = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            detail.push_str(": ");
-            detail.push_str(&s.to_string());
-            source = s.source();
-        }
-        if detail.to_ascii_lowercase().contains("timed out") {
-            return Error::Timeout;
-        }
-        Error::Network(bounded(&self.inner.key.scrub(&detail), 300))
+        transport::classify_transport(e, &self.inner.route, Some(&self.inner.key))
+    }
+
+    /// The proxy this client's requests go through.
+    pub fn proxy_in_use(&self) -> &ProxyInUse {
+        &self.inner.route.proxy
     }
 
     fn note_version(&self, headers: &HeaderMap) {

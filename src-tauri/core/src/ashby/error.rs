@@ -150,6 +150,83 @@ pub enum Error {
     #[error(transparent)]
     KeyFormat(#[from] KeyFormatError),
 
+    /// The server's certificate chain does not end at a root this computer trusts: almost always a
+    /// TLS-inspecting proxy whose root certificate is not in the system's store.
+    #[error(
+        "Ashby Sync could not make a secure connection to {}: the certificate it was shown is not \
+         trusted by this computer{}. Your network probably inspects secure connections. Ask IT to \
+         install its root certificate in the system's certificate store (use \"Copy details for \
+         IT\"), then choose Retry.",
+        .0.host, root_hint(.0)
+    )]
+    CertificateUntrusted(super::transport::TlsFacts),
+
+    #[error(
+        "The certificate {} presented has expired or is not valid yet. Check that this computer's \
+         date and time are right; if they are, tell IT (use \"Copy details for IT\"): the network \
+         may be serving an out-of-date certificate.",
+        .0.host
+    )]
+    CertificateExpired(super::transport::TlsFacts),
+
+    #[error(
+        "The certificate {} presented is for another server, so Ashby Sync did not send anything. \
+         A proxy or filter on your network may be answering in Ashby's place: tell IT (use \"Copy \
+         details for IT\").",
+        .0.host
+    )]
+    CertificateWrongHost(super::transport::TlsFacts),
+
+    /// Any other TLS failure (handshake refused, protocol error, revoked certificate).
+    #[error(
+        "The secure connection to {} failed ({}). Try again; if it keeps failing, tell IT (use \"Copy \
+         details for IT\").",
+        .0.host, .0.detail
+    )]
+    Tls(super::transport::TlsFacts),
+
+    /// HTTP 407 (or a CONNECT answered 407): the proxy wants credentials.
+    #[error(
+        "The proxy {proxy} asks for a user name and password. Enter them in Settings → Proxy as \
+         http://user:password@host:port (they are kept in the system keychain), or ask IT which \
+         credentials this app should use."
+    )]
+    ProxyAuth { proxy: String },
+
+    /// The proxy refused to open a tunnel to Ashby.
+    #[error(
+        "The proxy {proxy} refused to connect to {host}. Ask IT to allow HTTPS to api.ashbyhq.com \
+         for this app (use \"Copy details for IT\"), then choose Retry."
+    )]
+    ProxyRefused { proxy: String, host: String },
+
+    #[error(
+        "Could not reach the proxy {proxy} ({detail}). Check the proxy address in Settings → Proxy \
+         (empty uses your system's settings), or ask IT for the right one, then choose Retry."
+    )]
+    ProxyUnreachable { proxy: String, detail: String },
+
+    /// A response that is not Ashby's (a web filter's block page): never "key revoked".
+    #[error(
+        "Your network blocked the connection to Ashby: something other than Ashby answered \
+         ({detail}). The API key was not checked and is not affected. Ask IT to allow HTTPS to \
+         api.ashbyhq.com for this app (use \"Copy details for IT\"), then choose Retry."
+    )]
+    Blocked {
+        host: String,
+        status: u16,
+        /// The proxy in use, described.
+        proxy: String,
+        detail: String,
+    },
+
+    /// `http://` to something other than loopback.
+    #[error(
+        "ASHBY_API_BASE_URL must use https:// ({url} is plain http, which would send the API key \
+         unencrypted). Plain http is accepted only for 127.0.0.1, ::1 and localhost."
+    )]
+    InsecureUrl { url: String },
+
     /// The client itself could not be set up (bad base URL, TLS initialisation).
     #[error(
         "The connection to Ashby could not be set up ({0}). Check the ASHBY_API_BASE_URL setting \
@@ -168,6 +245,13 @@ fn missing_permission_message(endpoint: &str, module: Option<Module>) -> String 
             "The API key is valid but lacks a permission needed for {endpoint}. In Ashby → Admin → \
              API Keys, give the key Read access to every module, save, then check the key again."
         ),
+    }
+}
+
+fn root_hint(f: &super::transport::TlsFacts) -> String {
+    match f.chain.last() {
+        Some(c) => format!(" (it was issued by {})", c.issuer),
+        None => String::new(),
     }
 }
 
@@ -207,14 +291,43 @@ impl Error {
             Error::PageCapExceeded { .. } => ErrorCode::PageCapExceeded,
             Error::KeyFormat(e) => e.code(),
             Error::Config(_) => ErrorCode::ClientConfig,
+            Error::CertificateUntrusted(_) => ErrorCode::CertificateUntrusted,
+            Error::CertificateExpired(_) => ErrorCode::CertificateExpired,
+            Error::CertificateWrongHost(_) => ErrorCode::CertificateWrongHost,
+            Error::Tls(_) => ErrorCode::TlsFailed,
+            Error::ProxyAuth { .. } => ErrorCode::ProxyAuthRequired,
+            Error::ProxyRefused { .. } => ErrorCode::ProxyRefused,
+            Error::ProxyUnreachable { .. } => ErrorCode::ProxyUnreachable,
+            Error::Blocked { .. } => ErrorCode::BlockedByNetwork,
+            Error::InsecureUrl { .. } => ErrorCode::InsecureBaseUrl,
         }
     }
 
     /// Transient: worth retrying later (the client already retried these a bounded number of times).
+    /// Not certificates, proxy credentials or a network's policy: retrying at once changes nothing.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Error::RateLimited { .. } | Error::Server(_) | Error::Network(_) | Error::Timeout
+            Error::RateLimited { .. }
+                | Error::Server(_)
+                | Error::Network(_)
+                | Error::Timeout
+                | Error::ProxyUnreachable { .. }
+        )
+    }
+
+    /// What the network did (certificate, proxy, block page), as opposed to Ashby or the key.
+    pub fn is_network_policy(&self) -> bool {
+        matches!(
+            self,
+            Error::CertificateUntrusted(_)
+                | Error::CertificateExpired(_)
+                | Error::CertificateWrongHost(_)
+                | Error::Tls(_)
+                | Error::ProxyAuth { .. }
+                | Error::ProxyRefused { .. }
+                | Error::ProxyUnreachable { .. }
+                | Error::Blocked { .. }
         )
     }
 

@@ -15,6 +15,7 @@ mod key;
 mod limiter;
 pub mod models;
 mod permissions;
+pub mod transport;
 
 pub use client::{
     ApiVersionSeen, Client, ClientConfig, JobPostingListParams, PageInfo, PassOutcome,
@@ -28,3 +29,4 @@ pub use models::{
     JobPosting, JobPostingInfo, JobStatus, Location, LocationType, User, WorkplaceType,
 };
 pub use permissions::{Access, Module};
+pub use transport::{CertSummary, ProxyConfig, ProxyInUse, ProxySource, TlsFacts};

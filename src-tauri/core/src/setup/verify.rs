@@ -91,6 +91,32 @@ pub struct Verification {
     pub warnings: Vec<String>,
     #[ts(type = "string")]
     pub verified_at: DateTime<Utc>,
+    /// Why Ashby could not be reached (outcome `unreachable`): what the network did, for the
+    /// wizard's inline error with Retry and "Copy details for IT".
+    #[serde(default)]
+    pub network: Option<NetworkProblem>,
+}
+
+/// A network failure as the wizard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkProblem {
+    pub code: crate::error::ErrorCode,
+    /// What happened and what to do (and what to tell IT).
+    pub message: String,
+    /// For "Copy details for IT" (certificate and proxy problems): host, proxy, certificate
+    /// issuer and chain. Never the key.
+    pub it_details: Option<String>,
+}
+
+impl NetworkProblem {
+    pub fn from_error(e: &ashby::Error) -> NetworkProblem {
+        NetworkProblem {
+            code: e.code(),
+            message: e.to_string(),
+            it_details: ashby::transport::it_details(e),
+        }
+    }
 }
 
 /// The `key verify` CLI's JSON shape:
@@ -154,14 +180,14 @@ pub fn verification_config(base: ClientConfig) -> ClientConfig {
 }
 
 /// What one call told us about one module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Probe {
     Read,
     Missing,
     /// Ashby rejected the key itself.
     Invalid,
-    /// No connection (or no answer in time).
-    Unreachable(String),
+    /// No connection (or no answer in time), or the network answered instead of Ashby.
+    Unreachable(ashby::Error),
     /// Answered, but not about the permission (429, 5xx, unreadable).
     Unknown(String),
 }
@@ -175,8 +201,8 @@ fn classify(module: Module, result: Result<(), ashby::Error>) -> Probe {
     match err {
         E::MissingPermission { .. } => Probe::Missing,
         E::InvalidKey | E::MissingKey => Probe::Invalid,
-        E::Network(detail) => Probe::Unreachable(detail),
-        E::Timeout => Probe::Unreachable("Ashby did not answer in time".into()),
+        e @ (E::Network(_) | E::Timeout) => Probe::Unreachable(e),
+        e if e.is_network_policy() => Probe::Unreachable(e),
         E::RateLimited { .. } => {
             Probe::Unknown("Ashby is limiting requests right now (HTTP 429)".into())
         }
@@ -243,10 +269,10 @@ fn conclude(
         .values()
         .filter(|p| matches!(p, Probe::Read | Probe::Missing))
         .count();
-    let unreachable = results
+    let unreachable: Option<ashby::Error> = results
         .values()
         .filter_map(|p| match p {
-            Probe::Unreachable(d) => Some(d.clone()),
+            Probe::Unreachable(e) => Some(e.clone()),
             _ => None,
         })
         .next();
@@ -257,9 +283,8 @@ fn conclude(
             let (access, detail) = match results.get(&m) {
                 Some(Probe::Read) => (Access::Read, None),
                 Some(Probe::Missing) => (Access::Missing, None),
-                Some(Probe::Unreachable(d)) | Some(Probe::Unknown(d)) => {
-                    (Access::Unknown, Some(d.clone()))
-                }
+                Some(Probe::Unreachable(e)) => (Access::Unknown, Some(unreachable_detail(e))),
+                Some(Probe::Unknown(d)) => (Access::Unknown, Some(d.clone())),
                 Some(Probe::Invalid) | None => (Access::Unknown, None),
             };
             ModuleCheck::new(m, access, detail)
@@ -332,15 +357,18 @@ fn conclude(
              deactivated. Check that you copied the whole key; otherwise create a new key in Ashby \
              → Admin → API Keys and paste it here."
             .to_string(),
-        Outcome::Unreachable => format!(
-            "Ashby Sync couldn't reach Ashby at {} ({}). Check your internet connection. If your \
-             network uses a proxy, set the HTTPS_PROXY environment variable (for example \
-             HTTPS_PROXY=http://proxy.example.com:8080) and restart the app; if a firewall blocks \
-             it, ask your IT team to allow {}.",
-            client.base_url(),
-            unreachable.as_deref().unwrap_or("no connection"),
-            host_of(client.base_url())
-        ),
+        Outcome::Unreachable => match &unreachable {
+            // Certificate, proxy, block page: the error's own words say what to do.
+            Some(e) if e.is_network_policy() => e.to_string(),
+            other => format!(
+                "Ashby Sync couldn't reach Ashby at {} ({}). Check your internet connection. If \
+                 your network uses a proxy that your system settings don't name, enter it under \
+                 Proxy (Settings → Proxy); if a firewall blocks it, ask your IT team to allow {}.",
+                client.base_url(),
+                other.as_ref().map_or("no connection".to_string(), unreachable_detail),
+                host_of(client.base_url())
+            ),
+        },
         Outcome::Unverified => format!(
             "Ashby didn't give a clear answer, so the key couldn't be checked ({}). Try again in a \
              few minutes.",
@@ -392,6 +420,17 @@ fn conclude(
         message,
         warnings,
         verified_at: Utc::now(),
+        network: (outcome == Outcome::Unreachable)
+            .then(|| unreachable.as_ref().map(NetworkProblem::from_error))
+            .flatten(),
+    }
+}
+
+fn unreachable_detail(e: &ashby::Error) -> String {
+    match e {
+        ashby::Error::Network(d) => d.clone(),
+        ashby::Error::Timeout => "Ashby did not answer in time".into(),
+        other => format!("{}", other.code()),
     }
 }
 
@@ -454,6 +493,16 @@ mod tests {
             classify(Module::Jobs, Err(E::Network("refused".into()))),
             Probe::Unreachable(_)
         ));
+        // What the network did is never a verdict on the key.
+        let blocked = E::Blocked {
+            host: "api.ashbyhq.com:443".into(),
+            status: 403,
+            proxy: "none (direct connection)".into(),
+            detail: "HTTP 403, text/html".into(),
+        };
+        assert_eq!(classify(Module::ApiKeys, Err(blocked.clone())), Probe::Unreachable(blocked));
+        let auth = E::ProxyAuth { proxy: "http://p:1".into() };
+        assert_eq!(classify(Module::Jobs, Err(auth.clone())), Probe::Unreachable(auth));
         // Reports: any other success:false means the permission check passed.
         let not_found = || E::NotFound {
             code: "report_not_found".into(),
@@ -530,6 +579,7 @@ mod tests {
             message: String::new(),
             warnings: vec![],
             verified_at: Utc::now(),
+            network: None,
         }
     }
 
