@@ -36,9 +36,29 @@ module: Module | null, };
 
 export type ChecklistKind = "moduleRead" | "toggle";
 
+export type ConnectionStep = { 
+/**
+ * "DNS", "TCP", "Proxy", "TLS", "HTTP".
+ */
+name: string, ok: boolean, detail: string, };
+
+export type ConnectionTest = { 
+/**
+ * The API's `host:port`.
+ */
+target: string, proxy: ProxyInUse, steps: Array<ConnectionStep>, 
+/**
+ * Every step passed and Ashby answered.
+ */
+ok: boolean, 
+/**
+ * The first failure, worded as everywhere else (with details for IT).
+ */
+problem: NetworkProblem | null, };
+
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -168,6 +188,17 @@ detail: string | null, };
 
 export type NamedRef = { id: string, name: string, };
 
+export type NetworkProblem = { code: ErrorCode, 
+/**
+ * What happened and what to do (and what to tell IT).
+ */
+message: string, 
+/**
+ * For "Copy details for IT" (certificate and proxy problems): host, proxy, certificate
+ * issuer and chain. Never the key.
+ */
+itDetails: string | null, };
+
 export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
 
 export type PostingDetail = { 
@@ -179,6 +210,32 @@ descriptionHtml: string | null, descriptionPlain: string | null, id: string, job
  * The only compensation data kept: the summary string Ashby shows.
  */
 compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, };
+
+export type ProxyInUse = { source: ProxySource, 
+/**
+ * `http://host:port` (never the credentials); `None` for a direct connection.
+ */
+proxy: string | null, 
+/**
+ * The environment variable it was read from.
+ */
+variable: string | null, };
+
+export type ProxySource = "direct" | "os" | "environment" | "manual";
+
+export type ProxyStatus = { 
+/**
+ * The proxy set by hand (`http://host:port`), `None` = automatic.
+ */
+manual: string | null, 
+/**
+ * A user name and password for it are in the keychain.
+ */
+hasCredentials: boolean, 
+/**
+ * What requests to Ashby go through now.
+ */
+inUse: ProxyInUse, };
 
 export type RunResult = "ok" | "partial" | "failed";
 
@@ -331,7 +388,12 @@ message: string,
 /**
  * Secondary messages: write access, missing optional modules, unchecked modules.
  */
-warnings: Array<string>, verifiedAt: string, };
+warnings: Array<string>, verifiedAt: string, 
+/**
+ * Why Ashby could not be reached (outcome `unreachable`): what the network did, for the
+ * wizard's inline error with Retry and "Copy details for IT".
+ */
+network: NetworkProblem | null, };
 
 export type WizardProgress = { 
 /**
@@ -412,6 +474,9 @@ export type Commands = {
   remove_key: { args: { deleteCache: boolean }; result: void };
   start_at_login: { args: null; result: boolean };
   set_start_at_login: { args: { enabled: boolean }; result: boolean };
+  proxy_status: { args: null; result: ProxyStatus };
+  set_proxy: { args: { proxy: string }; result: ProxyStatus };
+  test_connection: { args: null; result: ConnectionTest };
   list_jobs: { args: { query: JobQuery }; result: JobPage };
   job_detail: { args: { id: string }; result: JobDetail | null };
   facets: { args: { statuses: Array<JobStatus> }; result: Facets };
