@@ -42,7 +42,14 @@ impl Cli {
             )
             .env_remove("ASHBY_SYNC_LOG")
             .env_remove("ASHBY_API_KEY");
-        for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        for v in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
             cmd.env_remove(v);
         }
         if let Some(k) = key {
@@ -444,7 +451,10 @@ async fn key_verify_and_sync_over_https_with_a_private_ca_and_a_proxy() {
     assert!(err.contains("Details for IT"), "{err}");
     assert!(err.contains("CN=Example Corp Inspection Root"), "{err}");
     assert!(!err.contains(&key) && !stdout(&o).contains(&key));
-    assert!(fake.requests().is_empty(), "nothing was sent over the untrusted connection");
+    assert!(
+        fake.requests().is_empty(),
+        "nothing was sent over the untrusted connection"
+    );
 
     let o = cli.run_with(Some(&key), &system, &["sync"]).await;
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
@@ -455,7 +465,10 @@ async fn key_verify_and_sync_over_https_with_a_private_ca_and_a_proxy() {
         stderr(&o)
     );
 
-    let ours = [("SSL_CERT_FILE", ca_file.as_str()), ("SSL_CERT_DIR", empty.as_str())];
+    let ours = [
+        ("SSL_CERT_FILE", ca_file.as_str()),
+        ("SSL_CERT_DIR", empty.as_str()),
+    ];
     let o = cli.run_with(Some(&key), &ours, &["key", "verify"]).await;
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 
@@ -465,11 +478,16 @@ async fn key_verify_and_sync_over_https_with_a_private_ca_and_a_proxy() {
     env.push(("HTTPS_PROXY", purl.as_str()));
     let o = cli.run_with(Some(&key), &env, &["sync"]).await;
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    snapshot(&cli.data.path().join("ashby-sync.sqlite3"))
-        .assert_eq(&expected(&fake.dataset(), true), "CLI sync through the proxy");
+    snapshot(&cli.data.path().join("ashby-sync.sqlite3")).assert_eq(
+        &expected(&fake.dataset(), true),
+        "CLI sync through the proxy",
+    );
     let tunnels = proxy.tunnels();
     assert!(!tunnels.is_empty(), "the sync did not use the tunnel");
-    assert!(tunnels.iter().all(|t| *t == fake.addr().to_string()), "{tunnels:?}");
+    assert!(
+        tunnels.iter().all(|t| *t == fake.addr().to_string()),
+        "{tunnels:?}"
+    );
 
     // A proxy that wants credentials: the error names it.
     proxy.require_auth("u", "p");
@@ -488,5 +506,8 @@ async fn plain_http_beyond_loopback_is_refused() {
     let o = cli.run(Some(&fake.keys().full), &["key", "verify"]).await;
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
-    assert!(err.contains("ASHBY_API_BASE_URL") && err.contains("https://"), "{err}");
+    assert!(
+        err.contains("ASHBY_API_BASE_URL") && err.contains("https://"),
+        "{err}"
+    );
 }

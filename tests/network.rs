@@ -41,7 +41,14 @@ fn trusted() -> &'static TestCa {
             // Rust's env lock guards these against the verifier's own reads.
             std::env::set_var("SSL_CERT_FILE", &file);
             std::env::set_var("SSL_CERT_DIR", &empty);
-            for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            for v in [
+                "HTTPS_PROXY",
+                "https_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ] {
                 std::env::remove_var(v);
             }
             Trust { ca, _dir: dir }
@@ -102,7 +109,10 @@ async fn the_private_ca_is_trusted_only_when_it_is_in_the_trust_store() {
     assert_eq!(e.code(), ErrorCode::CertificateUntrusted, "{e:?}");
     let msg = e.to_string();
     assert!(msg.contains("inspects secure connections"), "{msg}");
-    assert!(msg.contains("Corp Web Gateway Root"), "names the issuer: {msg}");
+    assert!(
+        msg.contains("Corp Web Gateway Root"),
+        "names the issuer: {msg}"
+    );
     assert!(!e.is_retryable());
     assert_eq!(c.request_count(), 1, "a certificate error is not retried");
     let it = ashby_sync_core::ashby::transport::it_details(&e).unwrap();
@@ -159,10 +169,8 @@ async fn a_sync_through_the_connect_proxy_is_exact() {
         .run(Trigger::Manual, false, &NoProgress)
         .await;
     assert_eq!(s.result, RunResult::Ok, "{s:?}");
-    snapshot(&dir.path().join("ashby-sync.sqlite3")).assert_eq(
-        &expected(&fake.dataset(), true),
-        "through the proxy",
-    );
+    snapshot(&dir.path().join("ashby-sync.sqlite3"))
+        .assert_eq(&expected(&fake.dataset(), true), "through the proxy");
     let tunnels = proxy.tunnels();
     assert!(!tunnels.is_empty(), "no tunnel was opened");
     let target = fake.addr().to_string();
@@ -188,7 +196,10 @@ async fn proxy_refusals_name_the_proxy() {
 
     let proxy = TestProxy::start().await.unwrap();
     proxy.refuse_connect(true);
-    let e = client(&fake, Some(&proxy)).api_key_info().await.unwrap_err();
+    let e = client(&fake, Some(&proxy))
+        .api_key_info()
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::ProxyRefused, "{e:?}");
     assert!(e.to_string().contains(&proxy.url()), "{e}");
 
@@ -341,7 +352,10 @@ async fn a_block_page_leaves_the_key_trusted_and_the_schedule_running() {
         assert!(!facts.key_invalid);
         let due = next_due(&facts, DEFAULT_INTERVAL, &DEFAULT_BACKOFF).expect("still scheduled");
         let last = facts.last_finished_at.unwrap();
-        assert!(due > last && due <= last + chrono::Duration::hours(2), "{due} after {last}");
+        assert!(
+            due > last && due <= last + chrono::Duration::hours(2),
+            "{due} after {last}"
+        );
         snapshot(&db).assert_eq(&before, "nothing cleared");
     }
     let blocked = proxy.records().iter().filter(|r| r.answered != 0).count();

@@ -76,8 +76,8 @@ pub fn typescript(cfg: &ts_rs::Config) -> String {
 use crate::ashby::ApiKey;
 use crate::config;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::setup::{self, Verification, WizardStep};
 use crate::network::{ConnectionTest, ProxyStatus};
+use crate::setup::{self, Verification, WizardStep};
 use crate::state::{AppState, BootState, KeyStatus, WizardProgress};
 use serde::Serialize;
 use std::time::Duration;

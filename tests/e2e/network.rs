@@ -113,10 +113,18 @@ async fn verify_says_what_the_network_did_and_passes_once_it_is_fixed() {
     proxy.block_next(1000, 403);
     let base = fake.base_url();
     let purl = proxy.url();
-    let env = [
-        ("ASHBY_API_BASE_URL", base.as_str()),
-        ("http_proxy", purl.as_str()),
-    ];
+    // Set in Settings → Proxy before (an `http_proxy` variable would also catch the WebDriver's
+    // own connection to the window).
+    {
+        std::fs::create_dir_all(&desk.data_dir).expect("data dir");
+        let store = ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
+            .expect("cache")
+            .store;
+        ashby_sync::network::ProxySettings::new(store, "unused")
+            .set(&purl)
+            .expect("proxy set");
+    }
+    let env = [("ASHBY_API_BASE_URL", base.as_str())];
     let mut app = App::launch(&desk, "network-blocked", &env).await;
     let key = fake.keys().full;
     let r: Res<()> = async {
@@ -129,7 +137,8 @@ async fn verify_says_what_the_network_did_and_passes_once_it_is_fixed() {
         assert!(!text.contains("rejected"), "{text}");
         // The inline proxy settings say which proxy is in use.
         app.click("[data-testid='wizard-proxy'] summary").await?;
-        app.wait_text("[data-testid='proxy-in-use']", &purl, T).await?;
+        app.wait_text("[data-testid='proxy-in-use']", &purl, T)
+            .await?;
         app.screenshot("blocked-by-network").await?;
         proxy.block_next(0, 403);
         app.click("[data-action='retry']").await?;

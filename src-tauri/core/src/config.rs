@@ -146,7 +146,8 @@ impl Settings {
                 if crate::ashby::transport::check_base_url(&url).is_err() {
                     return Err(SettingsError::Invalid {
                         name: vars::API_BASE_URL,
-                        expected: "an https:// URL (plain http:// only for 127.0.0.1, ::1 or localhost)",
+                        expected:
+                            "an https:// URL (plain http:// only for 127.0.0.1, ::1 or localhost)",
                         value: raw,
                     });
                 }
@@ -312,9 +313,17 @@ mod tests {
             let err = parse(&[("ASHBY_API_BASE_URL", bad)]).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidSetting);
             let msg = err.to_string();
-            assert!(msg.contains("https://") && msg.contains("127.0.0.1"), "{msg}");
+            assert!(
+                msg.contains("https://") && msg.contains("127.0.0.1"),
+                "{msg}"
+            );
         }
-        for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "https://x.example"] {
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost:9",
+            "http://[::1]:9",
+            "https://x.example",
+        ] {
             assert!(parse(&[("ASHBY_API_BASE_URL", ok)]).is_ok(), "{ok}");
         }
     }

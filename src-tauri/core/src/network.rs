@@ -183,13 +183,24 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
     let route = Route::new(&base, &cfg.proxy);
     let target = route.host.clone();
     let proxy = route.proxy.clone();
-    let host = base.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let host = base
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_string();
     let port = base.port_or_known_default().unwrap_or(443);
     let via = transport::proxy_for(&cfg.proxy, &base);
     let (dial_host, dial_port) = match &via {
         Some((u, _)) => (
-            u.host().unwrap_or_default().trim_matches(['[', ']']).to_string(),
-            u.port_u16().unwrap_or(if u.scheme_str() == Some("https") { 443 } else { 80 }),
+            u.host()
+                .unwrap_or_default()
+                .trim_matches(['[', ']'])
+                .to_string(),
+            u.port_u16().unwrap_or(if u.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            }),
         ),
         None => (host.clone(), port),
     };
@@ -217,7 +228,11 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
         }
     };
     let shown: Vec<String> = ips.iter().take(3).map(|ip| ip.to_string()).collect();
-    steps.push(step("DNS", true, format!("{dial_host} → {}", shown.join(", "))));
+    steps.push(step(
+        "DNS",
+        true,
+        format!("{dial_host} → {}", shown.join(", ")),
+    ));
 
     // TCP
     let addr = std::net::SocketAddr::new(ips[0], dial_port);
@@ -254,7 +269,9 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
                 };
                 let mut t = failed(target, proxy, steps, "Proxy", e);
                 if status != 0 {
-                    t.steps.last_mut().map(|s| s.detail = format!("HTTP {status}: {}", s.detail));
+                    t.steps
+                        .last_mut()
+                        .map(|s| s.detail = format!("HTTP {status}: {}", s.detail));
                 }
                 return t;
             }
@@ -270,7 +287,13 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
         let name = match rustls::pki_types::ServerName::try_from(host.clone()) {
             Ok(n) => n,
             Err(e) => {
-                return failed(target, proxy, steps, "TLS", ashby::Error::Config(e.to_string()))
+                return failed(
+                    target,
+                    proxy,
+                    steps,
+                    "TLS",
+                    ashby::Error::Config(e.to_string()),
+                )
             }
         };
         let connector = tokio_rustls::TlsConnector::from(Arc::new(tls));
@@ -281,7 +304,11 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
                     .as_ref()
                     .and_then(|c| c.0.first())
                     .map_or("(unknown)".to_string(), |c| c.issuer.clone());
-                steps.push(step("TLS", true, format!("certificate trusted; issued by {issuer}")));
+                steps.push(step(
+                    "TLS",
+                    true,
+                    format!("certificate trusted; issued by {issuer}"),
+                ));
             }
             Ok(Err(e)) => {
                 let err = match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
@@ -304,7 +331,10 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
         Err(e) => return failed(target, proxy, steps, "HTTP", e),
     };
     let mut req = http
-        .post(format!("{}/apiKey.info", base.as_str().trim_end_matches('/')))
+        .post(format!(
+            "{}/apiKey.info",
+            base.as_str().trim_end_matches('/')
+        ))
         .header("Ashby-Version", ashby::ASHBY_API_VERSION)
         .json(&serde_json::json!({}));
     if let Some(k) = key {
@@ -320,11 +350,19 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
             }
             let what = match (status, key.is_some()) {
                 (200, _) => "Ashby answered".to_string(),
-                (401, false) => "Ashby answered (no key is saved yet, so none was sent)".to_string(),
-                (401 | 403, true) => "Ashby answered, but rejected the key: check it under API key".to_string(),
+                (401, false) => {
+                    "Ashby answered (no key is saved yet, so none was sent)".to_string()
+                }
+                (401 | 403, true) => {
+                    "Ashby answered, but rejected the key: check it under API key".to_string()
+                }
                 _ => "Ashby answered".to_string(),
             };
-            steps.push(step("HTTP", true, format!("HTTP {status} from apiKey.info: {what}")));
+            steps.push(step(
+                "HTTP",
+                true,
+                format!("HTTP {status} from apiKey.info: {what}"),
+            ));
             ConnectionTest {
                 target,
                 proxy,
@@ -411,7 +449,12 @@ mod tests {
     use crate::ashby::ProxySource;
     use keyring_core::{mock, CredentialStore};
 
-    fn fixture() -> (tempfile::TempDir, Store, ProxySettings, Arc<CredentialStore>) {
+    fn fixture() -> (
+        tempfile::TempDir,
+        Store,
+        ProxySettings,
+        Arc<CredentialStore>,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
         let creds: Arc<CredentialStore> = mock::Store::new().unwrap();
@@ -430,7 +473,8 @@ mod tests {
         p.set("http://alice:s3cr%40t@proxy.corp:3128").unwrap();
         let all = store.settings().unwrap();
         assert!(
-            all.values().all(|v| !v.contains("s3cr") && !v.contains("alice")),
+            all.values()
+                .all(|v| !v.contains("s3cr") && !v.contains("alice")),
             "{all:?}"
         );
         assert_eq!(

@@ -368,7 +368,10 @@ impl FakeAshby {
     /// is then `https://127.0.0.1:PORT`.
     ///
     /// [`base_url`]: FakeAshby::base_url
-    pub async fn start_tls(cfg: FakeConfig, identity: &tls::Identity) -> std::io::Result<FakeAshby> {
+    pub async fn start_tls(
+        cfg: FakeConfig,
+        identity: &tls::Identity,
+    ) -> std::io::Result<FakeAshby> {
         let acceptor = tls::acceptor(identity)?;
         FakeAshby::start_with(cfg, SocketAddr::from(([127, 0, 0, 1], 0)), Some(acceptor)).await
     }

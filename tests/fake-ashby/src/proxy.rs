@@ -143,7 +143,9 @@ async fn handle(stream: TcpStream, st: Arc<Mutex<ProxyState>>) -> std::io::Resul
         })
     };
     let credentials = header("proxy-authorization").and_then(|v| {
-        let b64 = v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic "))?;
+        let b64 = v
+            .strip_prefix("Basic ")
+            .or_else(|| v.strip_prefix("basic "))?;
         let raw = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
             .ok()?;
@@ -232,7 +234,12 @@ async fn handle(stream: TcpStream, st: Arc<Mutex<ProxyState>>) -> std::io::Resul
     let path = url.path_and_query().map_or("/", |p| p.as_str());
     let mut out = format!("{method} {path} HTTP/1.1\r\n");
     for l in &head[1..head.len() - 1] {
-        let name = l.split(':').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let name = l
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if !matches!(
             name.as_str(),
             "proxy-authorization" | "proxy-connection" | "connection"

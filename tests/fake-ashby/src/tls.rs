@@ -112,8 +112,8 @@ impl TestCa {
             params.not_after = rcgen::date_time_ymd(2021, 1, 1);
         }
         let cert = params.signed_by(&key, &self.issuer).map_err(err)?;
-        let ca_der = rustls::pki_types::pem::PemObject::from_pem_slice(self.pem.as_bytes())
-            .map_err(err)?;
+        let ca_der =
+            rustls::pki_types::pem::PemObject::from_pem_slice(self.pem.as_bytes()).map_err(err)?;
         Ok(Identity {
             chain: vec![cert.der().clone(), ca_der],
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),

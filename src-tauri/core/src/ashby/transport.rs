@@ -107,7 +107,8 @@ pub fn parse_proxy(raw: &str) -> Result<url::Url, String> {
     } else {
         format!("http://{t}")
     };
-    let u = url::Url::parse(&with_scheme).map_err(|e| format!("it is not a proxy address ({e})"))?;
+    let u =
+        url::Url::parse(&with_scheme).map_err(|e| format!("it is not a proxy address ({e})"))?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(format!(
             "{}:// proxies are not supported; use the proxy's http:// address",
@@ -256,13 +257,8 @@ impl ServerCertVerifier for RecordingVerifier {
             .map(summarise)
             .collect();
         *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(PeerChain(chain));
-        self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
@@ -361,7 +357,10 @@ impl Route {
     }
 
     fn proxy_name(&self) -> String {
-        self.proxy.proxy.clone().unwrap_or_else(|| "the proxy".into())
+        self.proxy
+            .proxy
+            .clone()
+            .unwrap_or_else(|| "the proxy".into())
     }
 }
 
@@ -388,26 +387,26 @@ pub(crate) fn tls_error(tls: &rustls::Error, route: &Route) -> Error {
         detail: bounded(&tls.to_string(), 200),
     };
     match tls {
-            rustls::Error::InvalidCertificate(c) => match c {
-                CertificateError::UnknownIssuer
-                | CertificateError::BadSignature
-                | CertificateError::InvalidPurpose
-                | CertificateError::ApplicationVerificationFailure => {
-                    Error::CertificateUntrusted(facts)
-                }
-                CertificateError::Expired
-                | CertificateError::ExpiredContext { .. }
-                | CertificateError::NotValidYet
-                | CertificateError::NotValidYetContext { .. } => Error::CertificateExpired(facts),
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                    Error::CertificateWrongHost(facts)
-                }
-                CertificateError::Other(o) if o.to_string().to_ascii_lowercase().contains("issuer") => {
-                    Error::CertificateUntrusted(facts)
-                }
-                _ => Error::Tls(facts),
-            },
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer
+            | CertificateError::BadSignature
+            | CertificateError::InvalidPurpose
+            | CertificateError::ApplicationVerificationFailure => {
+                Error::CertificateUntrusted(facts)
+            }
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => Error::CertificateExpired(facts),
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                Error::CertificateWrongHost(facts)
+            }
+            CertificateError::Other(o) if o.to_string().to_ascii_lowercase().contains("issuer") => {
+                Error::CertificateUntrusted(facts)
+            }
             _ => Error::Tls(facts),
+        },
+        _ => Error::Tls(facts),
     }
 }
 
@@ -538,15 +537,24 @@ pub fn it_details(e: &Error) -> Option<String> {
             } else {
                 line("Certificate chain presented (leaf first):".into());
                 for (i, c) in f.chain.iter().enumerate() {
-                    line(format!("  {}. {}  (issued by {})", i + 1, c.subject, c.issuer));
+                    line(format!(
+                        "  {}. {}  (issued by {})",
+                        i + 1,
+                        c.subject,
+                        c.issuer
+                    ));
                 }
             }
         }
         Error::ProxyAuth { proxy } => {
-            line(format!("Proxy: {proxy} answered 407 Proxy Authentication Required"));
+            line(format!(
+                "Proxy: {proxy} answered 407 Proxy Authentication Required"
+            ));
         }
         Error::ProxyRefused { proxy, host } => {
-            line(format!("Proxy: {proxy} refused the tunnel (CONNECT) to {host}"));
+            line(format!(
+                "Proxy: {proxy} refused the tunnel (CONNECT) to {host}"
+            ));
         }
         Error::ProxyUnreachable { proxy, detail } => {
             line(format!("Proxy: {proxy} could not be reached: {detail}"));
@@ -579,7 +587,11 @@ pub(crate) fn proxy_for(
             let uri: http::Uri = display_proxy(u).parse().ok()?;
             let auth = (!u.username().is_empty()).then(|| {
                 use base64::Engine as _;
-                let dec = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+                let dec = |s: &str| {
+                    percent_encoding::percent_decode_str(s)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                };
                 let raw = format!("{}:{}", dec(u.username()), dec(u.password().unwrap_or("")));
                 let b64 = base64::engine::general_purpose::STANDARD.encode(raw);
                 http::HeaderValue::from_str(&format!("Basic {b64}")).ok()
@@ -642,8 +654,12 @@ mod tests {
         let u = parse_proxy(" http://me:s3cret@proxy.corp:3128 ").unwrap();
         assert_eq!(display_proxy(&u), "http://proxy.corp:3128");
         assert!(!format!("{:?}", ProxyConfig::Manual(u)).contains("s3cret"));
-        assert!(parse_proxy("socks5://p:1080").unwrap_err().contains("socks5"));
-        assert!(parse_proxy("http://wpad.corp/proxy.pac").unwrap_err().contains("PAC"));
+        assert!(parse_proxy("socks5://p:1080")
+            .unwrap_err()
+            .contains("socks5"));
+        assert!(parse_proxy("http://wpad.corp/proxy.pac")
+            .unwrap_err()
+            .contains("PAC"));
         assert!(parse_proxy("http://").is_err());
     }
 
@@ -674,7 +690,9 @@ mod tests {
         let page = b"<html><body>Blocked by your organisation's web filter</body></html>";
         for status in [403, 200, 302, 401] {
             match not_ashby(status, &h, page, &route()) {
-                Some(Error::Blocked { status: s, host, .. }) => {
+                Some(Error::Blocked {
+                    status: s, host, ..
+                }) => {
                     assert_eq!(s, status);
                     assert_eq!(host, "api.ashbyhq.com:443");
                 }

@@ -357,10 +357,11 @@ fn conclude(
              deactivated. Check that you copied the whole key; otherwise create a new key in Ashby \
              → Admin → API Keys and paste it here."
             .to_string(),
-        Outcome::Unreachable => match &unreachable {
-            // Certificate, proxy, block page: the error's own words say what to do.
-            Some(e) if e.is_network_policy() => e.to_string(),
-            other => format!(
+        Outcome::Unreachable => {
+            match &unreachable {
+                // Certificate, proxy, block page: the error's own words say what to do.
+                Some(e) if e.is_network_policy() => e.to_string(),
+                other => format!(
                 "Ashby Sync couldn't reach Ashby at {} ({}). Check your internet connection. If \
                  your network uses a proxy that your system settings don't name, enter it under \
                  Proxy (Settings → Proxy); if a firewall blocks it, ask your IT team to allow {}.",
@@ -368,7 +369,8 @@ fn conclude(
                 other.as_ref().map_or("no connection".to_string(), unreachable_detail),
                 host_of(client.base_url())
             ),
-        },
+            }
+        }
         Outcome::Unverified => format!(
             "Ashby didn't give a clear answer, so the key couldn't be checked ({}). Try again in a \
              few minutes.",
@@ -500,9 +502,17 @@ mod tests {
             proxy: "none (direct connection)".into(),
             detail: "HTTP 403, text/html".into(),
         };
-        assert_eq!(classify(Module::ApiKeys, Err(blocked.clone())), Probe::Unreachable(blocked));
-        let auth = E::ProxyAuth { proxy: "http://p:1".into() };
-        assert_eq!(classify(Module::Jobs, Err(auth.clone())), Probe::Unreachable(auth));
+        assert_eq!(
+            classify(Module::ApiKeys, Err(blocked.clone())),
+            Probe::Unreachable(blocked)
+        );
+        let auth = E::ProxyAuth {
+            proxy: "http://p:1".into(),
+        };
+        assert_eq!(
+            classify(Module::Jobs, Err(auth.clone())),
+            Probe::Unreachable(auth)
+        );
         // Reports: any other success:false means the permission check passed.
         let not_found = || E::NotFound {
             code: "report_not_found".into(),
