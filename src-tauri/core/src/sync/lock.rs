@@ -6,7 +6,7 @@
 //! never leaves a stale lock. The holder's pid is written to `sync.lock.pid` (a separate file:
 //! on Windows the locked file itself cannot be read by others) for the "already running" message.
 
-use fs4::fs_std::FileExt;
+use fs4::{FileExt, TryLockError};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,15 +74,14 @@ impl SyncLock {
             .open(&path)
             .map_err(io)?;
         let pid_path = with_suffix(&path, ".pid");
-        match FileExt::try_lock_exclusive(&file) {
-            Ok(true) => {}
-            Ok(false) => return Err(LockError::Held { pid: read_pid(&pid_path) }),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+        match FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
                 return Err(LockError::Held {
                     pid: read_pid(&pid_path),
                 })
             }
-            Err(e) => return Err(io(e)),
+            Err(TryLockError::Error(e)) => return Err(io(e)),
         }
         // Best effort: the pid only makes the "already running" message more useful.
         let written = File::create(&pid_path)
