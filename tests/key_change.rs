@@ -336,7 +336,7 @@ async fn a_keychain_read_that_never_answers_times_out_into_locked() {
     let summary = st.last_summary.clone().unwrap();
     assert_eq!(summary.error_code, Some(ErrorCode::KeychainLocked));
     assert!(
-        summary.error_message.as_deref().unwrap_or("").contains("did not answer"),
+        summary.error_message.as_deref().unwrap_or("").contains("keychain is locked"),
         "{summary:?}"
     );
     assert!(st.keychain_locked, "paused with the locked banner");

@@ -131,9 +131,10 @@ impl Store {
     /// or the user asked to delete the cached jobs) and moves the cache generation on, so a run
     /// still in flight cannot write its rows back. History, settings and key facts stay.
     ///
-    /// The rows must really be gone, not just unlinked: `secure_delete` overwrites the freed
-    /// pages with zeros, and a `TRUNCATE` checkpoint copies them into the database file and
-    /// empties the write-ahead log, which still held the old pages.
+    /// The rows must really be gone, not just unlinked: `secure_delete` overwrites freed pages
+    /// and cells with zeros, but a cleared table's root page keeps stale bytes, so the file is
+    /// then rebuilt (`VACUUM`), and a `TRUNCATE` checkpoint copies the result into the database
+    /// file and empties the write-ahead log, which still held the old pages.
     pub fn clear_cache(&self) -> Result<()> {
         self.writer().pragma_update(None, "secure_delete", true)?;
         let cleared = self.write_tx_unchecked(|tx| {
@@ -149,6 +150,10 @@ impl Store {
         let restored = conn.pragma_update(None, "secure_delete", false);
         cleared?;
         restored?;
+        // Needs free disk space about the cache's size; the rows are gone either way.
+        if let Err(e) = conn.execute_batch("VACUUM") {
+            tracing::warn!("could not compact the cache after deleting the jobs: {e}");
+        }
         // A reader may still hold the old pages a moment: the busy timeout waits for it.
         let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
         if busy != 0 {
