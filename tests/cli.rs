@@ -447,7 +447,8 @@ async fn cli_sync_while_the_app_syncs_waits_or_reports() {
     use ashby_sync_core::store::Trigger;
     use ashby_sync_core::sync::{Engine, NoProgress, SyncLock};
     let fake = fake(150).await;
-    fake.set_latency(std::time::Duration::from_millis(10));
+    // Slow enough that the app's sync outlasts two CLI start-ups.
+    fake.set_latency(std::time::Duration::from_millis(60));
     let key = fake.keys().full;
     let cli = Cli::new(&fake);
     let store = ashby_sync_core::store::Store::open(&cli.db()).unwrap().store;
@@ -455,10 +456,12 @@ async fn cli_sync_while_the_app_syncs_waits_or_reports() {
     let engine = Engine::new(client, store);
     let app = tokio::spawn(async move { engine.run(Trigger::Schedule, false, &NoProgress).await });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !SyncLock::is_held(&cli.db()).unwrap() {
+    // Its first request means it holds the lock.
+    while fake.requests().is_empty() {
         assert!(std::time::Instant::now() < deadline, "the app's sync never started");
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
+    assert!(SyncLock::is_held(&cli.db()).unwrap());
 
     let o = cli.run(Some(&key), &["sync", "--no-wait"]).await;
     assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));

@@ -223,7 +223,7 @@ impl Store {
                 source,
             })?;
         }
-        match Self::try_open(path) {
+        match Self::try_open_waiting(path) {
             Ok(store) => Ok(OpenOutcome {
                 store,
                 recovered_from: None,
@@ -244,6 +244,24 @@ impl Store {
                     store,
                     recovered_from: Some(aside),
                 })
+            }
+        }
+    }
+
+    /// [`try_open`](Self::try_open), retried while another process holds the database (two
+    /// processes creating or migrating the same new cache at once: the migration's transaction
+    /// reads the schema version first, so SQLite cannot make it wait).
+    fn try_open_waiting(path: &Path) -> std::result::Result<Store, OpenFailure> {
+        let deadline = std::time::Instant::now() + OPEN_BUSY_WAIT;
+        loop {
+            match Self::try_open(path) {
+                Err(OpenFailure::Other(Error::Sqlite(e)))
+                    if is_busy(&e) && std::time::Instant::now() < deadline =>
+                {
+                    tracing::debug!("the cache is busy in another process; opening again: {e}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
             }
         }
     }
@@ -608,6 +626,16 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(conn)
+}
+
+/// How long opening the cache waits for another process that is creating or migrating it.
+const OPEN_BUSY_WAIT: Duration = Duration::from_secs(10);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn is_unusable_code(code: rusqlite::ErrorCode) -> bool {

@@ -92,7 +92,9 @@ impl SyncLock {
         Ok(SyncLock { file, pid_path })
     }
 
-    /// Whether some process holds the lock of the cache at `db_path` right now.
+    /// Whether some process holds the lock of the cache at `db_path` right now. Takes the lock
+    /// for an instant when it is free, so a sync starting at that instant would find it held:
+    /// for status displays and tests, never to decide whether to sync.
     pub fn is_held(db_path: &Path) -> Result<bool, LockError> {
         match Self::try_acquire(db_path) {
             Ok(lock) => {
