@@ -447,8 +447,13 @@ async fn cli_sync_while_the_app_syncs_waits_or_reports() {
     use ashby_sync_core::store::Trigger;
     use ashby_sync_core::sync::{Engine, NoProgress, SyncLock};
     let fake = fake(150).await;
-    // Slow enough that the app's sync outlasts two CLI start-ups.
-    fake.set_latency(std::time::Duration::from_millis(60));
+    // The app's sync outlasts two CLI runs: its posting list takes 4 s to arrive.
+    fake.set_latency(std::time::Duration::from_millis(5));
+    fake.push_fault(
+        "jobPosting.list",
+        fake_ashby::Fault::Hang(std::time::Duration::from_secs(4)),
+        1,
+    );
     let key = fake.keys().full;
     let cli = Cli::new(&fake);
     let store = ashby_sync_core::store::Store::open(&cli.db()).unwrap().store;

@@ -223,6 +223,10 @@ impl Store {
                 source,
             })?;
         }
+        // Two processes opening a new cache at once (the CLI from cron and the app at login)
+        // must not both create it, nor one take the other's half-made file for unusable and
+        // move it aside: opening is serialised across processes.
+        let _open_lock = OpenLock::acquire(path);
         match Self::try_open_waiting(path) {
             Ok(store) => Ok(OpenOutcome {
                 store,
@@ -626,6 +630,51 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(conn)
+}
+
+/// An advisory lock on `<cache>.open-lock` held while the cache is opened and migrated (a
+/// moment; the OS drops it if the process dies). Best effort: if it cannot be had within
+/// [`OPEN_BUSY_WAIT`], opening goes on without it (SQLite's own locking still applies).
+struct OpenLock(Option<std::fs::File>);
+
+impl OpenLock {
+    fn acquire(db: &Path) -> OpenLock {
+        use fs4::{FileExt, TryLockError};
+        let path = with_suffix_raw(db, ".open-lock");
+        let file = match std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "could not create the open lock: {e}");
+                return OpenLock(None);
+            }
+        };
+        let deadline = std::time::Instant::now() + OPEN_BUSY_WAIT;
+        loop {
+            match FileExt::try_lock(&file) {
+                Ok(()) => return OpenLock(Some(file)),
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    tracing::warn!("opening the cache without the open lock: {e}");
+                    return OpenLock(None);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for OpenLock {
+    fn drop(&mut self) {
+        if let Some(f) = &self.0 {
+            let _ = fs4::FileExt::unlock(f);
+        }
+    }
 }
 
 /// How long opening the cache waits for another process that is creating or migrating it.
