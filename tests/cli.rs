@@ -456,14 +456,19 @@ async fn cli_sync_while_the_app_syncs_waits_or_reports() {
     );
     let key = fake.keys().full;
     let cli = Cli::new(&fake);
-    let store = ashby_sync_core::store::Store::open(&cli.db()).unwrap().store;
+    let store = ashby_sync_core::store::Store::open(&cli.db())
+        .unwrap()
+        .store;
     let (client, _clock) = client(&fake, &key);
     let engine = Engine::new(client, store);
     let app = tokio::spawn(async move { engine.run(Trigger::Schedule, false, &NoProgress).await });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     // Its first request means it holds the lock.
     while fake.requests().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the app's sync never started");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the app's sync never started"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     assert!(SyncLock::is_held(&cli.db()).unwrap());
@@ -471,7 +476,10 @@ async fn cli_sync_while_the_app_syncs_waits_or_reports() {
     let o = cli.run(Some(&key), &["sync", "--no-wait"]).await;
     assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stderr(&o).contains(&format!("a sync is already running (pid {})", std::process::id())),
+        stderr(&o).contains(&format!(
+            "a sync is already running (pid {})",
+            std::process::id()
+        )),
         "{}",
         stderr(&o)
     );

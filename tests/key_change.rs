@@ -40,7 +40,11 @@ struct App {
 
 /// The app's pieces: cache, key service (mock keychain holding `key`) and the scheduler, whose
 /// client for each run comes from the key service; `base_for` picks the organisation's server.
-fn app(key: &str, cfg: ClientConfig, base_for: impl Fn(&str) -> String + Send + Sync + 'static) -> App {
+fn app(
+    key: &str,
+    cfg: ClientConfig,
+    base_for: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> App {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ashby-sync.sqlite3");
     let store = open_store(dir.path());
@@ -65,7 +69,9 @@ fn app(key: &str, cfg: ClientConfig, base_for: impl Fn(&str) -> String + Send + 
             base_url: base,
             ..cfg.clone()
         };
-        Ok(Some(Client::new(k, cfg).map_err(ashby_sync_core::keys::KeyError::from)?))
+        Ok(Some(
+            Client::new(k, cfg).map_err(ashby_sync_core::keys::KeyError::from)?,
+        ))
     });
     let runner = Arc::new(EngineRunner {
         store: store.clone(),
@@ -115,10 +121,18 @@ async fn remove_key_and_delete_the_cache_during_a_slow_sync_leaves_nothing() {
     let fake = fake(200).await;
     fake.set_latency(Duration::from_millis(15));
     let base = fake.base_url();
-    let a = app(&fake.keys().full, client_config(&fake), move |_| base.clone());
+    let a = app(&fake.keys().full, client_config(&fake), move |_| {
+        base.clone()
+    });
     // The startup run has committed some streams (jobs among them) and is still going.
-    until("the jobs pass", || a.store.status().unwrap().counts.jobs > 0).await;
-    assert!(a.sched.state().running.is_some(), "the sync is still running");
+    until("the jobs pass", || {
+        a.store.status().unwrap().counts.jobs > 0
+    })
+    .await;
+    assert!(
+        a.sched.state().running.is_some(),
+        "the sync is still running"
+    );
     assert!(file_contains(&a.db, fake_ashby::CANARY_TITLE));
 
     a.keys
@@ -138,7 +152,10 @@ async fn remove_key_and_delete_the_cache_during_a_slow_sync_leaves_nothing() {
     // Long enough for the old run to have finished its postings had it not been stopped.
     tokio::time::sleep(Duration::from_secs(3)).await;
     check("later");
-    assert!(!file_contains(&a.db, fake_ashby::CANARY_TITLE), "job text in the files");
+    assert!(
+        !file_contains(&a.db, fake_ashby::CANARY_TITLE),
+        "job text in the files"
+    );
     let st = a.sched.state();
     assert!(st.paused_for_key);
     assert_eq!(st.next_run_at, None);
@@ -171,7 +188,10 @@ async fn replacing_the_key_with_another_orgs_during_a_sync_leaves_only_the_new_o
             old_base.clone()
         }
     });
-    until("the old org's jobs", || a.store.status().unwrap().counts.jobs > 0).await;
+    until("the old org's jobs", || {
+        a.store.status().unwrap().counts.jobs > 0
+    })
+    .await;
     assert!(a.sched.state().running.is_some());
 
     let v = setup::verify_key(
@@ -220,7 +240,11 @@ async fn reverifying_a_revoked_key_keeps_the_last_good_matrix() {
     let bad = a.keys.verify(ApiKey::parse(&key).unwrap()).await.unwrap();
     assert_eq!(bad.outcome, Outcome::InvalidKey);
     a.keys.record_reverification(&bad).unwrap();
-    assert_eq!(a.keys.last_verification().unwrap(), Some(good.clone()), "kept");
+    assert_eq!(
+        a.keys.last_verification().unwrap(),
+        Some(good.clone()),
+        "kept"
+    );
     assert_eq!(a.keys.last_failed_check().unwrap(), Some(bad));
     assert_eq!(
         a.store.key_invalid().unwrap().map(|k| k.code),
@@ -336,7 +360,11 @@ async fn a_keychain_read_that_never_answers_times_out_into_locked() {
     let summary = st.last_summary.clone().unwrap();
     assert_eq!(summary.error_code, Some(ErrorCode::KeychainLocked));
     assert!(
-        summary.error_message.as_deref().unwrap_or("").contains("keychain is locked"),
+        summary
+            .error_message
+            .as_deref()
+            .unwrap_or("")
+            .contains("keychain is locked"),
         "{summary:?}"
     );
     assert!(st.keychain_locked, "paused with the locked banner");
@@ -344,7 +372,9 @@ async fn a_keychain_read_that_never_answers_times_out_into_locked() {
 
     // Asking again waits on the same read: no second prompt.
     let k = keys.clone();
-    let again = tokio::task::spawn_blocking(move || k.current()).await.unwrap();
+    let again = tokio::task::spawn_blocking(move || k.current())
+        .await
+        .unwrap();
     assert_eq!(
         ashby_sync_core::error::AppError::from(again.unwrap_err()).code(),
         ErrorCode::KeychainLocked
@@ -356,12 +386,18 @@ async fn a_keychain_read_that_never_answers_times_out_into_locked() {
     gate.cv.notify_all();
     for _ in 0..3 {
         let k = keys.clone();
-        let got = tokio::task::spawn_blocking(move || k.current()).await.unwrap();
+        let got = tokio::task::spawn_blocking(move || k.current())
+            .await
+            .unwrap();
         assert_eq!(
             got.unwrap().map(|(k, _)| k),
             Some(ApiKey::parse("unlocked-key-123").unwrap())
         );
     }
-    assert_eq!(gate.reads.load(Ordering::SeqCst), 1, "read once, then from memory");
+    assert_eq!(
+        gate.reads.load(Ordering::SeqCst),
+        1,
+        "read once, then from memory"
+    );
     sched.shutdown().await;
 }

@@ -152,7 +152,11 @@ impl SyncRunner for Scripted {
                 result,
                 started_at,
                 finished_at: clock.now(),
-                streams: if forced.is_some() { Vec::new() } else { vec![stream] },
+                streams: if forced.is_some() {
+                    Vec::new()
+                } else {
+                    vec![stream]
+                },
                 requests: 1,
                 error_code: forced.or((result == RunResult::Failed).then_some(if needs_key {
                     ErrorCode::InvalidKey
@@ -575,7 +579,11 @@ async fn a_last_run_stamped_in_the_future_counts_as_now() {
 #[tokio::test(start_paused = true)]
 async fn a_sync_running_elsewhere_is_retried_later_without_counting_a_failure() {
     let s = setup(synced_ago(3 * EVERY), MIN, &[], Duration::ZERO);
-    s.runner.codes.lock().unwrap().push_back(ErrorCode::SyncBusy);
+    s.runner
+        .codes
+        .lock()
+        .unwrap()
+        .push_back(ErrorCode::SyncBusy);
     until(&s.clock, 2).await;
     let st = s.handle.state();
     assert!(st.busy_elsewhere);
@@ -620,7 +628,11 @@ async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
     until(&s.clock, 1).await;
     assert_eq!(s.handle.state().running, Some(Trigger::Startup));
     s.handle.hold().await;
-    assert_eq!(s.runner.cancelled.load(Ordering::SeqCst), 1, "cancelled and awaited");
+    assert_eq!(
+        s.runner.cancelled.load(Ordering::SeqCst),
+        1,
+        "cancelled and awaited"
+    );
     assert_eq!(s.handle.state().running, None);
     // Sync now during the change waits for it.
     let waiter = {

@@ -1533,7 +1533,11 @@ fn a_commit_waits_for_another_processs_write_instead_of_failing() {
     );
     assert_eq!(store.setting("other").unwrap().as_deref(), Some("process"));
     assert_eq!(
-        store.stream_state(Stream::Departments).unwrap().sync_token.as_deref(),
+        store
+            .stream_state(Stream::Departments)
+            .unwrap()
+            .sync_token
+            .as_deref(),
         Some("t2")
     );
 }
@@ -1585,13 +1589,29 @@ fn clearing_the_cache_leaves_no_job_text_in_the_files() {
     assert!(!contains("quokka").is_empty(), "and indexed");
     store.clear_cache().unwrap();
     assert_eq!(store.status().unwrap().counts, CacheCounts::default());
-    assert!(store.stream_states().unwrap().is_empty(), "no sync tokens left");
-    assert_eq!(contains(CANARY), Vec::<String>::new(), "job text left in the files");
+    assert!(
+        store.stream_states().unwrap().is_empty(),
+        "no sync tokens left"
+    );
+    assert_eq!(
+        contains(CANARY),
+        Vec::<String>::new(),
+        "job text left in the files"
+    );
     // The search index and its vocabulary hold the words lower-cased.
-    assert_eq!(contains("quokka"), Vec::<String>::new(), "indexed words left in the files");
+    assert_eq!(
+        contains("quokka"),
+        Vec::<String>::new(),
+        "indexed words left in the files"
+    );
     // The cache still works afterwards.
     store
-        .commit_list(&jobs[..1], PassKind::Full, Some("jt2"), t("2026-01-02T00:00:00Z"))
+        .commit_list(
+            &jobs[..1],
+            PassKind::Full,
+            Some("jt2"),
+            t("2026-01-02T00:00:00Z"),
+        )
         .unwrap();
     assert_eq!(store.status().unwrap().counts.jobs, 1);
 }
@@ -1626,10 +1646,17 @@ fn a_run_bound_to_an_old_generation_cannot_commit() {
         .mark_key_invalid(ErrorCode::InvalidKey, t("2026-01-01T01:00:00Z"))
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SyncSuperseded);
-    assert!(store.key_invalid().unwrap().is_none(), "the new key is not marked");
+    assert!(
+        store.key_invalid().unwrap().is_none(),
+        "the new key is not marked"
+    );
     assert_eq!(store.status().unwrap().counts.departments, 1);
     assert_eq!(
-        store.stream_state(Stream::Departments).unwrap().sync_token.as_deref(),
+        store
+            .stream_state(Stream::Departments)
+            .unwrap()
+            .sync_token
+            .as_deref(),
         Some("t1")
     );
     // Clearing the cache moves it on too.

@@ -393,7 +393,11 @@ async fn a_full_pass_stamped_in_the_future_counts_as_now_for_the_daily_pass() {
     clock.set(now);
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok);
-    assert!(s.streams.iter().filter(|x| x.stream != Stream::Postings).all(|x| !x.full));
+    assert!(s
+        .streams
+        .iter()
+        .filter(|x| x.stream != Stream::Postings)
+        .all(|x| !x.full));
     let jobs = h.engine.store().stream_state(Stream::Jobs).unwrap();
     assert!(
         jobs.last_full_sync_at.unwrap() <= now,
@@ -401,7 +405,10 @@ async fn a_full_pass_stamped_in_the_future_counts_as_now_for_the_daily_pass() {
         jobs.last_full_sync_at
     );
     let history = h.engine.store().sync_history(5).unwrap();
-    assert!(history.iter().all(|r| r.finished_at.unwrap() <= now), "{history:?}");
+    assert!(
+        history.iter().all(|r| r.finished_at.unwrap() <= now),
+        "{history:?}"
+    );
     clock.advance(chrono::Duration::hours(25));
     let s = h.sync().await;
     assert!(s.streams.iter().all(|x| x.full), "{}", s.one_line());

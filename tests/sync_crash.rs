@@ -15,10 +15,10 @@ use ashby_sync_core::ashby::JobStatus;
 use ashby_sync_core::store::{JobQuery, JobSort, Store, MAX_PAGE_SIZE};
 use base64::Engine as _;
 use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use sync_support::*;
-use std::os::unix::process::ExitStatusExt;
 use tokio::process::{Child, Command};
 
 const ITERATIONS: usize = 20;
@@ -305,11 +305,19 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
         assert!(out.status.success(), "iteration {i}: fresh sync");
         let fresh_db = fresh.path().join("ashby-sync.sqlite3");
         let marks = token_marks(&db);
-        assert_eq!(marks.len(), 3, "iteration {i}: a token per list stream: {marks:?}");
+        assert_eq!(
+            marks.len(),
+            3,
+            "iteration {i}: a token per list stream: {marks:?}"
+        );
         assert_eq!(marks, token_marks(&fresh_db), "iteration {i}: sync tokens");
         assert!(fts_integrity_ok(&db), "iteration {i}: FTS integrity-check");
         let found = search_results(&db, &probes);
-        assert_eq!(found, search_results(&fresh_db, &probes), "iteration {i}: search index");
+        assert_eq!(
+            found,
+            search_results(&fresh_db, &probes),
+            "iteration {i}: search index"
+        );
         let store = Store::open(&db).unwrap().store;
         let hist = store.sync_history(2).unwrap();
         assert!(hist[0].result.is_some());

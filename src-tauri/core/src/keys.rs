@@ -109,8 +109,11 @@ struct KeyCache {
     key: Mutex<Option<ApiKey>>,
     /// A read that timed out and may still answer: waited on again rather than started twice,
     /// so a pending unlock prompt is not joined by another one.
-    pending: Mutex<Option<mpsc::Receiver<Result<Option<ApiKey>, vault::Error>>>>,
+    pending: Mutex<Option<mpsc::Receiver<KeychainRead>>>,
 }
+
+/// What a keychain read thread answers.
+type KeychainRead = Result<Option<ApiKey>, vault::Error>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())

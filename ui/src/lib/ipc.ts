@@ -38,7 +38,7 @@ export type ChecklistKind = "moduleRead" | "toggle";
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized" | "sync_busy" | "sync_superseded";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -138,9 +138,14 @@ stored: boolean,
  */
 overridden: boolean, 
 /**
- * What the last verification learned.
+ * What the last verification that confirmed the key learned.
  */
 verification: Verification | null, 
+/**
+ * The last re-verification that did not confirm the key (rejected, unreachable), when it
+ * came after `verification`, which it does not replace.
+ */
+failedCheck: Verification | null, 
 /**
  * Ashby rejected the key during a sync.
  */
@@ -194,7 +199,15 @@ nextRunAt: string | null,
 /**
  * Automatic runs wait for a (new) key.
  */
-pausedForKey: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+pausedForKey: boolean, 
+/**
+ * The last attempt found another window or process syncing this cache; retried later.
+ */
+busyElsewhere: boolean, 
+/**
+ * The keychain is locked (or did not answer): automatic runs wait for Sync now.
+ */
+keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
 
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
@@ -256,6 +269,15 @@ nextSyncAt: string | null,
  * Automatic syncs wait for a new key.
  */
 pausedForKey: boolean, 
+/**
+ * The last attempt found another Ashby Sync window or process syncing this cache.
+ */
+busyElsewhere: boolean, 
+/**
+ * The keychain is locked (or its unlock prompt went unanswered): syncing waits for
+ * "Unlock and retry" (Sync now).
+ */
+keychainLocked: boolean, 
 /**
  * Whether Ashby answered the last attempt (`None` until something was tried).
  */

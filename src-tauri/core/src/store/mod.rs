@@ -418,7 +418,7 @@ impl Store {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.write_tx_unchecked(|tx| {
             tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )?;

@@ -405,9 +405,7 @@ impl Engine {
                 };
                 engine.run_held(trigger, force_full, progress).await
             }
-            Err(e) => {
-                SyncSummary::not_started(trigger, self.now(), e.code(), e.to_string(), false)
-            }
+            Err(e) => SyncSummary::not_started(trigger, self.now(), e.code(), e.to_string(), false),
         }
     }
 

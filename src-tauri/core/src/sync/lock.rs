@@ -142,10 +142,7 @@ mod tests {
         assert!(SyncLock::is_held(&db).unwrap());
         let err = SyncLock::try_acquire(&db).unwrap_err();
         assert_eq!(err.code(), crate::error::ErrorCode::SyncBusy);
-        assert!(
-            err.to_string().contains("already running (pid "),
-            "{err}"
-        );
+        assert!(err.to_string().contains("already running (pid "), "{err}");
         drop(first);
         assert!(!SyncLock::is_held(&db).unwrap());
         let _again = SyncLock::try_acquire(&db).unwrap();

@@ -19,5 +19,6 @@ pub use lock::{LockError, SyncLock, LOCK_FILE};
 pub use scheduler::{
     interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
     NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
-    SyncRunner, DEFAULT_BACKOFF, DEFAULT_BUSY_RETRY, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
+    SyncRunner, DEFAULT_BACKOFF, DEFAULT_BUSY_RETRY, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL,
+    DEFAULT_JITTER,
 };

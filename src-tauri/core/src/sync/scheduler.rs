@@ -198,8 +198,7 @@ impl SyncRunner for EngineRunner {
             // The generation is read before the key: a key saved in between moves it on, so
             // a run that got the old key cannot write (`Store::bound_to`).
             let gen_store = store.clone();
-            let generation = match tokio::task::spawn_blocking(move || gen_store.generation())
-                .await
+            let generation = match tokio::task::spawn_blocking(move || gen_store.generation()).await
             {
                 Ok(Ok(g)) => g,
                 Ok(Err(e)) => {
