@@ -656,7 +656,7 @@ async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
     settle().await;
     assert_eq!(s.runner.cancelled.load(Ordering::SeqCst), 1);
     assert_eq!(s.runner.calls().len(), 2);
-    assert_eq!(s.handle.state().running, Some(Trigger::Manual));
+    assert_eq!(s.handle.state().running, Some(Trigger::Schedule));
 
     // Removing the key: held, then paused for a key.
     s.handle.hold().await;

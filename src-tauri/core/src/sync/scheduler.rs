@@ -490,7 +490,13 @@ impl Task {
                         self.facts.consecutive_failures = 0;
                         self.keychain_locked = false;
                         self.busy_elsewhere = false;
-                        self.start_run(Trigger::Manual, false, None);
+                        // Nobody clicked Sync now unless someone is waiting for it.
+                        let trigger = if waiters.is_empty() {
+                            Trigger::Schedule
+                        } else {
+                            Trigger::Manual
+                        };
+                        self.start_run(trigger, false, None);
                         self.join_running(waiters);
                     }
                     Some(Cmd::KeyRemoved) => {
