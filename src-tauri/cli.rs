@@ -11,7 +11,9 @@ use crate::config::Settings;
 use crate::error::{AppError, ErrorCode};
 use crate::keys::{KeyService, KeySource};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
-use crate::sync::{next_due, Engine, NoProgress, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
+use crate::sync::{
+    next_due, Engine, LockError, NoProgress, SyncLock, DEFAULT_BACKOFF, DEFAULT_INTERVAL,
+};
 use crate::{logging, setup};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -33,11 +35,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run one sync pass now and print a one-line summary (exit 0 ok, 2 partial, 1 failed).
+    /// Run one sync pass now and print a one-line summary (exit 0 ok, 2 partial, 1 failed,
+    /// 3 another sync of this cache is running and --no-wait was given). While the app or another
+    /// `ashby-sync sync` is syncing the same cache, waits for it to finish first.
     Sync {
         /// Ignore stored sync tokens and reconcile everything.
         #[arg(long)]
         full: bool,
+        /// Don't wait for a sync that is already running: exit with code 3 instead.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// List the cached jobs (works offline). All statuses unless --status is given.
     Jobs {
@@ -74,11 +81,15 @@ pub enum KeyCommand {
 }
 
 const EXIT_PARTIAL: u8 = 2;
+/// `sync --no-wait` while another sync of the same cache runs.
+const EXIT_BUSY: u8 = 3;
+/// How often a waiting `sync` tries the lock again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
 pub fn run(settings: &Settings, cmd: Command) -> ExitCode {
     let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), false);
     let result = match cmd {
-        Command::Sync { full } => block_on(cmd_sync(settings, full)),
+        Command::Sync { full, no_wait } => block_on(cmd_sync(settings, full, no_wait)),
         Command::Jobs {
             json,
             search,
@@ -122,14 +133,24 @@ fn open_store(settings: &Settings) -> Result<Store, AppError> {
     Ok(out.store)
 }
 
-async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError> {
+async fn cmd_sync(settings: &Settings, full: bool, no_wait: bool) -> Result<ExitCode, AppError> {
     let store = open_store(settings)?;
     let keys = KeyService::new(settings, store.clone());
     let key = keys.require()?;
     let client = Client::new(key, keys.client_config()?)?;
+    let lock = tokio::select! {
+        l = wait_for_lock(&store, no_wait) => match l? {
+            Some(l) => l,
+            None => return Ok(ExitCode::from(EXIT_BUSY)),
+        },
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("stopped waiting; nothing was synced");
+            return Ok(ExitCode::from(130));
+        }
+    };
     let engine = Engine::new(client, store);
     let summary = tokio::select! {
-        s = engine.run(Trigger::Cli, full, &NoProgress) => s,
+        s = engine.run_locked(lock, Trigger::Cli, full, &NoProgress) => s,
         _ = tokio::signal::ctrl_c() => {
             // Dropping the run rolls back the pass in flight; committed streams stay.
             eprintln!("sync interrupted; the cache keeps everything synced before the interruption");
@@ -142,6 +163,32 @@ async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError>
         RunResult::Partial => ExitCode::from(EXIT_PARTIAL),
         RunResult::Failed => ExitCode::FAILURE,
     })
+}
+
+/// Takes the cache's sync lock, waiting (with one message) while the app or another CLI syncs.
+/// `None` with `no_wait` when it is held.
+async fn wait_for_lock(store: &Store, no_wait: bool) -> Result<Option<SyncLock>, AppError> {
+    let mut told = false;
+    loop {
+        match SyncLock::try_acquire(store.path()) {
+            Ok(lock) => return Ok(Some(lock)),
+            Err(LockError::Held { pid }) => {
+                let who = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+                if no_wait {
+                    eprintln!("a sync is already running{who}; nothing was synced (--no-wait)");
+                    return Ok(None);
+                }
+                if !told {
+                    eprintln!(
+                        "a sync is already running{who} in the app or another ashby-sync; waiting for it to finish…"
+                    );
+                    told = true;
+                }
+                tokio::time::sleep(LOCK_POLL).await;
+            }
+            Err(e) => return Err(AppError::new(e.code(), e.to_string())),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -137,8 +137,11 @@ pub struct KeyStatus {
     pub stored: bool,
     /// `ASHBY_API_KEY` is set for this run.
     pub overridden: bool,
-    /// What the last verification learned.
+    /// What the last verification that confirmed the key learned.
     pub verification: Option<Verification>,
+    /// The last re-verification that did not confirm the key (rejected, unreachable), when it
+    /// came after `verification`, which it does not replace.
+    pub failed_check: Option<Verification>,
     /// Ashby rejected the key during a sync.
     pub key_invalid: Option<crate::store::KeyInvalid>,
 }
@@ -150,17 +153,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl AppState {
     /// Stores the wizard's verified key in the keychain, records what we learned about it, and
     /// forgets the wizard's progress.
-    pub fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
+    ///
+    /// A sync still running with the old key is cancelled and awaited first; the new key's
+    /// first sync starts at once (it also leaves the "waiting for a key" pause).
+    pub async fn save_pending_key(&self, clear_cache: bool) -> AppResult<()> {
         let (key, verification) = lock(&self.pending_key)
             .clone()
             .ok_or(crate::keys::KeyError::NotVerified)?;
-        self.keys.save(&key, &verification, clear_cache)?;
+        self.keys
+            .save_with_sync_stopped(self.scheduler.get(), key, verification, clear_cache)
+            .await?;
         lock(&self.pending_key).take();
         self.clear_wizard_progress()?;
-        // Leaves the scheduler's "waiting for a key" state and starts the first sync.
-        if let Some(s) = self.scheduler.get() {
-            s.key_changed();
-        }
         Ok(())
     }
 
@@ -169,13 +173,17 @@ impl AppState {
             stored: self.keys.stored()?,
             overridden: self.keys.overridden(),
             verification: self.keys.last_verification()?,
+            failed_check: self.keys.last_failed_check()?,
             key_invalid: self.store.key_invalid()?,
         })
     }
 
     /// Deletes the keychain entry and what we knew about the key; optionally the cached jobs.
-    pub fn remove_key(&self, delete_cache: bool) -> AppResult<()> {
-        self.keys.remove(delete_cache)?;
+    /// The running sync is cancelled and awaited first, so it cannot write jobs back.
+    pub async fn remove_key(&self, delete_cache: bool) -> AppResult<()> {
+        self.keys
+            .remove_with_sync_stopped(self.scheduler.get(), delete_cache)
+            .await?;
         self.clear_wizard_progress()?;
         Ok(())
     }

@@ -30,6 +30,31 @@ impl Cli {
 
     /// Like [`run`](Self::run), with more environment variables (set after the defaults).
     async fn run_with(&self, key: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
+        self.command(key, env, args)
+            .output()
+            .await
+            .expect("binary runs")
+    }
+
+    /// Starts `ashby-sync <args>` without waiting for it (output captured).
+    fn spawn(&self, key: Option<&str>, args: &[&str]) -> tokio::process::Child {
+        self.command(key, &[], args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("binary starts")
+    }
+
+    fn db(&self) -> std::path::PathBuf {
+        self.data.path().join("ashby-sync.sqlite3")
+    }
+
+    fn command(
+        &self,
+        key: Option<&str>,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ashby-sync"));
         cmd.args(args)
             .env("ASHBY_API_BASE_URL", &self.base_url)
@@ -56,7 +81,7 @@ impl Cli {
             cmd.env("ASHBY_API_KEY", k);
         }
         cmd.envs(env.iter().copied()).kill_on_drop(true);
-        cmd.output().await.expect("binary runs")
+        cmd
     }
 }
 
@@ -510,4 +535,109 @@ async fn plain_http_beyond_loopback_is_refused() {
         err.contains("ASHBY_API_BASE_URL") && err.contains("https://"),
         "{err}"
     );
+/// Every run of the history finished (none left "running" or closed as interrupted) and ok.
+fn assert_history_ok(db: &std::path::Path, runs: usize) {
+    let store = ashby_sync_core::store::Store::open(db).unwrap().store;
+    let hist = store.sync_history(20).unwrap();
+    assert_eq!(hist.len(), runs, "{hist:?}");
+    for r in &hist {
+        assert_eq!(
+            r.result,
+            Some(ashby_sync_core::store::RunResult::Ok),
+            "{r:?}"
+        );
+    }
+}
+
+/// The app syncing (the engine in this process, holding the cache's sync lock) while a cron job
+/// runs `ashby-sync sync` on the same data folder: `--no-wait` reports it and exits 3, a plain
+/// `sync` waits with a message and then syncs; no database error, the cache is exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_sync_while_the_app_syncs_waits_or_reports() {
+    use ashby_sync_core::store::Trigger;
+    use ashby_sync_core::sync::{Engine, NoProgress, SyncLock};
+    let fake = fake(150).await;
+    // The app's sync outlasts two CLI runs: its posting list takes 4 s to arrive.
+    fake.set_latency(std::time::Duration::from_millis(5));
+    fake.push_fault(
+        "jobPosting.list",
+        fake_ashby::Fault::Hang(std::time::Duration::from_secs(4)),
+        1,
+    );
+    let key = fake.keys().full;
+    let cli = Cli::new(&fake);
+    let store = ashby_sync_core::store::Store::open(&cli.db())
+        .unwrap()
+        .store;
+    let (client, _clock) = client(&fake, &key);
+    let engine = Engine::new(client, store);
+    let app = tokio::spawn(async move { engine.run(Trigger::Schedule, false, &NoProgress).await });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // Its first request means it holds the lock.
+    while fake.requests().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the app's sync never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert!(SyncLock::is_held(&cli.db()).unwrap());
+
+    let o = cli.run(Some(&key), &["sync", "--no-wait"]).await;
+    assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "a sync is already running (pid {})",
+            std::process::id()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+
+    let waiting = cli.spawn(Some(&key), &["sync"]);
+    let app_summary = app.await.unwrap();
+    assert_eq!(
+        app_summary.result,
+        ashby_sync_core::store::RunResult::Ok,
+        "{}",
+        app_summary.one_line()
+    );
+    let o = waiting.wait_with_output().await.unwrap();
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("a sync is already running") && stderr(&o).contains("waiting"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).starts_with("sync ok"), "{}", stdout(&o));
+    snapshot(&cli.db()).assert_eq(&expected(&fake.dataset(), true), "after both");
+    assert_history_ok(&cli.db(), 2);
+}
+
+/// Two `ashby-sync sync` started at once on one data folder: one waits for the other; both
+/// succeed, neither closes the other's run as interrupted, the cache is exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_cli_syncs_racing_take_turns() {
+    let fake = fake(150).await;
+    fake.set_latency(std::time::Duration::from_millis(10));
+    let key = fake.keys().full;
+    let cli = Cli::new(&fake);
+    let a = cli.spawn(Some(&key), &["sync"]);
+    let b = cli.spawn(Some(&key), &["sync", "--full"]);
+    let (a, b) = (
+        a.wait_with_output().await.unwrap(),
+        b.wait_with_output().await.unwrap(),
+    );
+    for o in [&a, &b] {
+        assert_eq!(code(o), 0, "{}{}", stdout(o), stderr(o));
+        assert!(!stderr(o).contains("locked"), "{}", stderr(o));
+    }
+    let waited = [&a, &b]
+        .iter()
+        .filter(|o| stderr(o).contains("waiting for it to finish"))
+        .count();
+    assert_eq!(waited, 1, "one waited: {} / {}", stderr(&a), stderr(&b));
+    snapshot(&cli.db()).assert_eq(&expected(&fake.dataset(), true), "after both");
+    assert_history_ok(&cli.db(), 2);
 }

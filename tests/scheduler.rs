@@ -2,7 +2,9 @@
 //! is scripted (the engine itself is covered by tests/sync.rs); the wall clock follows tokio time.
 
 use ashby_sync_core::error::ErrorCode;
-use ashby_sync_core::store::{RunResult, ScheduleFacts, Store, Trigger};
+use ashby_sync_core::store::{
+    RunResult, ScheduleFacts, Store, Stream, StreamOutcome, StreamRunSummary, Trigger,
+};
 use ashby_sync_core::sync::{
     start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
     SchedulerError, SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage,
@@ -43,6 +45,8 @@ struct Scripted {
     calls: Mutex<Vec<Call>>,
     ids: AtomicI64,
     cancelled: Arc<AtomicUsize>,
+    /// Runs that end with this error code instead (consulted before `script`).
+    codes: Mutex<VecDeque<ErrorCode>>,
 }
 
 struct CancelFlag {
@@ -71,6 +75,7 @@ impl Scripted {
             calls: Mutex::default(),
             ids: AtomicI64::new(1),
             cancelled: Arc::default(),
+            codes: Mutex::default(),
         })
     }
 
@@ -100,12 +105,16 @@ impl SyncRunner for Scripted {
             full,
             at: started_at,
         });
-        let (result, needs_key) = self
-            .script
-            .lock()
-            .unwrap()
-            .pop_front()
-            .unwrap_or((RunResult::Ok, false));
+        let forced = self.codes.lock().unwrap().pop_front();
+        let (result, needs_key) = match forced {
+            Some(_) => (RunResult::Failed, false),
+            None => self
+                .script
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or((RunResult::Ok, false)),
+        };
         let id = self.ids.fetch_add(1, Ordering::SeqCst);
         let clock = self.clock.clone();
         let duration = self.duration;
@@ -124,19 +133,36 @@ impl SyncRunner for Scripted {
             });
             tokio::time::sleep(duration).await;
             flag.done = true;
+            // What the engine reports: a stream that synced, or the one that failed.
+            let stream = StreamRunSummary {
+                stream: Stream::Departments,
+                full: false,
+                counts: Default::default(),
+                outcome: if result == RunResult::Failed {
+                    StreamOutcome::Failed
+                } else {
+                    StreamOutcome::Ok
+                },
+                error_code: None,
+                missing_module: None,
+            };
             SyncSummary {
                 run_id: Some(id),
                 trigger,
                 result,
                 started_at,
                 finished_at: clock.now(),
-                streams: Vec::new(),
+                streams: if forced.is_some() {
+                    Vec::new()
+                } else {
+                    vec![stream]
+                },
                 requests: 1,
-                error_code: (result == RunResult::Failed).then_some(if needs_key {
+                error_code: forced.or((result == RunResult::Failed).then_some(if needs_key {
                     ErrorCode::InvalidKey
                 } else {
                     ErrorCode::ServerError
-                }),
+                })),
                 error_message: None,
                 missing_modules: Vec::new(),
                 needs_key,
@@ -504,4 +530,140 @@ async fn engine_runner_reports_a_client_error_as_a_failed_run() {
     let app: ashby_sync_core::error::AppError = SchedulerError::Key(KeyError::Vault(locked)).into();
     assert_eq!(app.code(), code);
     handle.shutdown().await;
+}
+
+/// A transient 403 marked the key rejected; Sync now then works: the hourly schedule resumes
+/// (before, only Replace key lifted the pause).
+#[tokio::test(start_paused = true)]
+async fn a_working_sync_now_after_a_transient_rejection_resumes_the_schedule() {
+    let s = setup(
+        ScheduleFacts::default(),
+        MIN,
+        &[(RunResult::Failed, true)],
+        Duration::ZERO,
+    );
+    until(&s.clock, 5).await;
+    assert!(s.handle.state().paused_for_key);
+    assert_eq!(s.handle.state().next_run_at, None);
+    let ok = s.handle.sync_now(false).await.unwrap();
+    assert_eq!(ok.result, RunResult::Ok);
+    settle().await;
+    let st = s.handle.state();
+    assert!(!st.paused_for_key, "the key works again");
+    assert_eq!(st.next_run_at, Some(ok.finished_at + mins(EVERY)));
+    let again = (ok.finished_at - base()).num_minutes() + EVERY;
+    until(&s.clock, again + 1).await;
+    assert_eq!(s.runner.calls().len(), 3, "the hourly run happened");
+    assert_eq!(s.runner.calls()[2].trigger, Trigger::Schedule);
+}
+
+/// The clock was set back after the last run: its finish is "in the future". It counts as now,
+/// so the next run is one interval from now, not one interval after that future time.
+#[tokio::test(start_paused = true)]
+async fn a_last_run_stamped_in_the_future_counts_as_now() {
+    let ahead = ScheduleFacts {
+        last_success_at: Some(base() + mins(5 * 60)),
+        last_finished_at: Some(base() + mins(5 * 60)),
+        ..ScheduleFacts::default()
+    };
+    let s = setup(ahead, MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(EVERY)));
+    assert_eq!(s.handle.state().last_success_at, Some(base()));
+    until(&s.clock, EVERY + 1).await;
+    assert_eq!(s.runner.starts(), [EVERY]);
+}
+
+/// Another window or process was syncing the cache: not a failure (no backoff, no failure
+/// count); the state says so and the scheduler tries again after `busy_retry`.
+#[tokio::test(start_paused = true)]
+async fn a_sync_running_elsewhere_is_retried_later_without_counting_a_failure() {
+    let s = setup(synced_ago(3 * EVERY), MIN, &[], Duration::ZERO);
+    s.runner
+        .codes
+        .lock()
+        .unwrap()
+        .push_back(ErrorCode::SyncBusy);
+    until(&s.clock, 2).await;
+    let st = s.handle.state();
+    assert!(st.busy_elsewhere);
+    assert_eq!(st.consecutive_failures, 0);
+    assert_eq!(st.next_run_at, Some(base() + mins(1 + 2)));
+    until(&s.clock, 5).await;
+    assert_eq!(s.runner.starts(), [0, 3]);
+    let st = s.handle.state();
+    assert!(!st.busy_elsewhere);
+    assert_eq!(st.next_run_at, Some(base() + mins(4 + EVERY)));
+}
+
+/// A locked keychain (or an unlock prompt nobody answered) pauses automatic runs instead of
+/// prompting again at every back-off step; Sync now ("Unlock and retry") tries again.
+#[tokio::test(start_paused = true)]
+async fn a_locked_keychain_pauses_until_retry() {
+    let s = setup(ScheduleFacts::default(), MIN, &[], Duration::ZERO);
+    s.runner
+        .codes
+        .lock()
+        .unwrap()
+        .push_back(ErrorCode::KeychainLocked);
+    until(&s.clock, 2).await;
+    let st = s.handle.state();
+    assert!(st.keychain_locked);
+    assert_eq!(st.next_run_at, None);
+    until(&s.clock, 600).await;
+    assert_eq!(s.runner.calls().len(), 1, "no retries while locked");
+    let ok = s.handle.sync_now(false).await.unwrap();
+    assert_eq!(ok.result, RunResult::Ok);
+    settle().await;
+    let st = s.handle.state();
+    assert!(!st.keychain_locked);
+    assert_eq!(st.next_run_at, Some(ok.finished_at + mins(EVERY)));
+}
+
+/// A key change holds the scheduler: the running sync is cancelled and awaited before the
+/// change touches anything, nothing starts during it, and the saved key syncs at once.
+#[tokio::test(start_paused = true)]
+async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
+    let s = setup(ScheduleFacts::default(), 30 * MIN, &[], Duration::ZERO);
+    until(&s.clock, 1).await;
+    assert_eq!(s.handle.state().running, Some(Trigger::Startup));
+    s.handle.hold().await;
+    assert_eq!(
+        s.runner.cancelled.load(Ordering::SeqCst),
+        1,
+        "cancelled and awaited"
+    );
+    assert_eq!(s.handle.state().running, None);
+    // Sync now during the change waits for it.
+    let waiter = {
+        let h = s.handle.clone();
+        tokio::spawn(async move { h.sync_now(false).await })
+    };
+    until(&s.clock, 120).await;
+    assert_eq!(s.runner.calls().len(), 1, "nothing starts while held");
+    s.handle.key_changed();
+    settle().await;
+    assert_eq!(s.runner.calls().len(), 2, "the new key syncs at once");
+    assert_eq!(s.handle.state().running, Some(Trigger::Manual));
+    let joined = waiter.await.unwrap().unwrap();
+    assert_eq!(joined.trigger, Trigger::Manual);
+    assert_eq!(s.runner.calls().len(), 2);
+
+    // key_changed while a run with the old key is in flight (no hold): it is replaced.
+    let s = setup(ScheduleFacts::default(), 30 * MIN, &[], Duration::ZERO);
+    until(&s.clock, 1).await;
+    s.handle.key_changed();
+    settle().await;
+    assert_eq!(s.runner.cancelled.load(Ordering::SeqCst), 1);
+    assert_eq!(s.runner.calls().len(), 2);
+    assert_eq!(s.handle.state().running, Some(Trigger::Schedule));
+
+    // Removing the key: held, then paused for a key.
+    s.handle.hold().await;
+    s.handle.key_removed();
+    settle().await;
+    let st = s.handle.state();
+    assert!(st.paused_for_key);
+    assert_eq!(st.running, None);
+    assert_eq!(st.next_run_at, None);
 }

@@ -1486,3 +1486,193 @@ fn codes_from_a_newer_version_still_read() {
     assert_eq!(status.key_invalid.unwrap().code, ErrorCode::Unrecognized);
     assert!(store.schedule_facts().unwrap().key_invalid);
 }
+
+/// Another process (the CLI, a second window) writing the same cache: a commit waits for it
+/// (the busy timeout) instead of failing with "database is locked". A deferred transaction that
+/// read first could not wait: SQLite refuses the upgrade to a write at once.
+#[test]
+fn a_commit_waits_for_another_processs_write_instead_of_failing() {
+    let (dir, store) = open();
+    let path = dir.path().join("cache.sqlite3");
+    store
+        .commit_list(
+            &[dept("d1", "Engineering", None)],
+            PassKind::Full,
+            Some("t1"),
+            t("2026-01-01T00:00:00Z"),
+        )
+        .unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('other', 'process');",
+        )
+        .unwrap();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        started_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        other.execute_batch("COMMIT").unwrap();
+    });
+    started.recv().unwrap();
+    let t0 = std::time::Instant::now();
+    let counts = store
+        .commit_list(
+            &[dept("d1", "Engineering", None), dept("d2", "Sales", None)],
+            PassKind::Full,
+            Some("t2"),
+            t("2026-01-01T01:00:00Z"),
+        )
+        .expect("the commit waits for the other writer");
+    holder.join().unwrap();
+    assert_eq!(counts.inserted, 1);
+    assert!(
+        t0.elapsed() >= std::time::Duration::from_millis(300),
+        "it waited for the other writer: {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(store.setting("other").unwrap().as_deref(), Some("process"));
+    assert_eq!(
+        store
+            .stream_state(Stream::Departments)
+            .unwrap()
+            .sync_token
+            .as_deref(),
+        Some("t2")
+    );
+}
+
+/// Remove key + delete cached jobs: no job text is left anywhere in the files, neither in free
+/// pages of the database nor in its write-ahead log.
+#[test]
+fn clearing_the_cache_leaves_no_job_text_in_the_files() {
+    let (dir, store) = open();
+    const CANARY: &str = "Zanzibar Quokka Wrangler";
+    store
+        .commit_list(
+            &[dept("d1", "Engineering", None)],
+            PassKind::Full,
+            Some("t"),
+            t("2026-01-01T00:00:00Z"),
+        )
+        .unwrap();
+    let jobs: Vec<JobRecord> = (0..200)
+        .map(|i| {
+            job(
+                &format!("j{i}"),
+                &format!("{CANARY} {i}"),
+                "Open",
+                "d1",
+                "l1",
+                "2026-01-01T00:00:00.000Z",
+            )
+        })
+        .collect();
+    store
+        .commit_list(&jobs, PassKind::Full, Some("jt"), t("2026-01-01T00:00:00Z"))
+        .unwrap();
+    // A read keeps the reader connection's snapshot machinery in play, as the window does.
+    assert_eq!(store.status().unwrap().counts.jobs, 200);
+    let contains = |needle: &str| -> Vec<String> {
+        let mut hits = Vec::new();
+        for name in ["cache.sqlite3", "cache.sqlite3-wal"] {
+            let p = dir.path().join(name);
+            if let Ok(bytes) = std::fs::read(&p) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    hits.push(name.to_string());
+                }
+            }
+        }
+        hits
+    };
+    assert!(!contains(CANARY).is_empty(), "the canary is written at all");
+    assert!(!contains("quokka").is_empty(), "and indexed");
+    store.clear_cache().unwrap();
+    assert_eq!(store.status().unwrap().counts, CacheCounts::default());
+    assert!(
+        store.stream_states().unwrap().is_empty(),
+        "no sync tokens left"
+    );
+    assert_eq!(
+        contains(CANARY),
+        Vec::<String>::new(),
+        "job text left in the files"
+    );
+    // The search index and its vocabulary hold the words lower-cased.
+    assert_eq!(
+        contains("quokka"),
+        Vec::<String>::new(),
+        "indexed words left in the files"
+    );
+    // The cache still works afterwards.
+    store
+        .commit_list(
+            &jobs[..1],
+            PassKind::Full,
+            Some("jt2"),
+            t("2026-01-02T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(store.status().unwrap().counts.jobs, 1);
+}
+
+/// A run writes through a view bound to the generation it started with: once the key changes
+/// (or the cache is cleared) its commits are refused inside their transaction, nothing written.
+#[test]
+fn a_run_bound_to_an_old_generation_cannot_commit() {
+    let (_d, store) = open();
+    let g0 = store.generation().unwrap();
+    let run = store.bound_to(g0);
+    run.commit_list(
+        &[dept("d1", "Engineering", None)],
+        PassKind::Full,
+        Some("t1"),
+        t("2026-01-01T00:00:00Z"),
+    )
+    .unwrap();
+    // The key was replaced.
+    let g1 = store.bump_generation().unwrap();
+    assert_eq!(g1, g0 + 1);
+    let err = run
+        .commit_list(
+            &[dept("d2", "Sales", None)],
+            PassKind::Incremental,
+            Some("t2"),
+            t("2026-01-01T01:00:00Z"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SyncSuperseded);
+    let err = run
+        .mark_key_invalid(ErrorCode::InvalidKey, t("2026-01-01T01:00:00Z"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SyncSuperseded);
+    assert!(
+        store.key_invalid().unwrap().is_none(),
+        "the new key is not marked"
+    );
+    assert_eq!(store.status().unwrap().counts.departments, 1);
+    assert_eq!(
+        store
+            .stream_state(Stream::Departments)
+            .unwrap()
+            .sync_token
+            .as_deref(),
+        Some("t1")
+    );
+    // Clearing the cache moves it on too.
+    let run = store.bound_to(g1);
+    store.clear_cache().unwrap();
+    assert_eq!(store.generation().unwrap(), g1 + 1);
+    assert_eq!(
+        run.commit_list(
+            &[dept("d3", "Ops", None)],
+            PassKind::Full,
+            Some("t3"),
+            t("2026-01-01T02:00:00Z"),
+        )
+        .unwrap_err()
+        .code(),
+        ErrorCode::SyncSuperseded
+    );
+    assert_eq!(store.status().unwrap().counts.departments, 0);
+}

@@ -376,6 +376,44 @@ async fn daily_full_pass_reconciles_removed_rows() {
     );
 }
 
+/// The last full pass is stamped in the future (the clock was set back 5 days after it): it
+/// counts as "now", logged, so the daily reconciling pass comes a day later, not in six days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_pass_stamped_in_the_future_counts_as_now_for_the_daily_pass() {
+    let fake = fake(40).await;
+    let key = fake.keys().full;
+    let now = chrono::Utc::now();
+    let clock = Arc::new(ManualWallClock::new(now + chrono::Duration::days(5)));
+    let cfg = EngineConfig {
+        clock: clock.clone(),
+        ..EngineConfig::default()
+    };
+    let h = Harness::with_key(fake, key, cfg);
+    assert!(h.sync().await.streams.iter().all(|x| x.full));
+    clock.set(now);
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok);
+    assert!(s
+        .streams
+        .iter()
+        .filter(|x| x.stream != Stream::Postings)
+        .all(|x| !x.full));
+    let jobs = h.engine.store().stream_state(Stream::Jobs).unwrap();
+    assert!(
+        jobs.last_full_sync_at.unwrap() <= now,
+        "clamped to now: {:?}",
+        jobs.last_full_sync_at
+    );
+    let history = h.engine.store().sync_history(5).unwrap();
+    assert!(
+        history.iter().all(|r| r.finished_at.unwrap() <= now),
+        "{history:?}"
+    );
+    clock.advance(chrono::Duration::hours(25));
+    let s = h.sync().await;
+    assert!(s.streams.iter().all(|x| x.full), "{}", s.one_line());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn permission_lost_mid_run_is_partial() {
     let h = Harness::new(300).await;

@@ -1,12 +1,21 @@
 //! `ashby-sync sync` in a child process, killed with SIGKILL at random points (seeded) — during
 //! the lists, right after a list (while its pass is being committed), during the descriptions —
 //! 20 times. Every time the cache passes `PRAGMA integrity_check` and the next sync converges
-//! exactly to the fake's data.
+//! exactly to the fake's data: the rows, the sync tokens (each at the fake's current mark, as a
+//! fresh sync's) and the search index (every probe search finds what a fresh cache finds).
+//!
+//! "Inside a commit" is observed, not assumed: commits run in `BEGIN IMMEDIATE` transactions,
+//! so while the child writes, a probe connection cannot take the write lock; the kill is sent
+//! the moment the probe finds it taken, and those kills are counted and asserted.
 #![cfg(unix)]
 
 mod sync_support;
 
-use ashby_sync_core::store::Store;
+use ashby_sync_core::ashby::JobStatus;
+use ashby_sync_core::store::{JobQuery, JobSort, Store, MAX_PAGE_SIZE};
+use base64::Engine as _;
+use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use sync_support::*;
@@ -43,6 +52,97 @@ async fn wait_for(fake: &fake_ashby::FakeAshby, endpoint: &str, n: usize, child:
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
+}
+
+/// Whether another connection is inside a write transaction on the cache right now: a probe
+/// `BEGIN IMMEDIATE` that may not wait finds the write lock taken.
+fn writer_busy(probe: &rusqlite::Connection) -> bool {
+    match probe.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => {
+            let _ = probe.execute_batch("ROLLBACK");
+            false
+        }
+        Err(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
+    }
+}
+
+/// Polls [`writer_busy`] for up to `window`; `true` as soon as the child is seen writing.
+async fn until_writing(db: &Path, window: Duration, child: &mut Child) -> bool {
+    let deadline = Instant::now() + window;
+    let mut probe: Option<rusqlite::Connection> = None;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if probe.is_none() && db.exists() {
+            probe = rusqlite::Connection::open(db).ok();
+            if let Some(p) = &probe {
+                let _ = p.busy_timeout(Duration::ZERO);
+            }
+        }
+        if probe.as_ref().is_some_and(writer_busy) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_micros(100)).await;
+    }
+    false
+}
+
+/// Each list stream's sync token, decoded: (stream, change mark) as the fake issued it.
+fn token_marks(db: &Path) -> BTreeMap<String, (String, u64)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT stream, sync_token FROM sync_state WHERE sync_token IS NOT NULL")
+        .unwrap();
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    rows.into_iter()
+        .map(|(stream, token)| {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(token.trim())
+                .expect("the fake's tokens are base64url JSON");
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let s = v["s"].as_str().unwrap_or_default().to_string();
+            let m = v["m"].as_u64().expect("a change mark");
+            (stream, (s, m))
+        })
+        .collect()
+}
+
+/// What each probe search finds (all statuses), as job ids.
+fn search_results(db: &Path, probes: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
+    let store = Store::open(db).unwrap().store;
+    probes
+        .iter()
+        .map(|p| {
+            let page = store
+                .list_jobs(&JobQuery {
+                    search: Some(p.clone()),
+                    statuses: JobStatus::KNOWN.to_vec(),
+                    sort: Some(JobSort::Title),
+                    limit: Some(MAX_PAGE_SIZE),
+                    ..Default::default()
+                })
+                .unwrap();
+            let mut ids: Vec<String> = page.rows.into_iter().map(|r| r.id).collect();
+            ids.sort();
+            (p.clone(), ids)
+        })
+        .collect()
+}
+
+/// FTS5's own consistency check of every search index.
+fn fts_integrity_ok(db: &Path) -> bool {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    ["jobs_fts", "jobs_names_fts", "jobs_titles_fts"]
+        .iter()
+        .all(|t| {
+            conn.execute_batch(&format!("INSERT INTO {t} ({t}) VALUES ('integrity-check')"))
+                .is_ok()
+        })
 }
 
 /// When the jobs stream last committed (tells whether a kill came before or after that commit).
@@ -82,6 +182,10 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
     let full_time = t0.elapsed();
 
     let mut killed_mid_run = 0;
+    let mut killed_in_commit = 0;
+    let mut jobs_committed_before_kill = 0;
+    // Words the edits below write into titles and descriptions: the search probes.
+    let mut probes: BTreeSet<String> = BTreeSet::new();
     for i in 0..ITERATIONS {
         // Give every run real work to write.
         if i > 0 {
@@ -90,6 +194,7 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
                 let j = &ds.jobs[rng.usize(..ds.jobs.len())];
                 let n = rng.u32(..);
                 fake.edit_job(&j.id, |j| j.title = format!("Role {n}"));
+                probes.insert(n.to_string());
             }
             let live: Vec<_> = ds
                 .postings
@@ -99,9 +204,10 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
             for _ in 0..8 {
                 let p = live[rng.usize(..live.len())];
                 let n = rng.u32(..);
+                probes.insert(format!("v{n}"));
                 fake.edit_posting(&p.id, |p| {
-                    p.description_html = format!("<p>Version {n}</p><script>x()</script>");
-                    p.description_plain = format!("Version {n}");
+                    p.description_html = format!("<p>Version v{n}</p><script>x()</script>");
+                    p.description_plain = format!("Version v{n}");
                 });
             }
             if i % 3 == 0 {
@@ -125,7 +231,9 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
 
         let jobs_synced_before = jobs_last_success(&db);
         let mut child = sync_cmd(&base, &key, data.path(), full).spawn().unwrap();
-        // Where to kill: anywhere, or just as a pass's last response arrives (its commit).
+        // Where to kill: anywhere, or just as a pass's last response arrives, the moment the
+        // child is seen inside its commit.
+        let mut in_commit = false;
         match i % 4 {
             0 => {
                 let span = if full { full_time } else { full_time / 4 };
@@ -135,32 +243,36 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
             1 => {
                 let pages = if full { job_pages } else { 1 };
                 wait_for(&fake, "job.list", lists0 + pages, &mut child).await;
-                tokio::time::sleep(Duration::from_micros(rng.u64(..window))).await;
+                in_commit = until_writing(&db, Duration::from_micros(window), &mut child).await;
             }
             2 => {
                 let n = if full { published } else { 8 };
                 wait_for(&fake, "jobPosting.info", infos0 + n, &mut child).await;
-                tokio::time::sleep(Duration::from_micros(rng.u64(..window))).await;
+                in_commit = until_writing(&db, Duration::from_micros(window), &mut child).await;
             }
             _ => {
                 wait_for(&fake, "job.list", lists0 + 1, &mut child).await;
                 tokio::time::sleep(Duration::from_micros(rng.u64(..5_000))).await;
             }
         }
-        let running = child.try_wait().unwrap().is_none();
+        child.start_kill().ok(); // SIGKILL, right after the probe saw the write lock taken
+        let running = child.wait().await.unwrap().signal() == Some(9);
         if running {
             killed_mid_run += 1;
         }
-
-        child.start_kill().ok(); // SIGKILL
-        let _ = child.wait().await;
+        if in_commit && running {
+            killed_in_commit += 1;
+        }
 
         if db.exists() {
             assert!(integrity_ok(&db), "iteration {i}: integrity_check failed");
         }
         let jobs_committed = jobs_last_success(&db) != jobs_synced_before;
+        if running && jobs_committed {
+            jobs_committed_before_kill += 1;
+        }
         eprintln!(
-            "iteration {i}: kill point {}, full {full}, mid-run {running}, jobs pass committed first {jobs_committed}",
+            "iteration {i}: kill point {}, full {full}, mid-run {running}, in a commit {in_commit}, jobs pass committed first {jobs_committed}",
             i % 4
         );
         {
@@ -184,6 +296,28 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
             String::from_utf8_lossy(&out.stderr)
         );
         snapshot(&db).assert_eq(&expected(&fake.dataset(), true), &format!("iteration {i}"));
+        // Tokens and search index as a fresh cache synced now has them.
+        let fresh = tempfile::tempdir().unwrap();
+        let out = sync_cmd(&base, &key, fresh.path(), true)
+            .output()
+            .await
+            .unwrap();
+        assert!(out.status.success(), "iteration {i}: fresh sync");
+        let fresh_db = fresh.path().join("ashby-sync.sqlite3");
+        let marks = token_marks(&db);
+        assert_eq!(
+            marks.len(),
+            3,
+            "iteration {i}: a token per list stream: {marks:?}"
+        );
+        assert_eq!(marks, token_marks(&fresh_db), "iteration {i}: sync tokens");
+        assert!(fts_integrity_ok(&db), "iteration {i}: FTS integrity-check");
+        let found = search_results(&db, &probes);
+        assert_eq!(
+            found,
+            search_results(&fresh_db, &probes),
+            "iteration {i}: search index"
+        );
         let store = Store::open(&db).unwrap().store;
         let hist = store.sync_history(2).unwrap();
         assert!(hist[0].result.is_some());
@@ -196,8 +330,19 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
         killed_mid_run >= ITERATIONS * 3 / 4,
         "only {killed_mid_run} of {ITERATIONS} kills hit a running sync"
     );
+    // Kill points 1 and 2 (10 of the 20) aim at a commit; most must land inside one.
+    assert!(
+        killed_in_commit >= ITERATIONS / 4,
+        "only {killed_in_commit} of {ITERATIONS} kills landed inside a commit"
+    );
+    // Some kills came after the jobs pass had committed, some before it.
+    assert!(
+        jobs_committed_before_kill > 0 && jobs_committed_before_kill < killed_mid_run,
+        "jobs pass committed before {jobs_committed_before_kill} of {killed_mid_run} kills"
+    );
     eprintln!(
-        "{ITERATIONS} kills ({killed_mid_run} mid-run) in {:?}",
+        "{ITERATIONS} kills ({killed_mid_run} mid-run, {killed_in_commit} inside a commit, \
+         {jobs_committed_before_kill} after the jobs commit) in {:?}",
         started.elapsed()
     );
 }

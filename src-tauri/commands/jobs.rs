@@ -76,6 +76,11 @@ pub struct SyncStatus {
     pub next_sync_at: Option<DateTime<Utc>>,
     /// Automatic syncs wait for a new key.
     pub paused_for_key: bool,
+    /// The last attempt found another Ashby Sync window or process syncing this cache.
+    pub busy_elsewhere: bool,
+    /// The keychain is locked (or its unlock prompt went unanswered): syncing waits for
+    /// "Unlock and retry" (Sync now).
+    pub keychain_locked: bool,
     /// Whether Ashby answered the last attempt (`None` until something was tried).
     pub online: Option<bool>,
 }
@@ -97,6 +102,8 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
         running: sched.and_then(|s| s.running),
         next_sync_at: sched.and_then(|s| s.next_run_at),
         paused_for_key: sched.is_some_and(|s| s.paused_for_key) || cache.key_invalid.is_some(),
+        busy_elsewhere: sched.is_some_and(|s| s.busy_elsewhere),
+        keychain_locked: sched.is_some_and(|s| s.keychain_locked),
         online,
         cache,
     }
@@ -158,6 +165,8 @@ mod tests {
             running: Some(Trigger::Manual),
             next_run_at: None,
             paused_for_key: false,
+            busy_elsewhere: false,
+            keychain_locked: false,
             consecutive_failures: 0,
             last_success_at: None,
             last_summary: summary.map(|(result, code)| SyncSummary {

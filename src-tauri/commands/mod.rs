@@ -160,10 +160,7 @@ command! {
     /// Stores the verified key in the keychain and starts the first sync; `clear_cache` first drops
     /// the cached jobs (a key for another organisation).
     pub async fn save_key(state: State<'_, AppState>, clear_cache: bool) -> AppResult<()> {
-        let state = state.inner().clone();
-        tauri::async_runtime::spawn_blocking(move || state.save_pending_key(clear_cache))
-            .await
-            .map_err(internal)?
+        state.save_pending_key(clear_cache).await
     }
 }
 
@@ -196,7 +193,8 @@ command! {
             .await
             .map_err(internal)??;
         let v = run_verification(&state, key).await?;
-        state.keys.record_verification(&v)?;
+        // A rejected or unreachable key is recorded apart: the last good matrix stays.
+        state.keys.record_reverification(&v)?;
         Ok(v)
     }
 }
@@ -204,10 +202,7 @@ command! {
 command! {
     /// Deletes the keychain entry (and, if asked, the cached jobs) and stops syncing.
     pub async fn remove_key(state: State<'_, AppState>, delete_cache: bool) -> AppResult<()> {
-        let state = state.inner().clone();
-        tauri::async_runtime::spawn_blocking(move || state.remove_key(delete_cache))
-            .await
-            .map_err(internal)?
+        state.remove_key(delete_cache).await
     }
 }
 

@@ -739,3 +739,50 @@ async fn a_partial_sync_names_ashbys_module_after_a_restart() {
     finish(app, r).await;
     fake.shutdown().await;
 }
+
+/// Another process (here the test itself, as a cron `ashby-sync sync` would) holds the cache's
+/// sync lock: Sync now says "syncing in another window or process" instead of failing, and
+/// syncs once the other one is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_running_in_another_process_is_reported_not_failed() {
+    let fake = fake().await;
+    let desk = Desktop::start();
+    seed_cache(&desk);
+    let mut lock = Some(
+        ashby_sync_core::sync::SyncLock::try_acquire(&desk.data_dir.join("ashby-sync.sqlite3"))
+            .expect("the test takes the sync lock"),
+    );
+    let mut app = launch(&desk, "busy", &fake.base_url(), &fake.keys().full, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-testid='job-row']", T).await?;
+        app.click("[data-testid='sync-now']").await?;
+        app.wait_for("[data-testid='sync-banner'][data-kind='busy']", SYNC_T)
+            .await?;
+        app.wait_text(
+            "[data-testid='sync-banner']",
+            "syncing in another Ashby Sync window or process",
+            T,
+        )
+        .await?;
+        app.screenshot("busy-banner").await?;
+        // The other sync finishes; Try again syncs here.
+        lock.take();
+        app.click("[data-testid='sync-banner'] [data-action='retry']")
+            .await?;
+        let deadline = std::time::Instant::now() + SYNC_T;
+        while app.find("[data-testid='sync-banner']").await.is_ok() {
+            if std::time::Instant::now() > deadline {
+                return Err(format!(
+                    "the busy banner stayed: {:?}",
+                    app.text("[data-testid='sync-banner']").await
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        app.wait_text("[data-testid='online-state']", "Online", T)
+            .await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+}

@@ -69,6 +69,10 @@ closed_enum!(
         InsecureBaseUrl => "insecure_base_url",
         /// A stored code this version does not know (written by a newer version of the app).
         Unrecognized => "unrecognized",
+        /// Another window or process is syncing this cache right now; this run did not start.
+        SyncBusy => "sync_busy",
+        /// The key changed (or the cache was cleared) during the run: its results were dropped.
+        SyncSuperseded => "sync_superseded",
     } else Unrecognized
 );
 

@@ -6,7 +6,8 @@
 //! Keychain calls block (D-Bus, an unlock prompt): from async code run them in
 //! `tokio::task::spawn_blocking`.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -20,6 +21,13 @@ use crate::vault::{self, Vault};
 
 /// The settings-table entry holding the last [`Verification`] as JSON (never the key).
 const VERIFICATION_SETTING: &str = "key_verification";
+/// The last re-verification that did not confirm the key (rejected, unreachable), kept apart so
+/// it never overwrites the last good one.
+const FAILED_CHECK_SETTING: &str = "key_failed_check";
+
+/// How long a keychain read may take before the app treats the keychain as locked: an unlock
+/// prompt nobody answers (the laptop's lid is closed) must not hang the sync or the window.
+pub const KEYCHAIN_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the key in use comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,6 +100,25 @@ pub struct KeyService {
     open_vault: VaultOpener,
     client_config: ClientConfig,
     proxy: ProxySettings,
+    cache: Arc<KeyCache>,
+    read_timeout: Duration,
+}
+
+/// The keychain's key, read once and kept until it changes (an `ApiKey` is zeroized when
+/// dropped), so the hourly sync does not ask the keychain (and maybe prompt) every run.
+#[derive(Default)]
+struct KeyCache {
+    key: Mutex<Option<ApiKey>>,
+    /// A read that timed out and may still answer: waited on again rather than started twice,
+    /// so a pending unlock prompt is not joined by another one.
+    pending: Mutex<Option<mpsc::Receiver<KeychainRead>>>,
+}
+
+/// What a keychain read thread answers.
+type KeychainRead = Result<Option<ApiKey>, vault::Error>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl std::fmt::Debug for KeyService {
@@ -113,6 +140,8 @@ impl KeyService {
             env_key: settings.api_key.clone(),
             open_vault: Arc::new(move || Vault::new(&account)),
             client_config: settings.client_config(),
+            cache: Arc::default(),
+            read_timeout: KEYCHAIN_READ_TIMEOUT,
         }
     }
 
@@ -138,7 +167,15 @@ impl KeyService {
             open_vault,
             client_config,
             proxy,
+            cache: Arc::default(),
+            read_timeout: KEYCHAIN_READ_TIMEOUT,
         }
+    }
+
+    /// How long a keychain read may take (tests: short).
+    pub fn with_read_timeout(mut self, timeout: Duration) -> KeyService {
+        self.read_timeout = timeout;
+        self
     }
 
     /// The same service with another hand-set-proxy store (tests: a mock keychain).
@@ -172,7 +209,7 @@ impl KeyService {
 
     /// The keychain holds a usable key (ignores `ASHBY_API_KEY`).
     pub fn stored(&self) -> Result<bool, KeyError> {
-        Ok(self.vault()?.get()?.is_some())
+        Ok(self.keychain_key()?.is_some())
     }
 
     /// The key to use and where it comes from: `ASHBY_API_KEY` first, then the keychain.
@@ -180,7 +217,61 @@ impl KeyService {
         if let Some(k) = &self.env_key {
             return Ok(Some((k.clone(), KeySource::Env)));
         }
-        Ok(self.vault()?.get()?.map(|k| (k, KeySource::Keychain)))
+        Ok(self.keychain_key()?.map(|k| (k, KeySource::Keychain)))
+    }
+
+    /// The keychain's key: from memory once read, else read with [`KEYCHAIN_READ_TIMEOUT`].
+    /// A read that does not answer in time (a locked keychain whose prompt nobody answers) is
+    /// reported as [`vault::Error::Locked`]; the next call waits on the same read again.
+    fn keychain_key(&self) -> Result<Option<ApiKey>, KeyError> {
+        if let Some(k) = lock(&self.cache.key).clone() {
+            return Ok(Some(k));
+        }
+        // Held while waiting: a second caller waits for the same read, not a second prompt.
+        let mut pending = lock(&self.cache.pending);
+        let rx = match pending.take() {
+            Some(rx) => rx,
+            None => {
+                let (tx, rx) = mpsc::sync_channel(1);
+                let open = self.open_vault.clone();
+                std::thread::Builder::new()
+                    .name("keychain-read".into())
+                    .spawn(move || {
+                        let _ = tx.send(open().and_then(|v| v.get()));
+                    })
+                    .map_err(|e| vault::Error::Unexpected {
+                        reason: format!("could not start the keychain read: {e}"),
+                    })?;
+                rx
+            }
+        };
+        match rx.recv_timeout(self.read_timeout) {
+            Ok(Ok(key)) => {
+                if let Some(k) = &key {
+                    *lock(&self.cache.key) = Some(k.clone());
+                }
+                Ok(key)
+            }
+            Ok(Err(e)) => Err(e.into()),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                *pending = Some(rx);
+                tracing::warn!(
+                    timeout_s = self.read_timeout.as_secs_f32(),
+                    "the keychain did not answer in time"
+                );
+                Err(vault::Error::Locked {
+                    reason: format!(
+                        "the keychain did not answer within {} seconds (is an unlock prompt waiting?)",
+                        self.read_timeout.as_secs().max(1)
+                    ),
+                }
+                .into())
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(vault::Error::Unexpected {
+                reason: "the keychain read stopped without an answer".into(),
+            }
+            .into()),
+        }
     }
 
     /// Like [`current`](Self::current), but no key is an error.
@@ -224,8 +315,13 @@ impl KeyService {
             return Err(KeyError::CannotSync);
         }
         self.vault()?.set(key)?;
+        *lock(&self.cache.key) = Some(key.clone());
+        // After the keychain holds the new key: a run that read the old key read the old
+        // generation too, and its commits are refused from here on.
         if clear_cache {
             self.store.clear_cache()?;
+        } else {
+            self.store.bump_generation()?;
         }
         self.record_verification(verification)?;
         tracing::info!("API key saved to the keychain");
@@ -237,8 +333,40 @@ impl KeyService {
     pub fn record_verification(&self, v: &Verification) -> Result<(), KeyError> {
         let json = serde_json::to_string(v).map_err(|e| KeyError::Encode(e.to_string()))?;
         self.store.set_setting(VERIFICATION_SETTING, &json)?;
+        self.store.remove_setting(FAILED_CHECK_SETTING)?;
         self.store.clear_key_invalid()?;
         Ok(())
+    }
+
+    /// Records a re-verification of the stored key. One that confirms the key replaces the last
+    /// verification; one that doesn't (rejected, unreachable, no clear answer) is kept apart
+    /// ([`last_failed_check`](Self::last_failed_check)): the last good matrix stays, a
+    /// "rejected" mark is never lifted by it, and a rejection sets one.
+    pub fn record_reverification(&self, v: &Verification) -> Result<(), KeyError> {
+        use crate::setup::Outcome;
+        let confirmed = v.valid
+            && !matches!(
+                v.outcome,
+                Outcome::InvalidKey | Outcome::Unreachable | Outcome::Unverified
+            );
+        if confirmed {
+            return self.record_verification(v);
+        }
+        let json = serde_json::to_string(v).map_err(|e| KeyError::Encode(e.to_string()))?;
+        self.store.set_setting(FAILED_CHECK_SETTING, &json)?;
+        if v.outcome == Outcome::InvalidKey {
+            self.store
+                .mark_key_invalid(ErrorCode::InvalidKey, v.verified_at)?;
+        }
+        Ok(())
+    }
+
+    /// The last re-verification that did not confirm the key, if it came after the last good one.
+    pub fn last_failed_check(&self) -> Result<Option<Verification>, KeyError> {
+        Ok(self
+            .store
+            .setting(FAILED_CHECK_SETTING)?
+            .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
     /// The last recorded verification, if any.
@@ -263,13 +391,68 @@ impl KeyService {
     /// `Ok(false)` when the keychain held no key.
     pub fn remove(&self, delete_cache: bool) -> Result<bool, KeyError> {
         let removed = self.vault()?.delete()?;
-        self.store.forget_key_verification()?;
-        self.store.remove_setting(VERIFICATION_SETTING)?;
+        lock(&self.cache.key).take();
         if delete_cache {
             self.store.clear_cache()?;
+        } else {
+            self.store.bump_generation()?;
         }
+        self.store.forget_key_verification()?;
+        self.store.remove_setting(VERIFICATION_SETTING)?;
+        self.store.remove_setting(FAILED_CHECK_SETTING)?;
         tracing::info!(delete_cache, "API key removed");
         Ok(removed)
+    }
+}
+
+impl KeyService {
+    /// [`save`](Self::save) as the app does it: the running sync (which uses the old key) is
+    /// cancelled and awaited before the keychain or the cache is touched, and a sync with the
+    /// new key starts at once afterwards. Without a scheduler (the CLI), just saves.
+    pub async fn save_with_sync_stopped(
+        &self,
+        scheduler: Option<&crate::sync::SchedulerHandle>,
+        key: ApiKey,
+        verification: Verification,
+        clear_cache: bool,
+    ) -> Result<(), KeyError> {
+        if let Some(s) = scheduler {
+            s.hold().await;
+        }
+        let svc = self.clone();
+        let saved = tokio::task::spawn_blocking(move || svc.save(&key, &verification, clear_cache))
+            .await
+            .unwrap_or_else(|e| Err(KeyError::Encode(format!("the save task stopped: {e}"))));
+        if let Some(s) = scheduler {
+            match &saved {
+                Ok(()) => s.key_changed(),
+                Err(_) => s.release(),
+            }
+        }
+        saved
+    }
+
+    /// [`remove`](Self::remove) with the running sync cancelled and awaited first, so no run
+    /// writes jobs back after "Remove key + delete cached jobs". Syncing then waits for a key.
+    pub async fn remove_with_sync_stopped(
+        &self,
+        scheduler: Option<&crate::sync::SchedulerHandle>,
+        delete_cache: bool,
+    ) -> Result<bool, KeyError> {
+        if let Some(s) = scheduler {
+            s.hold().await;
+        }
+        let svc = self.clone();
+        let removed = tokio::task::spawn_blocking(move || svc.remove(delete_cache))
+            .await
+            .unwrap_or_else(|e| Err(KeyError::Encode(format!("the remove task stopped: {e}"))));
+        if let Some(s) = scheduler {
+            match &removed {
+                Ok(_) => s.key_removed(),
+                Err(_) => s.release(),
+            }
+        }
+        removed
     }
 }
 

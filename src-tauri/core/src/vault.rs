@@ -206,7 +206,8 @@ impl Vault {
     /// The stored key, or `None` when there is none.
     pub fn get(&self) -> Result<Option<ApiKey>, Error> {
         let text = match self.entry.get_password() {
-            Ok(t) => t,
+            // The plain copy is wiped once parsed into the (zeroizing) `ApiKey`.
+            Ok(t) => zeroize::Zeroizing::new(t),
             Err(keyring_core::Error::NoEntry) => return Ok(None),
             Err(e) => return Err(map_error(&e)),
         };

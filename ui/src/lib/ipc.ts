@@ -158,9 +158,14 @@ stored: boolean,
  */
 overridden: boolean, 
 /**
- * What the last verification learned.
+ * What the last verification that confirmed the key learned.
  */
 verification: Verification | null, 
+/**
+ * The last re-verification that did not confirm the key (rejected, unreachable), when it
+ * came after `verification`, which it does not replace.
+ */
+failedCheck: Verification | null, 
 /**
  * Ashby rejected the key during a sync.
  */
@@ -251,7 +256,15 @@ nextRunAt: string | null,
 /**
  * Automatic runs wait for a (new) key.
  */
-pausedForKey: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+pausedForKey: boolean, 
+/**
+ * The last attempt found another window or process syncing this cache; retried later.
+ */
+busyElsewhere: boolean, 
+/**
+ * The keychain is locked (or did not answer): automatic runs wait for Sync now.
+ */
+keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
 
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
@@ -313,6 +326,15 @@ nextSyncAt: string | null,
  * Automatic syncs wait for a new key.
  */
 pausedForKey: boolean, 
+/**
+ * The last attempt found another Ashby Sync window or process syncing this cache.
+ */
+busyElsewhere: boolean, 
+/**
+ * The keychain is locked (or its unlock prompt went unanswered): syncing waits for
+ * "Unlock and retry" (Sync now).
+ */
+keychainLocked: boolean, 
 /**
  * Whether Ashby answered the last attempt (`None` until something was tried).
  */

@@ -30,7 +30,7 @@ const baseStatus = (extra: Partial<SyncStatus> = {}): SyncStatus => ({
     counts: { jobs: 10, openJobs: 5, postings: 8, departments: 2, locations: 3 },
     lastRun: null, lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
   },
-  running: null, nextSyncAt: null, pausedForKey: false, online: null, ...extra,
+  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, ...extra,
 });
 const summary = (s: Partial<SyncSummary>): SyncSummary => ({
   runId: 2, trigger: "manual", result: "ok", startedAt: "2025-03-10T12:00:00Z", finishedAt: "2025-03-10T12:00:05Z",

@@ -11,7 +11,7 @@ const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatu
     },
     lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
   },
-  running: null, nextSyncAt: null, pausedForKey: false, online: null, ...extra,
+  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, ...extra,
 });
 
 const summary = (s: Partial<SyncSummary>): SyncSummary => ({
@@ -34,6 +34,21 @@ describe("progress", () => {
 });
 
 describe("syncProblem", () => {
+  it("asks to unlock the keychain when it is locked, and retries on the button", () => {
+    const p = syncProblem(status({ result: "failed", errorCode: "keychain_locked" }, { keychainLocked: true }), null);
+    expect(p?.kind).toBe("keychain");
+    expect(p?.fix).toBe("unlockRetry");
+    expect(p?.message).toContain("keychain is locked");
+    expect(syncProblem(status(null), summary({ result: "failed", errorCode: "keychain_locked" }))?.kind).toBe("keychain");
+  });
+  it("says another window or process is syncing, without calling it a failure", () => {
+    const p = syncProblem(status({ result: "ok" }, { busyElsewhere: true }), summary({ result: "failed", errorCode: "sync_busy" }));
+    expect(p?.kind).toBe("busy");
+    expect(p?.message).toContain("another Ashby Sync window or process");
+  });
+  it("stays quiet about a run superseded by a key change", () => {
+    expect(syncProblem(status(null), summary({ result: "failed", errorCode: "sync_superseded" }))).toBeNull();
+  });
   it("is quiet when the last run went fine", () => {
     expect(syncProblem(status({ result: "ok" }), null)).toBeNull();
     expect(syncProblem(status(null), null)).toBeNull();

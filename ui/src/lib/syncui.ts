@@ -59,10 +59,10 @@ export function progressFraction(p: SyncProgress | null): number | null {
   return Math.min(1, (i + inner) / STREAMS.length);
 }
 
-export type Fix = "reenterKey" | "grantModule" | "retry";
+export type Fix = "reenterKey" | "grantModule" | "retry" | "unlockRetry";
 
 export interface Problem {
-  kind: "key" | "permission" | "offline" | "error";
+  kind: "key" | "permission" | "offline" | "keychain" | "busy" | "error";
   message: string;
   fix: Fix;
   /** For `permission`: the Ashby modules to grant (never stream names: Ashby has no "Departments"). */
@@ -111,7 +111,26 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
       modules: none,
     };
   }
+  if (status.keychainLocked || run?.errorCode === "keychain_locked") {
+    return {
+      kind: "keychain",
+      message:
+        "The keychain is locked, so the app can't read the API key and syncing is paused. Unlock it (usually with your login password), then choose Unlock and retry.",
+      fix: "unlockRetry",
+      modules: none,
+    };
+  }
+  if (status.busyElsewhere || run?.errorCode === "sync_busy") {
+    return {
+      kind: "busy",
+      message: "Jobs are syncing in another Ashby Sync window or process. This one tries again in a few minutes.",
+      fix: "retry",
+      modules: none,
+    };
+  }
   if (!run || run.result === null) return null;
+  // The key changed during that run; a sync with the new key has already started.
+  if (run.errorCode === "sync_superseded") return null;
   if (run.errorCode === "missing_permission" || (run.result !== "failed" && run.missingModules.length)) {
     const mods = run.missingModules;
     const names = mods.map(moduleLabel);

@@ -56,6 +56,10 @@ pub enum Error {
     },
     #[error("An internal task of the job cache stopped unexpectedly ({0}). Restart the app.")]
     Task(String),
+    /// The run's key was replaced or removed, or the cache was cleared, while it ran: what it
+    /// fetched belongs to the old key and is not written.
+    #[error("The API key changed (or the cached jobs were deleted) during this sync, so its results were discarded. A new sync starts with the current key.")]
+    Superseded,
 }
 
 impl Error {
@@ -66,6 +70,7 @@ impl Error {
             Error::Migration(_) => ErrorCode::DbMigrationFailed,
             Error::Io { .. } => ErrorCode::DbIo,
             Error::Task(_) => ErrorCode::Internal,
+            Error::Superseded => ErrorCode::SyncSuperseded,
         }
     }
 }
@@ -178,7 +183,14 @@ pub struct OpenOutcome {
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
+    /// Set on the view a sync run writes through ([`Store::bound_to`]): its writes are refused
+    /// once the cache generation moved on (key replaced or removed, cache cleared).
+    generation: Option<u64>,
 }
+
+/// The settings entry holding the cache generation: bumped (in the same transaction) whenever the
+/// key changes or the cached jobs are deleted, so a run that started before cannot write after.
+const GENERATION_SETTING: &str = "cache_generation";
 
 struct Inner {
     path: PathBuf,
@@ -190,6 +202,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("path", &self.inner.path)
+            .field("generation", &self.generation)
             .finish()
     }
 }
@@ -210,7 +223,11 @@ impl Store {
                 source,
             })?;
         }
-        match Self::try_open(path) {
+        // Two processes opening a new cache at once (the CLI from cron and the app at login)
+        // must not both create it, nor one take the other's half-made file for unusable and
+        // move it aside: opening is serialised across processes.
+        let _open_lock = OpenLock::acquire(path);
+        match Self::try_open_waiting(path) {
             Ok(store) => Ok(OpenOutcome {
                 store,
                 recovered_from: None,
@@ -231,6 +248,24 @@ impl Store {
                     store,
                     recovered_from: Some(aside),
                 })
+            }
+        }
+    }
+
+    /// [`try_open`](Self::try_open), retried while another process holds the database (two
+    /// processes creating or migrating the same new cache at once: the migration's transaction
+    /// reads the schema version first, so SQLite cannot make it wait).
+    fn try_open_waiting(path: &Path) -> std::result::Result<Store, OpenFailure> {
+        let deadline = std::time::Instant::now() + OPEN_BUSY_WAIT;
+        loop {
+            match Self::try_open(path) {
+                Err(OpenFailure::Other(Error::Sqlite(e)))
+                    if is_busy(&e) && std::time::Instant::now() < deadline =>
+                {
+                    tracing::debug!("the cache is busy in another process; opening again: {e}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
             }
         }
     }
@@ -262,6 +297,7 @@ impl Store {
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
             }),
+            generation: None,
         })
     }
 
@@ -276,6 +312,76 @@ impl Store {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in one write transaction, the only way the store writes more than one statement.
+    /// `BEGIN IMMEDIATE` takes the write lock first, so when another process (the CLI, a second
+    /// window) is writing, SQLite waits for it (the busy timeout) instead of failing with
+    /// "database is locked" when a read-then-write transaction tries to upgrade. On a view bound
+    /// to a generation ([`Store::bound_to`]), the generation is checked inside the transaction:
+    /// a run whose key was replaced or removed (or whose cache was cleared) writes nothing.
+    pub(crate) fn write_tx<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.writer();
+        let tx = self.begin_write(&mut conn)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Opens the write transaction [`write_tx`](Self::write_tx) runs in (`BEGIN IMMEDIATE`,
+    /// then the generation check), for the big commits that hold it open themselves.
+    pub(crate) fn begin_write<'c>(
+        &self,
+        conn: &'c mut Connection,
+    ) -> Result<rusqlite::Transaction<'c>> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(expected) = self.generation {
+            if generation_on(&tx)? != expected {
+                return Err(Error::Superseded);
+            }
+        }
+        Ok(tx)
+    }
+
+    /// Like [`write_tx`](Self::write_tx) but never refused for the generation: history rows of
+    /// a superseded run must still be closed.
+    pub(crate) fn write_tx_unchecked<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        Store {
+            inner: self.inner.clone(),
+            generation: None,
+        }
+        .write_tx(f)
+    }
+
+    /// The cache generation now (0 until the key first changes).
+    pub fn generation(&self) -> Result<u64> {
+        generation_on(&self.reader())
+    }
+
+    /// A view of this cache whose writes are refused once the generation is no longer `gen`
+    /// (what a sync run writes through).
+    pub fn bound_to(&self, gen: u64) -> Store {
+        Store {
+            inner: self.inner.clone(),
+            generation: Some(gen),
+        }
+    }
+
+    /// The generation this view is bound to, if any.
+    pub fn bound_generation(&self) -> Option<u64> {
+        self.generation
+    }
+
+    /// Moves the generation on: every run that started before can no longer write. Called when
+    /// the key is saved, replaced or removed.
+    pub fn bump_generation(&self) -> Result<u64> {
+        self.write_tx_unchecked(bump_generation_on)
     }
 
     pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
@@ -310,18 +416,21 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.writer().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+        self.write_tx_unchecked(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
+                [key, value],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn remove_setting(&self, key: &str) -> Result<()> {
-        self.writer()
-            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
-        Ok(())
+        self.write_tx_unchecked(|tx| {
+            tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+            Ok(())
+        })
     }
 
     pub fn settings(&self) -> Result<std::collections::BTreeMap<String, String>> {
@@ -400,23 +509,30 @@ impl Store {
 
     /// Ashby rejected the key during a sync: remember it so the UI asks for a new key and the
     /// scheduler stops trying.
+    /// On a run's bound view, refused once the key changed: the old key's rejection must not
+    /// mark the new one.
     pub fn mark_key_invalid(&self, code: ErrorCode, at: DateTime<Utc>) -> Result<()> {
-        self.writer().execute(
-            "INSERT INTO key_verification (id, invalid_code, invalid_at) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET invalid_code = excluded.invalid_code,
-                                            invalid_at = excluded.invalid_at",
-            rusqlite::params![code, fmt_time(at)],
-        )?;
-        Ok(())
+        self.write_tx(|tx| {
+            tx.execute(
+                "INSERT INTO key_verification (id, invalid_code, invalid_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET invalid_code = excluded.invalid_code,
+                                                invalid_at = excluded.invalid_at",
+                rusqlite::params![code, fmt_time(at)],
+            )?;
+            Ok(())
+        })
     }
 
-    /// A new key was stored (or the old one works again).
+    /// A new key was stored (or the old one works again). On a run's bound view, refused once
+    /// the key changed.
     pub fn clear_key_invalid(&self) -> Result<()> {
-        self.writer().execute(
-            "UPDATE key_verification SET invalid_code = NULL, invalid_at = NULL WHERE id = 1",
-            [],
-        )?;
-        Ok(())
+        self.write_tx(|tx| {
+            tx.execute(
+                "UPDATE key_verification SET invalid_code = NULL, invalid_at = NULL WHERE id = 1",
+                [],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn key_invalid(&self) -> Result<Option<KeyInvalid>> {
@@ -425,8 +541,10 @@ impl Store {
 
     /// The key was removed: forget its facts too.
     pub fn forget_key_verification(&self) -> Result<()> {
-        self.writer().execute("DELETE FROM key_verification", [])?;
-        Ok(())
+        self.write_tx_unchecked(|tx| {
+            tx.execute("DELETE FROM key_verification", [])?;
+            Ok(())
+        })
     }
 }
 
@@ -440,7 +558,7 @@ fn run_maintenance(conn: &mut Connection) -> Result<()> {
         rows
     };
     for task in tasks {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         match task.as_str() {
             "rebuild_search_index" => {
                 tracing::info!("rebuilding the search index");
@@ -456,6 +574,28 @@ fn run_maintenance(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+fn generation_on(conn: &Connection) -> Result<u64> {
+    use rusqlite::OptionalExtension;
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [GENERATION_SETTING],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+pub(crate) fn bump_generation_on(tx: &rusqlite::Transaction<'_>) -> Result<u64> {
+    let next = generation_on(tx)? + 1;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![GENERATION_SETTING, next.to_string()],
+    )?;
+    Ok(next)
 }
 
 pub(crate) fn key_invalid_on(conn: &Connection) -> Result<Option<KeyInvalid>> {
@@ -490,6 +630,61 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(conn)
+}
+
+/// An advisory lock on `<cache>.open-lock` held while the cache is opened and migrated (a
+/// moment; the OS drops it if the process dies). Best effort: if it cannot be had within
+/// [`OPEN_BUSY_WAIT`], opening goes on without it (SQLite's own locking still applies).
+struct OpenLock(Option<std::fs::File>);
+
+impl OpenLock {
+    fn acquire(db: &Path) -> OpenLock {
+        use fs4::{FileExt, TryLockError};
+        let path = with_suffix_raw(db, ".open-lock");
+        let file = match std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "could not create the open lock: {e}");
+                return OpenLock(None);
+            }
+        };
+        let deadline = std::time::Instant::now() + OPEN_BUSY_WAIT;
+        loop {
+            match FileExt::try_lock(&file) {
+                Ok(()) => return OpenLock(Some(file)),
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    tracing::warn!("opening the cache without the open lock: {e}");
+                    return OpenLock(None);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for OpenLock {
+    fn drop(&mut self) {
+        if let Some(f) = &self.0 {
+            let _ = fs4::FileExt::unlock(f);
+        }
+    }
+}
+
+/// How long opening the cache waits for another process that is creating or migrating it.
+const OPEN_BUSY_WAIT: Duration = Duration::from_secs(10);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn is_unusable_code(code: rusqlite::ErrorCode) -> bool {

@@ -33,7 +33,9 @@ impl Store {
     /// mid-sync) are closed as failed/`interrupted` first.
     pub fn begin_run(&self, trigger: Trigger, full: bool, now: DateTime<Utc>) -> Result<i64> {
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = self.begin_write(&mut conn)?;
+        // The caller holds the sync lock (`sync::SyncLock`), so no other process is running a
+        // sync on this cache: a run still open was left by one that died or quit mid-sync.
         tx.execute(
             "UPDATE sync_runs SET result = 'failed', error_code = ?1,
                  error_message = 'The app stopped before this sync finished.',
@@ -46,37 +48,43 @@ impl Store {
             params![fmt_time(now), trigger.as_str(), full],
         )?;
         let id = tx.last_insert_rowid();
+        clamp_future_times(&tx, now)?;
         tx.commit()?;
         Ok(id)
     }
 
+    /// Closes the run's history row (also for a superseded run: never refused).
     pub fn finish_run(&self, run_id: i64, f: &RunFinish) -> Result<()> {
-        self.writer().execute(
-            "UPDATE sync_runs SET finished_at = ?2, result = ?3, streams_json = ?4, requests = ?5,
-                                  error_code = ?6, error_message = ?7
-             WHERE id = ?1",
-            params![
-                run_id,
-                fmt_time(f.finished_at),
-                f.result.as_str(),
-                to_json(&f.streams),
-                f.requests as i64,
-                f.error_code,
-                f.error_message
-            ],
-        )?;
-        Ok(())
+        self.write_tx_unchecked(|tx| {
+            tx.execute(
+                "UPDATE sync_runs SET finished_at = ?2, result = ?3, streams_json = ?4,
+                                      requests = ?5, error_code = ?6, error_message = ?7
+                 WHERE id = ?1",
+                params![
+                    run_id,
+                    fmt_time(f.finished_at),
+                    f.result.as_str(),
+                    to_json(&f.streams),
+                    f.requests as i64,
+                    f.error_code,
+                    f.error_message
+                ],
+            )?;
+            Ok(())
+        })
     }
 
-    /// Closes a run whose task was stopped (app quitting mid-sync).
+    /// Closes a run whose task was stopped (app quitting mid-sync, key changed).
     pub fn mark_run_interrupted(&self, run_id: i64, now: DateTime<Utc>) -> Result<()> {
-        self.writer().execute(
-            "UPDATE sync_runs SET result = 'failed', error_code = ?2,
-                 error_message = 'The sync was stopped before it finished.', finished_at = ?3
-             WHERE id = ?1 AND result IS NULL",
-            params![run_id, INTERRUPTED, fmt_time(now)],
-        )?;
-        Ok(())
+        self.write_tx_unchecked(|tx| {
+            tx.execute(
+                "UPDATE sync_runs SET result = 'failed', error_code = ?2,
+                     error_message = 'The sync was stopped before it finished.', finished_at = ?3
+                 WHERE id = ?1 AND result IS NULL",
+                params![run_id, INTERRUPTED, fmt_time(now)],
+            )?;
+            Ok(())
+        })
     }
 
     /// Most recent runs first.
@@ -97,6 +105,36 @@ impl Store {
         let conn = self.reader();
         schedule_facts_on(&conn)
     }
+}
+
+/// A clock set back (or a stamp from a machine whose clock ran ahead) leaves times in the
+/// future: a pass or run "finished" after now would hold off the hourly schedule and the daily
+/// reconciling pass until the clock caught up. Such times are treated as now, and logged.
+fn clamp_future_times(tx: &rusqlite::Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
+    let now_s = fmt_time(now);
+    let mut n = 0;
+    for column in ["last_full_sync_at", "last_success_at", "last_attempt_at"] {
+        n += tx.execute(
+            &format!("UPDATE sync_state SET {column} = ?1 WHERE {column} > ?1"),
+            [&now_s],
+        )?;
+    }
+    n += tx.execute(
+        "UPDATE sync_runs SET finished_at = ?1 WHERE finished_at > ?1",
+        [&now_s],
+    )?;
+    n += tx.execute(
+        "UPDATE sync_runs SET started_at = ?1 WHERE started_at > ?1",
+        [&now_s],
+    )?;
+    if n > 0 {
+        tracing::warn!(
+            rows = n,
+            now = %now_s,
+            "sync times in the future (the clock was set back?): treated as now"
+        );
+    }
+    Ok(())
 }
 
 pub(crate) fn last_run_on(conn: &Connection) -> Result<Option<SyncRunRecord>> {

@@ -108,33 +108,57 @@ impl Store {
         code: ErrorCode,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.writer().execute(
-            "INSERT INTO sync_state (stream, last_attempt_at, last_error_code) VALUES (?1, ?2, ?3)
-             ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
-                                                last_error_code = excluded.last_error_code",
-            params![stream.as_str(), fmt_time(at), code],
-        )?;
-        Ok(())
+        self.write_tx(|tx| {
+            tx.execute(
+                "INSERT INTO sync_state (stream, last_attempt_at, last_error_code) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+                                                    last_error_code = excluded.last_error_code",
+                params![stream.as_str(), fmt_time(at), code],
+            )?;
+            Ok(())
+        })
     }
 
     /// Drops every sync token so the next run is a full, reconciling pass.
     pub fn clear_sync_tokens(&self) -> Result<()> {
-        self.writer()
-            .execute("UPDATE sync_state SET sync_token = NULL", [])?;
-        Ok(())
+        self.write_tx_unchecked(|tx| {
+            tx.execute("UPDATE sync_state SET sync_token = NULL", [])?;
+            Ok(())
+        })
     }
 
-    /// Removes all synced data and sync state (e.g. the key now belongs to another organisation).
-    /// History, settings and key facts stay.
+    /// Removes all synced data and sync state (e.g. the key now belongs to another organisation,
+    /// or the user asked to delete the cached jobs) and moves the cache generation on, so a run
+    /// still in flight cannot write its rows back. History, settings and key facts stay.
+    ///
+    /// The rows must really be gone, not just unlinked: `secure_delete` overwrites freed pages
+    /// and cells with zeros, but a cleared table's root page keeps stale bytes, so the file is
+    /// then rebuilt (`VACUUM`), and a `TRUNCATE` checkpoint copies the result into the database
+    /// file and empties the write-ahead log, which still held the old pages.
     pub fn clear_cache(&self) -> Result<()> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        for table in SYNCED_TABLES {
-            tx.execute(&format!("DELETE FROM {}", table.name), [])?;
+        self.writer().pragma_update(None, "secure_delete", true)?;
+        let cleared = self.write_tx_unchecked(|tx| {
+            for table in SYNCED_TABLES {
+                tx.execute(&format!("DELETE FROM {}", table.name), [])?;
+            }
+            tx.execute_batch("DELETE FROM sync_state; DELETE FROM temp.touched_jobs;")?;
+            tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
+            super::bump_generation_on(tx)?;
+            Ok(())
+        });
+        let conn = self.writer();
+        let restored = conn.pragma_update(None, "secure_delete", false);
+        cleared?;
+        restored?;
+        // Needs free disk space about the cache's size; the rows are gone either way.
+        if let Err(e) = conn.execute_batch("VACUUM") {
+            tracing::warn!("could not compact the cache after deleting the jobs: {e}");
         }
-        tx.execute_batch("DELETE FROM sync_state; DELETE FROM temp.touched_jobs;")?;
-        tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
-        tx.commit()?;
+        // A reader may still hold the old pages a moment: the busy timeout waits for it.
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            tracing::warn!("the cache's log could not be emptied right after deleting the jobs");
+        }
         Ok(())
     }
 
@@ -150,7 +174,7 @@ impl Store {
     ) -> Result<StreamCounts> {
         let table = R::TABLE;
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = self.begin_write(&mut conn)?;
         let existing = ids(&tx, &format!("SELECT id FROM {}", table.name))?;
         let mut seen = HashSet::new();
         let mut changed = HashSet::new();
@@ -203,7 +227,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<StreamCounts> {
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = self.begin_write(&mut conn)?;
         // id → (job_id, list_hash as last written).
         let existing: HashMap<String, (String, Option<i64>)> = {
             let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;

@@ -8,6 +8,7 @@
 //! previous cache intact, and a process killed mid-run loses only the pass in flight.
 
 use super::clock::{SystemWallClock, WallClock};
+use super::lock::SyncLock;
 use super::plan::{self, ErrorRecord, RunReport, StreamPlan};
 use super::streams::{self, ListStream};
 use crate::ashby::{self, Client, JobPostingListParams};
@@ -364,8 +365,51 @@ impl Engine {
     }
 
     /// One complete run. Never panics on Ashby or cache problems: everything ends up in the
-    /// summary (and in the history table when the cache is writable).
+    /// summary (and in the history table when the cache is writable). When another window or
+    /// process is syncing this cache, nothing runs: the summary says so (`sync_busy`).
     pub async fn run(
+        &self,
+        trigger: Trigger,
+        force_full: bool,
+        progress: &dyn ProgressSink,
+    ) -> SyncSummary {
+        match SyncLock::try_acquire(self.store.path()) {
+            Ok(lock) => self.run_locked(lock, trigger, force_full, progress).await,
+            Err(e) => {
+                tracing::info!("sync not started: {e}");
+                SyncSummary::not_started(trigger, self.now(), e.code(), e.to_string(), false)
+            }
+        }
+    }
+
+    /// [`run`](Self::run) with the sync lock already taken (the CLI waits for it). The run
+    /// writes through a view of the cache bound to the generation it started with (unless the
+    /// engine's store is bound already, to the generation read before the key was): once the
+    /// key is replaced or removed, or the cache cleared, its commits are refused.
+    pub async fn run_locked(
+        &self,
+        lock: SyncLock,
+        trigger: Trigger,
+        force_full: bool,
+        progress: &dyn ProgressSink,
+    ) -> SyncSummary {
+        let _lock = lock;
+        if self.store.bound_generation().is_some() {
+            return self.run_held(trigger, force_full, progress).await;
+        }
+        match self.blocking(|s| s.generation()).await {
+            Ok(gen) => {
+                let engine = Engine {
+                    store: self.store.bound_to(gen),
+                    ..self.clone()
+                };
+                engine.run_held(trigger, force_full, progress).await
+            }
+            Err(e) => SyncSummary::not_started(trigger, self.now(), e.code(), e.to_string(), false),
+        }
+    }
+
+    async fn run_held(
         &self,
         trigger: Trigger,
         force_full: bool,
@@ -523,13 +567,17 @@ impl Engine {
             error_code: summary.error_code,
             error_message: summary.error_message.clone(),
         };
-        let key_works = result != RunResult::Failed;
+        let key_works = plan::key_worked(&summary.streams, summary.needs_key);
         if let Err(e) = self
             .blocking(move |s| {
                 s.finish_run(run_id, &record)?;
-                // Ashby accepted the key this run: drop a stale "key invalid" mark.
+                // Ashby answered this key without an auth error: drop a stale "key rejected"
+                // mark (refused when the key changed meanwhile: the mark is the new key's).
                 if key_works {
-                    s.clear_key_invalid()?;
+                    match s.clear_key_invalid() {
+                        Ok(()) | Err(store::Error::Superseded) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 Ok(())
             })

@@ -4,6 +4,7 @@
 
 mod clock;
 mod engine;
+mod lock;
 mod plan;
 mod scheduler;
 mod streams;
@@ -14,8 +15,10 @@ pub use engine::{
     SyncSummary, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_PASS_RESTARTS,
     DEFAULT_PROGRESS_INTERVAL,
 };
+pub use lock::{LockError, SyncLock, LOCK_FILE};
 pub use scheduler::{
     interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
     NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
-    SyncRunner, DEFAULT_BACKOFF, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL, DEFAULT_JITTER,
+    SyncRunner, DEFAULT_BACKOFF, DEFAULT_BUSY_RETRY, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL,
+    DEFAULT_JITTER,
 };

@@ -112,6 +112,15 @@ pub struct RunOutcome {
     pub needs_key: bool,
 }
 
+/// Whether the run used the key and Ashby accepted it: some stream synced or was skipped for a
+/// module Ashby named (both need an authenticated answer), and no stream was refused for the key.
+pub fn key_worked(streams: &[StreamRunSummary], needs_key: bool) -> bool {
+    !needs_key
+        && streams
+            .iter()
+            .any(|s| matches!(s.outcome, StreamOutcome::Ok | StreamOutcome::Skipped))
+}
+
 /// Collects each stream's outcome and owns the error → outcome policy: a missing module
 /// permission skips the stream and the run goes on (result `partial`); any other error fails
 /// the stream and every later stream is not run (result `failed`); an auth error also asks for

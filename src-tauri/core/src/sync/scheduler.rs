@@ -9,7 +9,15 @@
 //! * A little random jitter on scheduled runs so many installs don't hit Ashby in lockstep.
 //! * "Sync now" is single-flight: while a run is going, callers join it. Finishing it moves the
 //!   next scheduled run to one interval after it.
-//! * No key / key rejected → automatic runs pause until [`SchedulerHandle::key_changed`].
+//! * No key / key rejected → automatic runs pause until [`SchedulerHandle::key_changed`], or
+//!   until a run (Sync now) gets an answer for the key without an auth error.
+//! * Another window or process holds the cache's sync lock → no run, no failure counted: "syncing
+//!   in another window/process", tried again after `busy_retry`.
+//! * The keychain is locked (or its unlock prompt went unanswered) → automatic runs pause, so
+//!   the user is not prompted at every back-off step, until Sync now (Unlock and retry).
+//! * A key change ([`SchedulerHandle::hold`], then `key_changed`/`key_removed`) cancels the
+//!   running sync and waits for it before the cache is touched; a saved key syncs at once.
+//! * A last run stamped in the future (the clock was set back) counts as "now".
 //! * [`SchedulerHandle::shutdown`] stops a running sync; its open transaction rolls back, every
 //!   committed stream stays (nothing half-written).
 
@@ -33,6 +41,8 @@ use ts_rs::TS;
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 pub const DEFAULT_CHECK_EVERY: Duration = Duration::from_secs(60);
 pub const DEFAULT_JITTER: Duration = Duration::from_secs(90);
+/// How soon to try again when another window or process was syncing the same cache.
+pub const DEFAULT_BUSY_RETRY: Duration = Duration::from_secs(2 * 60);
 pub const DEFAULT_BACKOFF: [Duration; 4] = [
     Duration::from_secs(5 * 60),
     Duration::from_secs(15 * 60),
@@ -71,6 +81,8 @@ pub struct SchedulerConfig {
     pub jitter: Duration,
     /// Wait after the 1st, 2nd, … consecutive failure; the last step repeats.
     pub backoff: Vec<Duration>,
+    /// Wait after finding another window or process syncing the cache.
+    pub busy_retry: Duration,
     pub clock: Arc<dyn WallClock>,
     /// Seed for the jitter (tests); `None` = random.
     pub seed: Option<u64>,
@@ -83,6 +95,7 @@ impl Default for SchedulerConfig {
             check_every: DEFAULT_CHECK_EVERY,
             jitter: DEFAULT_JITTER,
             backoff: DEFAULT_BACKOFF.to_vec(),
+            busy_retry: DEFAULT_BUSY_RETRY,
             clock: Arc::new(SystemWallClock),
             seed: None,
         }
@@ -182,13 +195,27 @@ impl SyncRunner for EngineRunner {
         let cfg = self.config.clone();
         Box::pin(async move {
             let now = cfg.clock.now();
-            // The keychain may block (D-Bus, unlock prompt): off the runtime threads.
+            // The generation is read before the key: a key saved in between moves it on, so
+            // a run that got the old key cannot write (`Store::bound_to`).
+            let gen_store = store.clone();
+            let generation = match tokio::task::spawn_blocking(move || gen_store.generation()).await
+            {
+                Ok(Ok(g)) => g,
+                Ok(Err(e)) => {
+                    return SyncSummary::not_started(trigger, now, e.code(), e.to_string(), false)
+                }
+                Err(e) => {
+                    let e = SchedulerError::Internal(e.to_string());
+                    return SyncSummary::not_started(trigger, now, e.code(), e.to_string(), false);
+                }
+            };
+            // The keychain may block (D-Bus, an unlock prompt): off the runtime threads.
             let client = tokio::task::spawn_blocking(move || clients())
                 .await
                 .unwrap_or_else(|e| Err(SchedulerError::Internal(e.to_string())));
             match client {
                 Ok(Some(client)) => {
-                    Engine::with_config(client, store, cfg)
+                    Engine::with_config(client, store.bound_to(generation), cfg)
                         .run(trigger, full, &*progress)
                         .await
                 }
@@ -228,6 +255,10 @@ pub struct SchedulerState {
     pub next_run_at: Option<DateTime<Utc>>,
     /// Automatic runs wait for a (new) key.
     pub paused_for_key: bool,
+    /// The last attempt found another window or process syncing this cache; retried later.
+    pub busy_elsewhere: bool,
+    /// The keychain is locked (or did not answer): automatic runs wait for Sync now.
+    pub keychain_locked: bool,
     pub consecutive_failures: u32,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_summary: Option<SyncSummary>,
@@ -239,6 +270,9 @@ enum Cmd {
         reply: Option<oneshot::Sender<SyncSummary>>,
     },
     KeyChanged,
+    KeyRemoved,
+    Hold(oneshot::Sender<()>),
+    Release,
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -276,9 +310,31 @@ impl SchedulerHandle {
         let _ = self.tx.send(Cmd::SyncNow { full, reply: None });
     }
 
-    /// A new key was saved: leave the "waiting for a key" pause and sync soon.
+    /// A new key was saved: leave the "waiting for a key" pause (and a hold) and sync with it
+    /// at once; a run still going with the old key is cancelled first.
     pub fn key_changed(&self) {
         let _ = self.tx.send(Cmd::KeyChanged);
+    }
+
+    /// The key was removed: end a hold and wait for a new key.
+    pub fn key_removed(&self) {
+        let _ = self.tx.send(Cmd::KeyRemoved);
+    }
+
+    /// Cancels the running sync, waits until it has stopped (its open transaction rolled back,
+    /// its history row closed) and starts no other until [`release`](Self::release),
+    /// [`key_changed`](Self::key_changed) or [`key_removed`](Self::key_removed): what a key
+    /// change does before it touches the cache. "Sync now" while held waits for the release.
+    pub async fn hold(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Cmd::Hold(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// Ends a [`hold`](Self::hold) without a key change (the change failed).
+    pub fn release(&self) {
+        let _ = self.tx.send(Cmd::Release);
     }
 
     pub fn state(&self) -> SchedulerState {
@@ -308,6 +364,8 @@ pub fn start(
         running: None,
         next_run_at: None,
         paused_for_key: facts.key_invalid,
+        busy_elsewhere: false,
+        keychain_locked: false,
         consecutive_failures: facts.consecutive_failures,
         last_success_at: facts.last_success_at,
         last_summary: None,
@@ -328,6 +386,10 @@ pub fn start(
         next_run_at: None,
         last_summary: None,
         rng,
+        held: false,
+        held_waiters: Vec::new(),
+        busy_elsewhere: false,
+        keychain_locked: false,
     };
     tokio::spawn(task.run());
     SchedulerHandle {
@@ -353,6 +415,12 @@ struct Task {
     next_run_at: Option<DateTime<Utc>>,
     last_summary: Option<SyncSummary>,
     rng: fastrand::Rng,
+    /// A key change is in progress: nothing starts.
+    held: bool,
+    /// "Sync now" callers that came during a hold.
+    held_waiters: Vec<oneshot::Sender<SyncSummary>>,
+    busy_elsewhere: bool,
+    keychain_locked: bool,
 }
 
 struct EventsProgress(Arc<dyn SchedulerEvents>);
@@ -410,13 +478,53 @@ impl Task {
                     Some(Cmd::SyncNow { full, reply }) => match &mut self.running {
                         // Single-flight: join the run in progress.
                         Some(r) => r.waiters.extend(reply),
+                        None if self.held => self.held_waiters.extend(reply),
                         None => self.start_run(Trigger::Manual, full, reply),
                     },
                     Some(Cmd::KeyChanged) => {
+                        // The run in flight (if any) uses the old key: stop it, start afresh.
+                        let mut waiters = self.cancel_running().await;
+                        waiters.append(&mut self.held_waiters);
+                        self.held = false;
                         self.facts.key_invalid = false;
                         self.facts.consecutive_failures = 0;
-                        if self.running.is_none() {
-                            self.next_run_at = Some(self.cfg.clock.now());
+                        self.keychain_locked = false;
+                        self.busy_elsewhere = false;
+                        // Nobody clicked Sync now unless someone is waiting for it.
+                        let trigger = if waiters.is_empty() {
+                            Trigger::Schedule
+                        } else {
+                            Trigger::Manual
+                        };
+                        self.start_run(trigger, false, None);
+                        self.join_running(waiters);
+                    }
+                    Some(Cmd::KeyRemoved) => {
+                        let mut waiters = self.cancel_running().await;
+                        waiters.append(&mut self.held_waiters);
+                        self.held = false;
+                        self.facts.key_invalid = true;
+                        self.reschedule();
+                        if !waiters.is_empty() {
+                            self.start_run(Trigger::Manual, false, None);
+                            self.join_running(waiters);
+                        }
+                    }
+                    Some(Cmd::Hold(ack)) => {
+                        let waiters = self.cancel_running().await;
+                        self.held_waiters.extend(waiters);
+                        self.held = true;
+                        self.next_run_at = None;
+                        self.publish();
+                        let _ = ack.send(());
+                    }
+                    Some(Cmd::Release) => {
+                        self.held = false;
+                        self.reschedule();
+                        let waiters = std::mem::take(&mut self.held_waiters);
+                        if !waiters.is_empty() {
+                            self.start_run(Trigger::Manual, false, None);
+                            self.join_running(waiters);
                         }
                     }
                 },
@@ -424,7 +532,7 @@ impl Task {
                     self.on_finished(summary)
                 }
                 _ = tokio::time::sleep(wait), if self.running.is_none() => {
-                    if self.next_run_at.is_some_and(|due| due <= self.cfg.clock.now()) {
+                    if !self.held && self.next_run_at.is_some_and(|due| due <= self.cfg.clock.now()) {
                         self.start_run(Trigger::Schedule, false, None);
                     }
                 }
@@ -445,8 +553,34 @@ impl Task {
         }
     }
 
+    fn join_running(&mut self, waiters: Vec<oneshot::Sender<SyncSummary>>) {
+        if let Some(r) = &mut self.running {
+            r.waiters.extend(waiters);
+        }
+    }
+
     fn reschedule(&mut self) {
         let now = self.cfg.clock.now();
+        // A last run "in the future" means the clock was set back: count it as now, or the
+        // schedule would wait until the clock caught up.
+        for (what, t) in [
+            ("last success", &mut self.facts.last_success_at),
+            ("last finish", &mut self.facts.last_finished_at),
+        ] {
+            if let Some(at) = t.filter(|at| *at > now) {
+                tracing::warn!(%at, %now, "the {what} is in the future (clock set back?): treated as now");
+                *t = Some(now);
+            }
+        }
+        if self.held || self.keychain_locked {
+            self.next_run_at = None;
+            return;
+        }
+        if self.busy_elsewhere {
+            self.next_run_at =
+                Some(now + chrono::Duration::from_std(self.cfg.busy_retry).unwrap_or_default());
+            return;
+        }
         self.next_run_at = next_due(&self.facts, self.cfg.interval, &self.cfg.backoff).map(|due| {
             if due <= now {
                 now
@@ -488,16 +622,29 @@ impl Task {
         let Some(running) = self.running.take() else {
             return;
         };
-        match summary.result {
-            RunResult::Ok | RunResult::Partial => {
-                self.facts.last_success_at = Some(summary.finished_at);
-                self.facts.consecutive_failures = 0;
+        let code = summary.error_code;
+        // Not a failure of this app's sync: another one ran, or the key changed under it.
+        let not_ours = matches!(
+            code,
+            Some(ErrorCode::SyncBusy) | Some(ErrorCode::SyncSuperseded)
+        );
+        self.busy_elsewhere = code == Some(ErrorCode::SyncBusy);
+        self.keychain_locked = code == Some(ErrorCode::KeychainLocked);
+        if !not_ours {
+            match summary.result {
+                RunResult::Ok | RunResult::Partial => {
+                    self.facts.last_success_at = Some(summary.finished_at);
+                    self.facts.consecutive_failures = 0;
+                }
+                RunResult::Failed => self.facts.consecutive_failures += 1,
             }
-            RunResult::Failed => self.facts.consecutive_failures += 1,
+            self.facts.last_finished_at = Some(summary.finished_at);
         }
-        self.facts.last_finished_at = Some(summary.finished_at);
         if summary.needs_key {
             self.facts.key_invalid = true;
+        } else if super::plan::key_worked(&summary.streams, false) {
+            // Ashby answered the key without an auth error: a "rejected" mark was transient.
+            self.facts.key_invalid = false;
         }
         self.events.finished(&summary);
         for w in running.waiters {
@@ -508,13 +655,23 @@ impl Task {
     }
 
     async fn stop(&mut self) {
-        if let Some(r) = self.running.take() {
-            tracing::info!("scheduler: stopping the sync in progress");
-            r.handle.abort();
-            // Wait for the cancellation to finish (drops the run, closing its history row).
-            let _ = r.handle.await;
-        }
+        self.cancel_running().await;
         self.next_run_at = None;
+    }
+
+    /// Aborts the run in progress and waits until it is gone; returns its waiters.
+    async fn cancel_running(&mut self) -> Vec<oneshot::Sender<SyncSummary>> {
+        match self.running.take() {
+            Some(r) => {
+                tracing::info!("scheduler: stopping the sync in progress");
+                r.handle.abort();
+                // Wait for the cancellation to finish (drops the run: its open transaction rolls
+                // back, its history row is closed, its sync lock released).
+                let _ = r.handle.await;
+                r.waiters
+            }
+            None => Vec::new(),
+        }
     }
 
     fn publish(&self) {
@@ -522,6 +679,8 @@ impl Task {
             running: self.running.as_ref().map(|r| r.trigger),
             next_run_at: self.next_run_at,
             paused_for_key: self.facts.key_invalid,
+            busy_elsewhere: self.busy_elsewhere,
+            keychain_locked: self.keychain_locked,
             consecutive_failures: self.facts.consecutive_failures,
             last_success_at: self.facts.last_success_at,
             last_summary: self.last_summary.clone(),
