@@ -153,6 +153,8 @@ pub fn generate() -> String {
         crate::setup::Access,
         crate::setup::Outcome,
         crate::store::KeyInvalid,
+        crate::state::StartupProblem,
+        crate::store::CacheProblemKind,
         crate::commands::jobs::SyncStatus,
         crate::store::CacheStatus,
         crate::store::CacheCounts,

@@ -399,3 +399,47 @@ async fn an_invalid_rate_limit_is_rejected() {
         .await;
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// Ashby text reaches the terminal without its escape sequences: a job title cannot retitle the
+/// window, colour or hide the rest of the table, or plant a link; `--json` keeps the exact text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_title_with_escape_sequences_prints_harmlessly() {
+    let fake = fake(3).await;
+    let key = fake.keys().full;
+    let evil = "Evil\u{1b}]0;pwned\u{7} \u{1b}[8mhidden\u{1b}[0m \u{9b}2J\u{202e}txet\u{1b}]8;;https://x.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ end";
+    let id = fake.create_job(evil);
+    let cli = Cli::new(&fake);
+    let o = cli.run(Some(&key), &["sync"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    let o = cli.run(Some(&key), &["jobs", "--search", "Evil"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.contains("Evil"))
+        .unwrap_or_else(|| panic!("the job is listed: {out:?}"));
+    assert!(
+        row.contains("Evil hidden txetlink end"),
+        "the visible text stays, the sequences go: {row:?}"
+    );
+    for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!out.contains(bad), "{bad:?} reached the terminal: {out:?}");
+    }
+    assert!(out.ends_with("1 job\n"), "{out:?}");
+
+    let o = cli.run(Some(&key), &["jobs", "--json", "--search", "Evil"]).await;
+    assert!(
+        !o.stdout.contains(&0x1b),
+        "JSON escapes ESC: {}",
+        stdout(&o)
+    );
+    let jobs = json(&o);
+    let job = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["id"] == id.as_str())
+        .expect("the job is in the JSON");
+    assert_eq!(job["title"], evil, "JSON carries the exact title");
+}

@@ -3,6 +3,7 @@
 
 mod harness;
 mod jobs;
+mod shell;
 mod wizard;
 
 use harness::{App, Desktop, Res};

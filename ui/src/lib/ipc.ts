@@ -14,6 +14,8 @@ keyOverridden: boolean, };
 
 export type CacheCounts = { jobs: number, openJobs: number, postings: number, departments: number, locations: number, };
 
+export type CacheProblemKind = "diskFull" | "readOnly" | "permissionDenied" | "inUse" | "corrupt" | "newerVersion" | "other";
+
 export type CacheStatus = { counts: CacheCounts, lastRun: SyncRunRecord | null, lastSuccessAt: string | null, lastFullSyncAt: string | null, consecutiveFailures: number, keyInvalid: KeyInvalid | null, };
 
 export type ChecklistItem = { 
@@ -38,7 +40,7 @@ export type ChecklistKind = "moduleRead" | "toggle";
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -195,6 +197,36 @@ nextRunAt: string | null,
  * Automatic runs wait for a (new) key.
  */
 pausedForKey: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+
+export type StartupProblem = { 
+/**
+ * `invalid_setting`, `db_corrupt` or `db_io`.
+ */
+code: ErrorCode, 
+/**
+ * What was wrong with the cache; `None` for a setting.
+ */
+cache: CacheProblemKind | null, 
+/**
+ * What happened and what to do.
+ */
+message: string, 
+/**
+ * The cache file, when it is about the cache.
+ */
+path: string | null, 
+/**
+ * What the system said, for IT.
+ */
+detail: string | null, 
+/**
+ * "Move it aside and start fresh" can help.
+ */
+canMoveAside: boolean, 
+/**
+ * "Try again" can help (a setting is fixed only by restarting with another value).
+ */
+canRetry: boolean, };
 
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
@@ -399,6 +431,11 @@ export const WORKPLACE_TYPES: readonly WorkplaceType[] = ["OnSite","Hybrid","Rem
 /** Every command the window may invoke: its argument object (keys as Tauri expects them) and its result. Generated from `commands::ipc_table!`. */
 export type Commands = {
   app_info: { args: null; result: AppInfo };
+  startup_problem: { args: null; result: StartupProblem | null };
+  retry_startup: { args: null; result: StartupProblem | null };
+  start_fresh: { args: null; result: StartupProblem | null };
+  quit_app: { args: null; result: void };
+  open_external: { args: { url: string }; result: void };
   boot_state: { args: null; result: BootState };
   wizard_steps: { args: null; result: Array<WizardStep> };
   wizard_progress: { args: null; result: WizardProgress };
@@ -427,6 +464,7 @@ export const EVENTS = {
   syncProgress: "sync://progress",
   syncFinished: "sync://finished",
   syncState: "sync://state",
+  cacheProblem: "app://cache-problem",
 } as const;
 
 /** Each event's payload. */
@@ -434,6 +472,7 @@ export type Events = {
   "sync://progress": SyncProgress;
   "sync://finished": SyncSummary;
   "sync://state": SchedulerState;
+  "app://cache-problem": StartupProblem;
 };
 
 /** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
