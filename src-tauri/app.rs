@@ -76,6 +76,9 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
         Err(e) => tracing::error!(code = %e.code(), "a setting cannot be used: {e}"),
     }
 
+    let startup = Startup::new(settings, background);
+    // Read after the window closes: a start-up that never got past its problem exits 1.
+    let unresolved = startup.problem_slot();
     let mut builder = tauri::Builder::default();
     // First, so a second launch exits before it touches the cache or shows anything.
     if single_instance_available() {
@@ -87,7 +90,7 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![START_HIDDEN_ARG]),
         ))
-        .manage(Startup::new(settings, background))
+        .manage(startup)
         .setup(|app| {
             let problem = start_up(app.handle(), None);
             if let Some(p) = &problem {
@@ -126,7 +129,11 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             }
         }
     });
-    ExitCode::SUCCESS
+    if unresolved.lock().map(|p| p.is_some()).unwrap_or(false) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Opens the cache and starts everything that needs it: the app state, the scheduler, the tray.
@@ -159,6 +166,17 @@ pub(crate) fn start_up(handle: &AppHandle, recovered_from: Option<PathBuf>) -> O
         }
     }
     None
+}
+
+/// Somewhere to show a window: on Linux an X11 or Wayland display (without one GTK cannot start
+/// and the app could only crash).
+pub(crate) fn display_available() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()))
 }
 
 /// Another launch of the app (the single-instance plugin stopped it and passed its arguments):

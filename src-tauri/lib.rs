@@ -36,7 +36,15 @@ pub fn main_entry() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        // The window says what is wrong (there is no terminal on Windows or from a menu).
-        None => app::run(settings, cli.background),
+        None => {
+            if let Err(e) = &settings {
+                // For a terminal; the window says it too (there is none on Windows or from a menu).
+                eprintln!("Error ({}): {e}", e.code());
+                if !app::display_available() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            app::run(settings, cli.background)
+        }
     }
 }

@@ -187,7 +187,7 @@ pub struct Startup {
     settings: Result<Settings, crate::config::SettingsError>,
     /// Launched by "Start at login" (`--background`).
     pub background: bool,
-    problem: Mutex<Option<StartupProblem>>,
+    problem: std::sync::Arc<Mutex<Option<StartupProblem>>>,
 }
 
 impl Startup {
@@ -198,8 +198,13 @@ impl Startup {
         Startup {
             settings,
             background,
-            problem: Mutex::new(None),
+            problem: Default::default(),
         }
+    }
+
+    /// The problem as it stands, readable after the app (and this state) is gone.
+    pub fn problem_slot(&self) -> std::sync::Arc<Mutex<Option<StartupProblem>>> {
+        self.problem.clone()
     }
 
     pub fn settings(&self) -> Result<Settings, crate::config::SettingsError> {

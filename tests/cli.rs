@@ -41,7 +41,10 @@ impl Cli {
                 "unix:path=/nonexistent/ashby-sync-test-bus",
             )
             .env_remove("ASHBY_SYNC_LOG")
-            .env_remove("ASHBY_API_KEY");
+            .env_remove("ASHBY_API_KEY")
+            // No window can open: a launch without a command fails on the terminal.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
         if let Some(k) = key {
             cmd.env("ASHBY_API_KEY", k);
         }
@@ -347,7 +350,8 @@ async fn a_malformed_env_key_is_rejected_with_the_settings_message() {
          it contains spaces or line breaks in the middle. Copy the key again from Ashby and paste \
          only the key. Fix the value of ASHBY_API_KEY, or unset it to use the key stored in the \
          keychain.";
-    // No command = the window: it refuses before opening one (bounded, in case it did open).
+    // No command = the window: it shows the message on its start-up problem screen, and on the
+    // terminal; with no display (as here) only there (bounded, in case it did open).
     for args in [
         &["sync"][..],
         &["status"],
