@@ -102,9 +102,13 @@ pub enum CacheProblemKind {
 }
 
 impl CacheProblemKind {
-    /// Moving the file aside can help (it cannot while another process holds it).
+    /// Moving the file aside can help: not when the folder or the disk is the problem (the
+    /// rename would fail, or the new cache would), nor while another process holds the file.
     pub fn can_move_aside(self) -> bool {
-        !matches!(self, CacheProblemKind::InUse)
+        matches!(
+            self,
+            CacheProblemKind::Corrupt | CacheProblemKind::NewerVersion | CacheProblemKind::Other
+        )
     }
 }
 
@@ -972,7 +976,14 @@ mod tests {
             CacheProblemKind::PermissionDenied
         );
         assert_eq!(k(K::ResourceBusy, false), CacheProblemKind::InUse);
-        assert!(!CacheProblemKind::InUse.can_move_aside());
+        for k in [
+            CacheProblemKind::InUse,
+            CacheProblemKind::ReadOnly,
+            CacheProblemKind::PermissionDenied,
+            CacheProblemKind::DiskFull,
+        ] {
+            assert!(!k.can_move_aside(), "{k:?}");
+        }
         use rusqlite::ErrorCode as C;
         assert_eq!(sqlite_kind(Some(C::DiskFull)), CacheProblemKind::DiskFull);
         assert_eq!(sqlite_kind(Some(C::DatabaseBusy)), CacheProblemKind::InUse);
