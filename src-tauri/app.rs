@@ -15,8 +15,8 @@ use crate::{commands, config, logging};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tauri::plugin::TauriPlugin;
 use tauri::menu::{Menu, MenuItem};
+use tauri::plugin::TauriPlugin;
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
@@ -139,7 +139,10 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
 /// Opens the cache and starts everything that needs it: the app state, the scheduler, the tray.
 /// `None` when the app is up; otherwise what the window must show (nothing was changed).
 /// `recovered_from`: the cache was just moved aside there at the user's request.
-pub(crate) fn start_up(handle: &AppHandle, recovered_from: Option<PathBuf>) -> Option<StartupProblem> {
+pub(crate) fn start_up(
+    handle: &AppHandle,
+    recovered_from: Option<PathBuf>,
+) -> Option<StartupProblem> {
     if handle.try_state::<AppState>().is_some() {
         return None;
     }
@@ -158,7 +161,10 @@ pub(crate) fn start_up(handle: &AppHandle, recovered_from: Option<PathBuf>) -> O
     let state = AppState::new(settings, store, recovered_from);
     handle.manage(state.clone());
     start_scheduler(handle, &state);
-    let tray = tray_available() && build_tray(handle).map_err(|e| tracing::warn!("no tray icon: {e}")).is_ok();
+    let tray = tray_available()
+        && build_tray(handle)
+            .map_err(|e| tracing::warn!("no tray icon: {e}"))
+            .is_ok();
     // Started at login: stay in the tray; without a tray the window is the only way in.
     if startup.background && tray {
         if let Some(w) = handle.get_webview_window("main") {
@@ -183,7 +189,10 @@ pub(crate) fn display_available() -> bool {
 /// show the running window, unless it was the login item starting the app again.
 fn on_second_launch(app: &AppHandle, argv: Vec<String>, _cwd: String) {
     let background = argv.iter().any(|a| a == START_HIDDEN_ARG);
-    tracing::info!(background, "the app was launched again; this copy keeps running");
+    tracing::info!(
+        background,
+        "the app was launched again; this copy keeps running"
+    );
     if !background {
         show_main_window(app);
     }
@@ -206,7 +215,9 @@ fn single_instance_available() -> bool {
     match zbus::blocking::Connection::session() {
         Ok(_) => true,
         Err(e) => {
-            tracing::warn!("no session bus ({e}): a second launch cannot be redirected to this window");
+            tracing::warn!(
+                "no session bus ({e}): a second launch cannot be redirected to this window"
+            );
             false
         }
     }

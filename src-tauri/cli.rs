@@ -134,7 +134,10 @@ pub fn terminal_safe(s: &str) -> String {
                     out.push(' ');
                     Skip::None
                 }
-                '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}'
+                '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{202a}'..='\u{202e}'
                 | '\u{2066}'..='\u{2069}' => Skip::None,
                 c if c.is_control() => Skip::None,
                 c => {
@@ -351,8 +354,14 @@ fn cmd_jobs(
                 r.status,
                 // Cleaned before clipping: a cut must not leave half an escape sequence.
                 clip(&terminal_safe(&r.title), 50),
-                clip(&terminal_safe(r.department_name.as_deref().unwrap_or("-")), 28),
-                clip(&terminal_safe(r.location_name.as_deref().unwrap_or("-")), 24),
+                clip(
+                    &terminal_safe(r.department_name.as_deref().unwrap_or("-")),
+                    28
+                ),
+                clip(
+                    &terminal_safe(r.location_name.as_deref().unwrap_or("-")),
+                    24
+                ),
                 r.updated_at
             );
         }
@@ -536,7 +545,11 @@ fn cmd_status(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
     let c = &out.counts;
     say!(
         "Cached:     {} jobs ({} open), {} postings, {} departments, {} locations",
-        c.jobs, c.open_jobs, c.postings, c.departments, c.locations
+        c.jobs,
+        c.open_jobs,
+        c.postings,
+        c.departments,
+        c.locations
     );
     say!("Cache file: {}", out.db_path);
     Ok(ExitCode::SUCCESS)
@@ -553,14 +566,20 @@ mod tests {
             ("\u{1b}[31mRed\u{1b}[0m", "Red"),
             ("\u{1b}[1;31;4mX", "X"),
             ("a\u{1b}]0;pwned\u{7}b", "ab"),
-            ("a\u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\b", "alinkb"),
+            (
+                "a\u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\b",
+                "alinkb",
+            ),
             ("a\u{1b}Pdcs\u{1b}\\b", "ab"),
             ("a\u{9b}2Jb", "ab"),
             ("a\u{9d}0;t\u{9c}b", "ab"),
             ("a\u{1b}cb", "ab"),
             ("line\none\ttab\rret", "line one tab ret"),
             ("bell\u{7}del\u{7f}nul\u{0}", "belldelnul"),
-            ("\u{202e}txet\u{202c} \u{2067}iso\u{2069} \u{200f}", "txet iso "),
+            (
+                "\u{202e}txet\u{202c} \u{2067}iso\u{2069} \u{200f}",
+                "txet iso ",
+            ),
             // An unterminated sequence swallows the rest rather than leak it.
             ("ok\u{1b}]0;never ends", "ok"),
         ];

@@ -182,7 +182,10 @@ mod tests {
                 .filter(|(_, v)| v.is_none())
                 .map(|(k, _)| k.to_string_lossy().into_owned())
                 .collect();
-            assert!(removed.contains(&"ASHBY_API_KEY".to_string()), "{removed:?}");
+            assert!(
+                removed.contains(&"ASHBY_API_KEY".to_string()),
+                "{removed:?}"
+            );
             assert!(
                 removed.contains(&"WEBKIT_DISABLE_COMPOSITING_MODE".to_string()),
                 "{removed:?}"

@@ -432,7 +432,9 @@ async fn a_job_title_with_escape_sequences_prints_harmlessly() {
     }
     assert!(out.ends_with("1 job\n"), "{out:?}");
 
-    let o = cli.run(Some(&key), &["jobs", "--json", "--search", "Evil"]).await;
+    let o = cli
+        .run(Some(&key), &["jobs", "--json", "--search", "Evil"])
+        .await;
     assert!(
         !o.stdout.contains(&0x1b),
         "JSON escapes ESC: {}",

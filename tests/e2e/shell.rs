@@ -120,15 +120,20 @@ async fn a_second_launch_focuses_the_running_window_and_exits() {
         if code != Some(0) {
             return Err(format!("the second launch exited with {code:?}"));
         }
-        wait_until("the running window to get the focus", Duration::from_secs(10), || {
-            focused_title(&desk) == "Ashby Sync"
-        })
+        wait_until(
+            "the running window to get the focus",
+            Duration::from_secs(10),
+            || focused_title(&desk) == "Ashby Sync",
+        )
         .await?;
         eprintln!("second launches ended after {took:?} (--background) and {took2:?}");
 
         // Still the first app, on its screen, and the only window.
         app.wait_for("[data-screen='wizard']", T).await?;
-        let windows = xdotool(&desk, &["search", "--onlyvisible", "--name", "^Ashby Sync$"])?;
+        let windows = xdotool(
+            &desk,
+            &["search", "--onlyvisible", "--name", "^Ashby Sync$"],
+        )?;
         if windows.lines().count() != 1 {
             return Err(format!("expected one app window, found: {windows:?}"));
         }
@@ -176,16 +181,22 @@ async fn a_cache_that_is_not_sqlite_is_shown_and_moved_aside_on_request() {
             .await?;
         let msg = app.text("[data-testid='problem-message']").await?;
         if !(msg.contains("damaged") && msg.contains(&db.display().to_string())) {
-            return Err(format!("the message should say the cache is damaged and where: {msg:?}"));
+            return Err(format!(
+                "the message should say the cache is damaged and where: {msg:?}"
+            ));
         }
-        app.wait_text("#sp-title", "The job cache is damaged", T).await?;
+        app.wait_text("#sp-title", "The job cache is damaged", T)
+            .await?;
         app.wait_for("[data-action='quit']", T).await?;
         app.screenshot("cache-not-sqlite").await?;
         // Nothing was touched before the user chose.
         if std::fs::read(&db).ok().as_deref() != Some(&garbage[..]) {
             return Err("the file was changed before the user chose".into());
         }
-        if names_in(&desk.data_dir).iter().any(|n| n.contains("unusable")) {
+        if names_in(&desk.data_dir)
+            .iter()
+            .any(|n| n.contains("unusable"))
+        {
             return Err("the file was moved before the user chose".into());
         }
 
@@ -198,7 +209,9 @@ async fn a_cache_that_is_not_sqlite_is_shown_and_moved_aside_on_request() {
             .map(|n| desk.data_dir.join(n))
             .collect();
         if aside.len() != 1 || std::fs::read(&aside[0]).ok().as_deref() != Some(&garbage[..]) {
-            return Err(format!("the old file should be kept, unchanged, beside the new one: {aside:?}"));
+            return Err(format!(
+                "the old file should be kept, unchanged, beside the new one: {aside:?}"
+            ));
         }
         let fresh = std::fs::read(&db).unwrap_or_default();
         if !fresh.is_empty() && !fresh.starts_with(b"SQLite format 3\0") {
@@ -240,8 +253,13 @@ async fn a_read_only_data_folder_is_shown_with_what_to_tell_it() {
         app.wait_for("[data-screen='startup-problem'][data-kind='readOnly']", T)
             .await?;
         let msg = app.text("[data-testid='problem-message']").await?;
-        if !(msg.contains("read-only") && msg.contains(&dir.display().to_string()) && msg.contains("IT")) {
-            return Err(format!("the message should name the read-only folder and what to ask IT: {msg:?}"));
+        if !(msg.contains("read-only")
+            && msg.contains(&dir.display().to_string())
+            && msg.contains("IT"))
+        {
+            return Err(format!(
+                "the message should name the read-only folder and what to ask IT: {msg:?}"
+            ));
         }
         app.wait_for("[data-action='retry']", T).await?;
         app.wait_for("[data-action='quit']", T).await?;
@@ -321,9 +339,13 @@ async fn private_files_and_a_window_that_stays_in_the_app() {
         }
         app.wait_for("[data-screen='wizard']", T).await?;
         let log = log_text(dir);
-        let refused = log.matches("refused to navigate the window away from the app").count();
+        let refused = log
+            .matches("refused to navigate the window away from the app")
+            .count();
         if refused < 2 {
-            return Err(format!("expected two refused navigations in the log, found {refused}"));
+            return Err(format!(
+                "expected two refused navigations in the log, found {refused}"
+            ));
         }
         Ok(())
     }
@@ -354,7 +376,11 @@ async fn ashby_links_open_in_a_browser_without_the_apps_environment() {
     );
     std::fs::write(bin.join("xdg-open"), script).unwrap();
     std::fs::set_permissions(bin.join("xdg-open"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let base = fake.base_url();
     let env = [
         ("PATH", path.as_str()),
@@ -369,15 +395,23 @@ async fn ashby_links_open_in_a_browser_without_the_apps_environment() {
             .await?;
         app.click("[data-action='open-api-keys']").await?;
         let args_file = PathBuf::from(format!("{}.args", record.display()));
-        wait_until("the opener to run", Duration::from_secs(10), || args_file.exists()).await?;
+        wait_until("the opener to run", Duration::from_secs(10), || {
+            args_file.exists()
+        })
+        .await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let args = std::fs::read_to_string(&args_file).unwrap_or_default();
-        if !args.lines().any(|l| l.starts_with("https://app.ashbyhq.com/")) {
+        if !args
+            .lines()
+            .any(|l| l.starts_with("https://app.ashbyhq.com/"))
+        {
             return Err(format!("the opener got {args:?}"));
         }
         let env = std::fs::read_to_string(format!("{}.env", record.display())).unwrap_or_default();
         if !env.lines().any(|l| l.starts_with("DISPLAY=")) {
-            return Err(format!("the opener should keep the desktop's environment: {env}"));
+            return Err(format!(
+                "the opener should keep the desktop's environment: {env}"
+            ));
         }
         for var in ["ASHBY_API_KEY=", "WEBKIT_DISABLE_COMPOSITING_MODE="] {
             if env.lines().any(|l| l.starts_with(var)) {

@@ -935,7 +935,10 @@ mod tests {
         assert!(problem.kind.can_move_aside());
         assert_eq!(problem.path, path);
         let msg = problem.message();
-        assert!(msg.contains("damaged") && msg.contains("Move it aside"), "{msg}");
+        assert!(
+            msg.contains("damaged") && msg.contains("Move it aside"),
+            "{msg}"
+        );
         // Nothing moved, nothing rewritten.
         assert_eq!(std::fs::read(&path).unwrap(), garbage);
         let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -988,7 +991,10 @@ mod tests {
         assert_eq!(sqlite_kind(Some(C::DiskFull)), CacheProblemKind::DiskFull);
         assert_eq!(sqlite_kind(Some(C::DatabaseBusy)), CacheProblemKind::InUse);
         assert_eq!(sqlite_kind(Some(C::ReadOnly)), CacheProblemKind::ReadOnly);
-        assert_eq!(sqlite_kind(Some(C::NotADatabase)), CacheProblemKind::Corrupt);
+        assert_eq!(
+            sqlite_kind(Some(C::NotADatabase)),
+            CacheProblemKind::Corrupt
+        );
     }
 
     #[test]
@@ -1003,11 +1009,15 @@ mod tests {
             "20250102T000000Z-2",
         ];
         for stamp in old {
-            std::fs::write(dir.path().join(format!("cache.sqlite3.unusable-{stamp}")), stamp)
-                .unwrap();
+            std::fs::write(
+                dir.path().join(format!("cache.sqlite3.unusable-{stamp}")),
+                stamp,
+            )
+            .unwrap();
         }
         std::fs::write(
-            dir.path().join("cache.sqlite3.unusable-20250101T000000Z-wal"),
+            dir.path()
+                .join("cache.sqlite3.unusable-20250101T000000Z-wal"),
             "wal",
         )
         .unwrap();
@@ -1083,7 +1093,9 @@ mod tests {
             )
             .unwrap();
             let mut stmt = w
-                .prepare("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'jobs' AND rootpage > 1")
+                .prepare(
+                    "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'jobs' AND rootpage > 1",
+                )
                 .unwrap();
             let roots = stmt
                 .query_map([], |r| r.get(0))
@@ -1098,7 +1110,8 @@ mod tests {
             use std::io::{Seek, SeekFrom, Write};
             let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
             for root in roots {
-                f.seek(SeekFrom::Start((root as u64 - 1) * page_size)).unwrap();
+                f.seek(SeekFrom::Start((root as u64 - 1) * page_size))
+                    .unwrap();
                 f.write_all(&[0xff; 4096]).unwrap();
             }
         }
