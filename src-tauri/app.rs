@@ -1,16 +1,22 @@
 //! Tauri wiring: plugins, managed state, the scheduler's events, the tray, commands, window.
+//!
+//! Start-up never ends silently (there is no console on Windows): a setting the app refuses or a
+//! cache it cannot open keeps the window up on a screen that says what happened
+//! ([`StartupProblem`]), with "Move it aside and start fresh", "Try again" and "Quit".
 
-use crate::config::Settings;
-use crate::state::AppState;
+use crate::config::{Settings, SettingsError};
+use crate::state::{AppState, Startup, StartupProblem};
 use crate::store::Store;
 use crate::sync::{
     self, EngineConfig, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState,
     SyncProgress, SyncSummary,
 };
 use crate::{commands, config, logging};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tauri::menu::{Menu, MenuItem};
+use tauri::plugin::TauriPlugin;
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
@@ -26,6 +32,14 @@ impl SchedulerEvents for WindowEvents {
     }
     fn finished(&self, s: &SyncSummary) {
         commands::SYNC_FINISHED.emit(&self.0, s);
+        // The cache went bad under the sync: the window offers to start fresh.
+        if s.error_code == Some(crate::error::ErrorCode::DbCorrupt) {
+            if let Some(state) = self.0.try_state::<AppState>() {
+                let detail = s.error_message.clone().unwrap_or_default();
+                let problem = StartupProblem::damaged(&state.settings.db_path(), detail);
+                commands::CACHE_PROBLEM.emit(&self.0, &problem);
+            }
+        }
     }
     fn state_changed(&self, s: &SchedulerState) {
         commands::SYNC_STATE.emit(&self.0, s);
@@ -44,49 +58,45 @@ fn software_compositing_by_default() {
         && std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none()
     {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        // Meant for our web view, not for the browser `open_external` starts.
+        crate::external::set_for_ourselves("WEBKIT_DISABLE_COMPOSITING_MODE");
     }
 }
 
-pub fn run(settings: Settings, background: bool) -> ExitCode {
+pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitCode {
     software_compositing_by_default();
-    let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), true);
-    tracing::info!(version = config::APP_VERSION, data_dir = %settings.data_dir.display(), "starting {}", config::APP_NAME);
-
-    let opened = match Store::open(&settings.db_path()) {
-        Ok(o) => o,
-        Err(e) => {
-            tracing::error!("cannot open the cache: {e}");
-            eprintln!(
-                "Ashby Sync could not open its data folder {}: {e}",
-                settings.data_dir.display()
-            );
-            return ExitCode::FAILURE;
-        }
+    let _log_guard = match &settings {
+        Ok(s) => logging::init(&s.log_dir(), s.log_filter.as_deref(), true),
+        Err(_) => logging::init_stderr(),
     };
-    if let Some(p) = &opened.recovered_from {
-        tracing::warn!(moved_to = %p.display(), "the cache was unusable; moved aside and started afresh");
+    match &settings {
+        Ok(s) => {
+            tracing::info!(version = config::APP_VERSION, data_dir = %s.data_dir.display(), "starting {}", config::APP_NAME)
+        }
+        Err(e) => tracing::error!(code = %e.code(), "a setting cannot be used: {e}"),
     }
-    let state = AppState::new(settings, opened.store, opened.recovered_from);
 
-    let app = tauri::Builder::default()
-        .plugin(tauri_plugin_shell::init())
+    let startup = Startup::new(settings, background);
+    // Read after the window closes: a start-up that never got past its problem exits 1.
+    let unresolved = startup.problem_slot();
+    let mut builder = tauri::Builder::default();
+    // First, so a second launch exits before it touches the cache or shows anything.
+    if single_instance_available() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(on_second_launch));
+    }
+    let app = builder
+        .plugin(navigation_guard())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![START_HIDDEN_ARG]),
         ))
-        .manage(state.clone())
-        .setup(move |app| {
-            start_scheduler(app.handle(), &state);
-            let tray = tray_available();
-            if tray {
-                build_tray(app.handle())?;
+        .manage(startup)
+        .setup(|app| {
+            let problem = start_up(app.handle(), None);
+            if let Some(p) = &problem {
+                tracing::error!(code = %p.code, detail = ?p.detail, "start-up stopped: {}", p.message);
             }
-            // Started at login: stay in the tray; without a tray the window is the only way in.
-            if background && tray {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.hide();
-                }
-            }
+            app.state::<Startup>().set_problem(problem);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -112,12 +122,134 @@ pub fn run(settings: Settings, background: bool) -> ExitCode {
         if let RunEvent::ExitRequested { .. } = event {
             // Stop the scheduler first: a sync in flight rolls back its open pass, committed
             // streams stay, and the run is recorded as interrupted. Nothing is lost.
-            if let Some(s) = handle.state::<AppState>().scheduler.get() {
-                tauri::async_runtime::block_on(s.shutdown());
+            if let Some(state) = handle.try_state::<AppState>() {
+                if let Some(s) = state.scheduler.get() {
+                    tauri::async_runtime::block_on(s.shutdown());
+                }
             }
         }
     });
-    ExitCode::SUCCESS
+    if unresolved.lock().map(|p| p.is_some()).unwrap_or(false) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Opens the cache and starts everything that needs it: the app state, the scheduler, the tray.
+/// `None` when the app is up; otherwise what the window must show (nothing was changed).
+/// `recovered_from`: the cache was just moved aside there at the user's request.
+pub(crate) fn start_up(
+    handle: &AppHandle,
+    recovered_from: Option<PathBuf>,
+) -> Option<StartupProblem> {
+    if handle.try_state::<AppState>().is_some() {
+        return None;
+    }
+    let startup = handle.state::<Startup>();
+    let settings = match startup.settings() {
+        Ok(s) => s,
+        Err(e) => return Some(StartupProblem::setting(&e)),
+    };
+    let store = match Store::open_checked(&settings.db_path()) {
+        Ok(store) => store,
+        Err(problem) => return Some(StartupProblem::cache(&problem)),
+    };
+    if let Some(p) = &recovered_from {
+        tracing::warn!(moved_to = %p.display(), "the cache was moved aside at the user's request; started afresh");
+    }
+    let state = AppState::new(settings, store, recovered_from);
+    handle.manage(state.clone());
+    start_scheduler(handle, &state);
+    let tray = tray_available()
+        && build_tray(handle)
+            .map_err(|e| tracing::warn!("no tray icon: {e}"))
+            .is_ok();
+    // Started at login: stay in the tray; without a tray the window is the only way in.
+    if startup.background && tray {
+        if let Some(w) = handle.get_webview_window("main") {
+            let _ = w.hide();
+        }
+    }
+    None
+}
+
+/// Somewhere to show a window: on Linux an X11 or Wayland display (without one GTK cannot start
+/// and the app could only crash).
+pub(crate) fn display_available() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()))
+}
+
+/// Another launch of the app (the single-instance plugin stopped it and passed its arguments):
+/// show the running window, unless it was the login item starting the app again.
+fn on_second_launch(app: &AppHandle, argv: Vec<String>, _cwd: String) {
+    let background = argv.iter().any(|a| a == START_HIDDEN_ARG);
+    tracing::info!(
+        background,
+        "the app was launched again; this copy keeps running"
+    );
+    if !background {
+        show_main_window(app);
+    }
+}
+
+fn show_main_window(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// On Linux the plugin claims a name on the session bus (and panics without one); with no bus
+/// the app runs unguarded rather than not at all.
+fn single_instance_available() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    match zbus::blocking::Connection::session() {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(
+                "no session bus ({e}): a second launch cannot be redirected to this window"
+            );
+            false
+        }
+    }
+}
+
+/// The window shows only the app's own pages: a link in a job description, or anything else
+/// that tries to load another page, is refused (Ashby pages open in the browser instead, through
+/// `open_external`).
+fn navigation_guard() -> TauriPlugin<tauri::Wry> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|webview, url| {
+            let dev_url = webview.app_handle().config().build.dev_url.clone();
+            let ok = is_app_url(url, dev_url.as_ref());
+            if !ok {
+                tracing::warn!(scheme = url.scheme(), host = ?url.host_str(), "refused to navigate the window away from the app");
+            }
+            ok
+        })
+        .build()
+}
+
+/// The app's own origin: `tauri://localhost` (Linux, macOS), `http(s)://tauri.localhost`
+/// (Windows), and the Vite dev server only in a build without the bundled UI.
+pub(crate) fn is_app_url(url: &tauri::Url, dev_url: Option<&tauri::Url>) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => url.port().is_none(),
+        _ => {
+            !cfg!(feature = "custom-protocol")
+                && dev_url.is_some_and(|d| d.origin() == url.origin())
+        }
+    }
 }
 
 fn start_scheduler(handle: &AppHandle, state: &AppState) {
@@ -165,12 +297,7 @@ fn build_tray(handle: &AppHandle) -> tauri::Result<()> {
         .tooltip(config::APP_NAME)
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            "open" => {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.show();
-                    let _ = w.set_focus();
-                }
-            }
+            "open" => show_main_window(app),
             "sync" => {
                 if let Some(s) = app.state::<AppState>().scheduler.get() {
                     s.request_sync(false);
@@ -184,4 +311,41 @@ fn build_tray(handle: &AppHandle) -> tauri::Result<()> {
     }
     tray.build(handle)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_app_url;
+    use tauri::Url;
+
+    #[test]
+    fn only_the_apps_own_origin_is_an_app_url() {
+        let url = |s: &str| Url::parse(s).unwrap();
+        let dev = url("http://localhost:5173");
+        for ok in [
+            "tauri://localhost",
+            "tauri://localhost/index.html#jobs",
+            "http://tauri.localhost/",
+            "https://tauri.localhost/assets/x.js",
+        ] {
+            assert!(is_app_url(&url(ok), Some(&dev)), "{ok}");
+        }
+        for bad in [
+            "https://example.com/",
+            "https://app.ashbyhq.com/",
+            "tauri://evil.example/",
+            "http://tauri.localhost:8080/",
+            "http://tauri.localhost.evil.example/",
+            "file:///etc/passwd",
+            "about:blank",
+            "data:text/html,hi",
+        ] {
+            assert!(!is_app_url(&url(bad), Some(&dev)), "{bad}");
+        }
+        // The Vite dev server only counts in a build without the bundled UI.
+        assert_eq!(
+            is_app_url(&url("http://localhost:5173/"), Some(&dev)),
+            !cfg!(feature = "custom-protocol")
+        );
+    }
 }

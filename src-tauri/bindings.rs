@@ -159,6 +159,8 @@ pub fn generate() -> String {
         crate::ashby::ProxyInUse,
         crate::ashby::ProxySource,
         crate::store::KeyInvalid,
+        crate::state::StartupProblem,
+        crate::store::CacheProblemKind,
         crate::commands::jobs::SyncStatus,
         crate::store::CacheStatus,
         crate::store::CacheCounts,

@@ -86,6 +86,81 @@ const EXIT_BUSY: u8 = 3;
 /// How often a waiting `sync` tries the lock again.
 const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// `println!` for anything that may hold text from Ashby: see [`terminal_safe`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// Text from Ashby (titles, names, messages) made harmless for a terminal: escape sequences
+/// (CSI `ESC [ … final`, OSC `ESC ] … BEL` or `ESC \`, DCS/APC/PM/SOS strings, and their 8-bit
+/// C1 forms) are dropped whole, so a job title cannot retitle the window, hide text, or plant a
+/// link; other control characters go too (tabs and line breaks become spaces, so a value stays
+/// on its row); and bidi overrides and isolates are removed, so a right-to-left override in one
+/// field cannot reorder the rest of the line.
+pub fn terminal_safe(s: &str) -> String {
+    #[derive(PartialEq)]
+    enum Skip {
+        None,
+        /// After ESC.
+        Escape,
+        /// A CSI sequence: up to its final byte.
+        Csi,
+        /// An OSC/DCS/… string: up to BEL or ST (ESC + backslash).
+        Str,
+        /// ESC inside a string: a backslash ends it.
+        StrEscape,
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut skip = Skip::None;
+    for c in s.chars() {
+        skip = match skip {
+            Skip::Escape => match c {
+                '[' => Skip::Csi,
+                ']' | 'P' | 'X' | '^' | '_' => Skip::Str,
+                _ => Skip::None,
+            },
+            Skip::Csi => {
+                if ('\u{40}'..='\u{7e}').contains(&c) {
+                    Skip::None
+                } else {
+                    Skip::Csi
+                }
+            }
+            Skip::Str => match c {
+                '\u{7}' | '\u{9c}' => Skip::None,
+                '\u{1b}' => Skip::StrEscape,
+                _ => Skip::Str,
+            },
+            Skip::StrEscape => match c {
+                '\\' => Skip::None,
+                _ => Skip::Str,
+            },
+            Skip::None => match c {
+                '\u{1b}' => Skip::Escape,
+                '\u{9b}' => Skip::Csi,
+                '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => Skip::Str,
+                '\t' | '\n' | '\r' => {
+                    out.push(' ');
+                    Skip::None
+                }
+                '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}' => Skip::None,
+                c if c.is_control() => Skip::None,
+                c => {
+                    out.push(c);
+                    Skip::None
+                }
+            },
+        };
+    }
+    out
+}
+
 pub fn run(settings: &Settings, cmd: Command) -> ExitCode {
     let _log_guard = logging::init(&settings.log_dir(), settings.log_filter.as_deref(), false);
     let result = match cmd {
@@ -104,7 +179,8 @@ pub fn run(settings: &Settings, cmd: Command) -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tracing::error!(code = %e.code(), "command failed: {e}");
-            eprintln!("Error ({}): {e}", e.code());
+            // Messages may quote Ashby.
+            eprintln!("{}", terminal_safe(&format!("Error ({}): {e}", e.code())));
             ExitCode::FAILURE
         }
     }
@@ -157,7 +233,7 @@ async fn cmd_sync(settings: &Settings, full: bool, no_wait: bool) -> Result<Exit
             return Ok(ExitCode::from(130));
         }
     };
-    println!("{}", summary.one_line());
+    say!("{}", summary.one_line());
     Ok(match summary.result {
         RunResult::Ok => ExitCode::SUCCESS,
         RunResult::Partial => ExitCode::from(EXIT_PARTIAL),
@@ -320,16 +396,23 @@ fn cmd_jobs(
         print_json(&out)?;
     } else {
         for r in &rows {
-            println!(
+            say!(
                 "{:<9} {:<50} {:<28} {:<24} {}",
                 r.status,
-                clip(&r.title, 50),
-                clip(r.department_name.as_deref().unwrap_or("-"), 28),
-                clip(r.location_name.as_deref().unwrap_or("-"), 24),
+                // Cleaned before clipping: a cut must not leave half an escape sequence.
+                clip(&terminal_safe(&r.title), 50),
+                clip(
+                    &terminal_safe(r.department_name.as_deref().unwrap_or("-")),
+                    28
+                ),
+                clip(
+                    &terminal_safe(r.location_name.as_deref().unwrap_or("-")),
+                    24
+                ),
                 r.updated_at
             );
         }
-        println!(
+        say!(
             "{} job{}{}",
             rows.len(),
             if rows.len() == 1 { "" } else { "s" },
@@ -356,6 +439,7 @@ fn clip(s: &str, n: usize) -> String {
 fn print_json<T: Serialize>(v: &T) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("Could not write JSON: {e}")))?;
+    // JSON is for programs: exact text (serde_json escapes ESC and the other C0 controls).
     println!("{text}");
     Ok(())
 }
@@ -375,9 +459,9 @@ async fn cmd_key_verify(settings: &Settings, json: bool) -> Result<ExitCode, App
     if json {
         print_json(&v.to_cli())?;
     } else {
-        println!("{}", v.message);
+        say!("{}", v.message);
         if let Some(title) = &v.title {
-            println!("Key: {title}");
+            say!("Key: {title}");
         }
         for m in &v.modules {
             let access = match m.access {
@@ -385,7 +469,7 @@ async fn cmd_key_verify(settings: &Settings, json: bool) -> Result<ExitCode, App
                 setup::Access::Missing => "MISSING",
                 setup::Access::Unknown => "unknown",
             };
-            println!(
+            say!(
                 "  {:<16} {:<8}{}",
                 m.label,
                 access,
@@ -397,10 +481,10 @@ async fn cmd_key_verify(settings: &Settings, json: bool) -> Result<ExitCode, App
             );
         }
         if !v.write_scopes.is_empty() {
-            println!("Write access: {}", v.write_scopes.join(", "));
+            say!("Write access: {}", v.write_scopes.join(", "));
         }
         for w in &v.warnings {
-            println!("Note: {w}");
+            say!("Note: {w}");
         }
     }
     Ok(if !v.valid {
@@ -482,9 +566,9 @@ fn cmd_status(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
         (None, Some(e)) => format!("unknown — {}", e.message),
         (None, None) => "missing — open the app to set one up".to_string(),
     };
-    println!("Key:        {key_line}");
+    say!("Key:        {key_line}");
     if let Some(inv) = &out.key_invalid {
-        println!(
+        say!(
             "            Ashby rejected the key at {} ({}); enter a new key in the app.",
             inv.at.format("%Y-%m-%d %H:%M UTC"),
             inv.code
@@ -493,7 +577,7 @@ fn cmd_status(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
     match &out.last_sync {
         Some(l) => {
             let result = l.result.map(|r| r.as_str()).unwrap_or("running");
-            println!(
+            say!(
                 "Last sync:  {} — {} ({}){}",
                 l.finished_at
                     .unwrap_or(l.started_at)
@@ -503,20 +587,60 @@ fn cmd_status(settings: &Settings, json: bool) -> Result<ExitCode, AppError> {
                 l.error_code.map(|c| format!(" — {c}")).unwrap_or_default()
             );
         }
-        None => println!("Last sync:  never"),
+        None => say!("Last sync:  never"),
     }
     match out.next_sync_at {
-        Some(t) => println!(
+        Some(t) => say!(
             "Next sync:  {} (while the app runs)",
             t.format("%Y-%m-%d %H:%M UTC")
         ),
-        None => println!("Next sync:  not scheduled (no usable key)"),
+        None => say!("Next sync:  not scheduled (no usable key)"),
     }
     let c = &out.counts;
-    println!(
+    say!(
         "Cached:     {} jobs ({} open), {} postings, {} departments, {} locations",
-        c.jobs, c.open_jobs, c.postings, c.departments, c.locations
+        c.jobs,
+        c.open_jobs,
+        c.postings,
+        c.departments,
+        c.locations
     );
-    println!("Cache file: {}", out.db_path);
+    say!("Cache file: {}", out.db_path);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn escape_sequences_and_controls_are_dropped() {
+        let cases = [
+            ("plain Engineer — Zürich", "plain Engineer — Zürich"),
+            ("\u{1b}[31mRed\u{1b}[0m", "Red"),
+            ("\u{1b}[1;31;4mX", "X"),
+            ("a\u{1b}]0;pwned\u{7}b", "ab"),
+            (
+                "a\u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\b",
+                "alinkb",
+            ),
+            ("a\u{1b}Pdcs\u{1b}\\b", "ab"),
+            ("a\u{9b}2Jb", "ab"),
+            ("a\u{9d}0;t\u{9c}b", "ab"),
+            ("a\u{1b}cb", "ab"),
+            ("line\none\ttab\rret", "line one tab ret"),
+            ("bell\u{7}del\u{7f}nul\u{0}", "belldelnul"),
+            (
+                "\u{202e}txet\u{202c} \u{2067}iso\u{2069} \u{200f}",
+                "txet iso ",
+            ),
+            // An unterminated sequence swallows the rest rather than leak it.
+            ("ok\u{1b}]0;never ends", "ok"),
+        ];
+        for (input, want) in cases {
+            let got = terminal_safe(input);
+            assert_eq!(got, want, "{input:?}");
+            assert!(!got.chars().any(|c| c.is_control()), "{got:?}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ pub use ashby_sync_core::{ashby, config, error, keys, network, setup, store, syn
 
 pub mod bindings;
 pub mod cli;
+pub mod external;
 pub mod logging;
 pub mod state;
 
@@ -20,17 +21,30 @@ use std::process::ExitCode;
 /// Entry point of the binary: a subcommand runs headless, no subcommand opens the window.
 pub fn main_entry() -> ExitCode {
     use clap::Parser;
+    // Still one thread: the umask and the environment may change safely.
+    external::private_files();
     let cli = cli::Cli::parse();
     // The environment is read once, here; the window and the CLI reject a bad value alike.
-    let settings = match config::Settings::from_env() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("Error ({}): {e}", e.code());
-            return ExitCode::FAILURE;
-        }
-    };
+    let settings = config::Settings::from_env();
+    // Read: nothing started from here on (WebKit's processes, the browser) inherits the key.
+    std::env::remove_var(config::vars::API_KEY);
     match cli.command {
-        Some(cmd) => cli::run(&settings, cmd),
-        None => app::run(settings, cli.background),
+        Some(cmd) => match settings {
+            Ok(s) => cli::run(&s, cmd),
+            Err(e) => {
+                eprintln!("Error ({}): {e}", e.code());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            if let Err(e) = &settings {
+                // For a terminal; the window says it too (there is none on Windows or from a menu).
+                eprintln!("Error ({}): {e}", e.code());
+                if !app::display_available() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            app::run(settings, cli.background)
+        }
     }
 }

@@ -14,7 +14,8 @@ pub fn init(log_dir: &Path, filter: Option<&str>, to_stderr: bool) -> Option<Wor
     let filter = filter
         .and_then(|f| EnvFilter::try_new(f).ok())
         .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
-    let file = std::fs::create_dir_all(log_dir).ok().map(|_| {
+    // Private like the data folder it sits in (0700; the files are 0600 by the process umask).
+    let file = crate::store::ensure_private_dir(log_dir).ok().map(|_| {
         let appender = tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("ashby-sync")
@@ -40,4 +41,13 @@ pub fn init(log_dir: &Path, filter: Option<&str>, to_stderr: bool) -> Option<Wor
         .with(stderr_layer)
         .try_init();
     guard
+}
+
+/// Logging before the settings (and so the log folder) are known: stderr only.
+pub fn init_stderr() -> Option<WorkerGuard> {
+    let _ = tracing_subscriber::registry()
+        .with(EnvFilter::new(DEFAULT_FILTER))
+        .with(fmt::layer().with_writer(std::io::stderr))
+        .try_init();
+    None
 }

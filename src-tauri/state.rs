@@ -188,3 +188,114 @@ impl AppState {
         Ok(())
     }
 }
+
+/// What start-up knows before (and whether) the cache opened. Always managed, so the window can
+/// ask for the problem even when [`AppState`] never came to be.
+pub struct Startup {
+    settings: Result<Settings, crate::config::SettingsError>,
+    /// Launched by "Start at login" (`--background`).
+    pub background: bool,
+    problem: std::sync::Arc<Mutex<Option<StartupProblem>>>,
+}
+
+impl Startup {
+    pub fn new(
+        settings: Result<Settings, crate::config::SettingsError>,
+        background: bool,
+    ) -> Startup {
+        Startup {
+            settings,
+            background,
+            problem: Default::default(),
+        }
+    }
+
+    /// The problem as it stands, readable after the app (and this state) is gone.
+    pub fn problem_slot(&self) -> std::sync::Arc<Mutex<Option<StartupProblem>>> {
+        self.problem.clone()
+    }
+
+    pub fn settings(&self) -> Result<Settings, crate::config::SettingsError> {
+        self.settings.clone()
+    }
+
+    pub fn problem(&self) -> Option<StartupProblem> {
+        lock(&self.problem).clone()
+    }
+
+    pub fn set_problem(&self, p: Option<StartupProblem>) {
+        *lock(&self.problem) = p;
+    }
+}
+
+/// Why the app cannot show the jobs: a setting it refuses, or a cache it cannot open (at
+/// start-up, or damaged while running). The window shows `message` and the choices allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupProblem {
+    /// `invalid_setting`, `db_corrupt` or `db_io`.
+    pub code: ErrorCode,
+    /// What was wrong with the cache; `None` for a setting.
+    pub cache: Option<crate::store::CacheProblemKind>,
+    /// What happened and what to do.
+    pub message: String,
+    /// The cache file, when it is about the cache.
+    pub path: Option<String>,
+    /// What the system said, for IT.
+    pub detail: Option<String>,
+    /// "Move it aside and start fresh" can help.
+    pub can_move_aside: bool,
+    /// "Try again" can help (a setting is fixed only by restarting with another value).
+    pub can_retry: bool,
+}
+
+impl StartupProblem {
+    pub fn setting(e: &crate::config::SettingsError) -> StartupProblem {
+        StartupProblem {
+            code: e.code(),
+            cache: None,
+            message: format!(
+                "{e} Then start Ashby Sync again. (If you did not set this yourself, ask IT: it \
+                 is set in the environment Ashby Sync starts in.)"
+            ),
+            path: None,
+            detail: None,
+            can_move_aside: false,
+            can_retry: false,
+        }
+    }
+
+    pub fn cache(p: &crate::store::OpenProblem) -> StartupProblem {
+        use crate::store::CacheProblemKind as K;
+        StartupProblem {
+            code: match p.kind {
+                K::Corrupt | K::NewerVersion => ErrorCode::DbCorrupt,
+                _ => ErrorCode::DbIo,
+            },
+            cache: Some(p.kind),
+            message: p.message(),
+            path: Some(p.path.display().to_string()),
+            detail: Some(p.detail.clone()),
+            can_move_aside: p.kind.can_move_aside(),
+            can_retry: true,
+        }
+    }
+
+    /// SQLite found the open cache damaged.
+    pub fn damaged(path: &std::path::Path, detail: String) -> StartupProblem {
+        StartupProblem {
+            code: ErrorCode::DbCorrupt,
+            cache: Some(crate::store::CacheProblemKind::Corrupt),
+            message: format!(
+                "The job cache ({}) is damaged. Move it aside and start fresh: the old file is \
+                 kept beside it, Ashby Sync restarts, and your jobs download again with the next \
+                 sync.",
+                path.display()
+            ),
+            path: Some(path.display().to_string()),
+            detail: Some(detail),
+            can_move_aside: true,
+            can_retry: false,
+        }
+    }
+}

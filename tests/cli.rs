@@ -66,7 +66,10 @@ impl Cli {
                 "unix:path=/nonexistent/ashby-sync-test-bus",
             )
             .env_remove("ASHBY_SYNC_LOG")
-            .env_remove("ASHBY_API_KEY");
+            .env_remove("ASHBY_API_KEY")
+            // No window can open: a launch without a command fails on the terminal.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
         for v in [
             "HTTPS_PROXY",
             "https_proxy",
@@ -382,7 +385,8 @@ async fn a_malformed_env_key_is_rejected_with_the_settings_message() {
          it contains spaces or line breaks in the middle. Copy the key again from Ashby and paste \
          only the key. Fix the value of ASHBY_API_KEY, or unset it to use the key stored in the \
          keychain.";
-    // No command = the window: it refuses before opening one (bounded, in case it did open).
+    // No command = the window: it shows the message on its start-up problem screen, and on the
+    // terminal; with no display (as here) only there (bounded, in case it did open).
     for args in [
         &["sync"][..],
         &["status"],
@@ -640,4 +644,48 @@ async fn two_cli_syncs_racing_take_turns() {
     assert_eq!(waited, 1, "one waited: {} / {}", stderr(&a), stderr(&b));
     snapshot(&cli.db()).assert_eq(&expected(&fake.dataset(), true), "after both");
     assert_history_ok(&cli.db(), 2);
+/// Ashby text reaches the terminal without its escape sequences: a job title cannot retitle the
+/// window, colour or hide the rest of the table, or plant a link; `--json` keeps the exact text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_title_with_escape_sequences_prints_harmlessly() {
+    let fake = fake(3).await;
+    let key = fake.keys().full;
+    let evil = "Evil\u{1b}]0;pwned\u{7} \u{1b}[8mhidden\u{1b}[0m \u{9b}2J\u{202e}txet\u{1b}]8;;https://x.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ end";
+    let id = fake.create_job(evil);
+    let cli = Cli::new(&fake);
+    let o = cli.run(Some(&key), &["sync"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    let o = cli.run(Some(&key), &["jobs", "--search", "Evil"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.contains("Evil"))
+        .unwrap_or_else(|| panic!("the job is listed: {out:?}"));
+    assert!(
+        row.contains("Evil hidden txetlink end"),
+        "the visible text stays, the sequences go: {row:?}"
+    );
+    for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!out.contains(bad), "{bad:?} reached the terminal: {out:?}");
+    }
+    assert!(out.ends_with("1 job\n"), "{out:?}");
+
+    let o = cli
+        .run(Some(&key), &["jobs", "--json", "--search", "Evil"])
+        .await;
+    assert!(
+        !o.stdout.contains(&0x1b),
+        "JSON escapes ESC: {}",
+        stdout(&o)
+    );
+    let jobs = json(&o);
+    let job = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["id"] == id.as_str())
+        .expect("the job is in the JSON");
+    assert_eq!(job["title"], evil, "JSON carries the exact title");
 }

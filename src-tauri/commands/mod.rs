@@ -29,6 +29,11 @@ macro_rules! ipc_table {
 
 ipc_table![
     app_info,
+    startup_problem,
+    retry_startup,
+    start_fresh,
+    quit_app,
+    open_external,
     boot_state,
     wizard_steps,
     wizard_progress,
@@ -57,6 +62,8 @@ ipc_table![
 pub const SYNC_PROGRESS: Event<SyncProgress> = Event::new("syncProgress", "sync://progress");
 pub const SYNC_FINISHED: Event<SyncSummary> = Event::new("syncFinished", "sync://finished");
 pub const SYNC_STATE: Event<SchedulerState> = Event::new("syncState", "sync://state");
+/// The open cache turned out damaged (a sync hit SQLITE_CORRUPT): the window offers to start fresh.
+pub const CACHE_PROBLEM: Event<StartupProblem> = Event::new("cacheProblem", "app://cache-problem");
 
 /// The generated TypeScript for the commands, the events and the UI's interval copy.
 pub fn typescript(cfg: &ts_rs::Config) -> String {
@@ -64,6 +71,7 @@ pub fn typescript(cfg: &ts_rs::Config) -> String {
         SYNC_PROGRESS.sig(cfg),
         SYNC_FINISHED.sig(cfg),
         SYNC_STATE.sig(cfg),
+        CACHE_PROBLEM.sig(cfg),
     ];
     let consts = [(
         "SYNC_EVERY",
@@ -78,10 +86,10 @@ use crate::config;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::network::{ConnectionTest, ProxyStatus};
 use crate::setup::{self, Verification, WizardStep};
-use crate::state::{AppState, BootState, KeyStatus, WizardProgress};
+use crate::state::{AppState, BootState, KeyStatus, Startup, StartupProblem, WizardProgress};
 use serde::Serialize;
 use std::time::Duration;
-use tauri::State;
+use tauri::{Manager, State};
 use ts_rs::TS;
 
 /// How long the wizard's Verify may take before we give up and say so.
@@ -107,6 +115,60 @@ command! {
             data_dir: s.data_dir.display().to_string(),
             log_dir: s.log_dir().display().to_string(),
         })
+    }
+}
+
+command! {
+    /// Why start-up stopped (a setting, or a cache that cannot be opened); `None` once the app is up.
+    pub fn startup_problem(startup: State<'_, Startup>) -> Option<StartupProblem> {
+        startup.problem()
+    }
+}
+
+command! {
+    /// "Try again" on the start-up problem screen. Runs on the main thread (not async): it
+    /// starts the scheduler on Tauri's runtime.
+    pub fn retry_startup(app: tauri::AppHandle) -> Option<StartupProblem> {
+        let problem = crate::app::start_up(&app, None);
+        app.state::<Startup>().set_problem(problem.clone());
+        problem
+    }
+}
+
+command! {
+    /// "Move it aside and start fresh": renames the cache (never deletes it; only moved-aside
+    /// copies beyond the newest three go) and starts with an empty one. At start-up the app then
+    /// comes up in place; while running it stops the sync, closes the cache and restarts.
+    pub fn start_fresh(app: tauri::AppHandle) -> AppResult<Option<StartupProblem>> {
+        if let Some(state) = app.try_state::<AppState>() {
+            if let Some(s) = state.scheduler.get() {
+                tauri::async_runtime::block_on(s.shutdown());
+            }
+            let aside = state.store.close_and_move_aside()?;
+            tracing::warn!(moved_to = %aside.display(), "the damaged cache was moved aside; restarting");
+            app.request_restart();
+            return Ok(None);
+        }
+        let startup = app.state::<Startup>();
+        let settings = startup.settings().map_err(AppError::from)?;
+        let aside = crate::store::Store::move_aside(&settings.db_path())?;
+        let problem = crate::app::start_up(&app, Some(aside));
+        startup.set_problem(problem.clone());
+        Ok(problem)
+    }
+}
+
+command! {
+    pub fn quit_app(app: tauri::AppHandle) {
+        app.exit(0);
+    }
+}
+
+command! {
+    /// Opens an Ashby page in the default browser. Only https://app|developers|jobs.ashbyhq.com
+    /// pages; the browser starts without the API key or the WebKit settings the app uses.
+    pub fn open_external(url: String) -> AppResult<()> {
+        crate::external::open(&url)
     }
 }
 

@@ -101,6 +101,17 @@ pub struct App {
 impl App {
     /// Starts tauri-driver and the app in `desk`, with extra environment variables.
     pub async fn launch(desk: &Desktop, name: &str, extra_env: &[(&str, &str)]) -> App {
+        Self::launch_wrapped(desk, name, extra_env, &[]).await
+    }
+
+    /// Like [`launch`](Self::launch), with tauri-driver (and so the app) started through
+    /// `wrapper` (e.g. `setpriv …`).
+    pub async fn launch_wrapped(
+        desk: &Desktop,
+        name: &str,
+        extra_env: &[(&str, &str)],
+        wrapper: &[&str],
+    ) -> App {
         let port = free_port();
         let native = free_port();
         let output = desk.tmp.path().join(format!("{name}-app-output.log"));
@@ -110,7 +121,14 @@ impl App {
             .open(&output)
             .expect("log file");
         let err = out.try_clone().expect("log file");
-        let mut cmd = Command::new("tauri-driver");
+        let mut cmd = match wrapper.split_first() {
+            Some((prog, args)) => {
+                let mut c = Command::new(prog);
+                c.args(args).arg("tauri-driver");
+                c
+            }
+            None => Command::new("tauri-driver"),
+        };
         cmd.args([
             "--port",
             &port.to_string(),

@@ -4,6 +4,7 @@
 mod harness;
 mod jobs;
 mod network;
+mod shell;
 mod wizard;
 
 use harness::{App, Desktop, Res};

@@ -26,6 +26,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "at-spi2-core",
     "gnome-keyring",
     "libsecret-tools",
+    // The single-instance e2e test reads and moves the X input focus.
+    "xdotool",
 ];
 
 pub fn root() -> &'static Path {

@@ -39,8 +39,9 @@ pub struct Settings {
     pub api_key: Option<ApiKey>,
     /// `ASHBY_API_BASE_URL` (no trailing slash) or Ashby's production API.
     pub api_base_url: String,
-    /// `ASHBY_SYNC_DATA_DIR`, else the platform data dir + identifier
-    /// (`~/.local/share/com.ashbysync.desktop` on Linux).
+    /// `ASHBY_SYNC_DATA_DIR`, else the platform's local data dir + identifier
+    /// (`~/.local/share/com.ashbysync.desktop` on Linux, `%LOCALAPPDATA%` on Windows).
+    /// Logs live in it too ([`Settings::log_dir`]).
     pub data_dir: PathBuf,
     /// `ASHBY_SYNC_PARTNER` or the documented default.
     pub partner_name: String,
@@ -70,6 +71,8 @@ pub enum SettingsError {
         "{name} is not valid text (UTF-8). Fix the value, or unset {name} to use the default."
     )]
     NotUnicode { name: &'static str },
+    #[error("Ashby Sync cannot find your user's app-data folder (is HOME set?), so it has nowhere private to keep its cache. Set ASHBY_SYNC_DATA_DIR to a folder only you can read, or ask IT why your account has no home folder.")]
+    NoDataDir,
 }
 
 impl SettingsError {
@@ -77,9 +80,9 @@ impl SettingsError {
     pub fn code(&self) -> crate::error::ErrorCode {
         match self {
             SettingsError::ApiKey(e) => e.code(),
-            SettingsError::Invalid { .. } | SettingsError::NotUnicode { .. } => {
-                crate::error::ErrorCode::InvalidSetting
-            }
+            SettingsError::Invalid { .. }
+            | SettingsError::NotUnicode { .. }
+            | SettingsError::NoDataDir => crate::error::ErrorCode::InvalidSetting,
         }
     }
 }
@@ -88,6 +91,16 @@ impl From<SettingsError> for crate::error::AppError {
     fn from(e: SettingsError) -> Self {
         crate::error::AppError::new(e.code(), e.to_string())
     }
+}
+
+/// The platform's per-user *local* app-data dir + identifier: `~/.local/share` on Linux,
+/// `~/Library/Application Support` on macOS, `%LOCALAPPDATA%` (not the roaming profile, which
+/// would copy a large cache across the network at every login) on Windows. Without one there is
+/// no private place for the cache: never fall back to the shared temp dir.
+fn default_data_dir(local: Option<PathBuf>) -> Result<PathBuf, SettingsError> {
+    local
+        .map(|d| d.join(APP_IDENTIFIER))
+        .ok_or(SettingsError::NoDataDir)
 }
 
 impl Settings {
@@ -157,9 +170,7 @@ impl Settings {
         };
         let data_dir = match vars.get(OsStr::new(vars::DATA_DIR)) {
             Some(d) if !d.is_empty() => PathBuf::from(d),
-            _ => dirs::data_dir()
-                .unwrap_or_else(std::env::temp_dir)
-                .join(APP_IDENTIFIER),
+            _ => default_data_dir(dirs::data_local_dir())?,
         };
         let rate_limit_per_minute = match text(vars::RATE_LIMIT_PER_MINUTE)? {
             Some(raw) => Some(raw.trim().parse::<u32>().map_err(|_| {
@@ -298,6 +309,25 @@ mod tests {
             assert!(msg.contains(&format!("\"{bad}\"")), "{msg}");
             assert!(msg.contains("unset"), "{msg}");
         }
+    }
+
+    #[test]
+    fn without_a_home_there_is_no_temp_dir_fallback() {
+        let err = default_data_dir(None).unwrap_err();
+        assert_eq!(err, SettingsError::NoDataDir);
+        assert_eq!(err.code(), ErrorCode::InvalidSetting);
+        assert!(err.to_string().contains("ASHBY_SYNC_DATA_DIR"), "{err}");
+        let home = PathBuf::from("/home/u/.local/share");
+        assert_eq!(
+            default_data_dir(Some(home.clone())).unwrap(),
+            home.join(APP_IDENTIFIER)
+        );
+        // The local, not the roaming, app-data dir (they differ on Windows only).
+        let s = parse(&[]).unwrap();
+        assert_eq!(
+            s.data_dir,
+            dirs::data_local_dir().unwrap().join(APP_IDENTIFIER)
+        );
     }
 
     #[test]

@@ -44,6 +44,8 @@ closed_enum!(
         DbError => "db_error",
         DbMigrationFailed => "db_migration_failed",
         DbIo => "db_io",
+        /// SQLite found the cache damaged while the app ran: the window offers to start fresh.
+        DbCorrupt => "db_corrupt",
         // The app itself.
         Internal => "internal",
         NoKey => "no_key",

@@ -33,12 +33,28 @@ async function call<C extends CommandName>(
   try {
     return await invoke<Result<C>>(cmd, args[0] ?? undefined);
   } catch (e) {
-    throw toIpcError(e);
+    const err = toIpcError(e);
+    if (err.code === "db_corrupt") cacheDamaged(err);
+    throw err;
+  }
+}
+
+/** The DOM event App listens to: the open cache turned out damaged (any command can find it). */
+export const CACHE_DAMAGED = "ashby-sync:cache-damaged";
+
+function cacheDamaged(err: IpcError) {
+  if (typeof window !== "undefined") {
+    window.dispatchEvent(new CustomEvent<string>(CACHE_DAMAGED, { detail: err.message }));
   }
 }
 
 export const api = {
   appInfo: () => call("app_info"),
+  startupProblem: () => call("startup_problem"),
+  retryStartup: () => call("retry_startup"),
+  startFresh: () => call("start_fresh"),
+  quitApp: () => call("quit_app"),
+  openExternal: (url: string) => call("open_external", { url }),
   bootState: () => call("boot_state"),
   wizardSteps: () => call("wizard_steps"),
   wizardProgress: () => call("wizard_progress"),

@@ -54,7 +54,11 @@ describe("treeOptions", () => {
     expect(treeOptions(cyc).map((o) => o.id)).toEqual(["c"]);
   });
   it("labels with indentation and counts", () => {
-    expect(optionLabel({ id: "x", name: "Platform", depth: 1, count: 1200 })).toMatch(/└ Platform \(1,200\)$/);
+    expect(optionLabel({ id: "x", name: "Platform", depth: 1, count: 1200 })).toMatch(/└ \u2068Platform\u2069 \(1,200\)$/);
+  });
+  it("isolates the Ashby name, so a right-to-left override cannot reach the count", () => {
+    const label = optionLabel({ id: "x", name: "\u202eevil", depth: 0, count: 3 });
+    expect(label).toBe("\u2068\u202eevil\u2069 (3)");
   });
 });
 

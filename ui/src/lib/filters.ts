@@ -117,7 +117,13 @@ export function treeOptions(nodes: TreeFacet[], keep = ""): TreeOption[] {
 
 /** How an option reads in a <select>: children indented under their parent. */
 export function optionLabel(o: TreeOption): string {
-  return `${"\u00a0\u00a0\u00a0".repeat(o.depth)}${o.depth ? "└ " : ""}${o.name} (${o.count.toLocaleString()})`;
+  return `${"\u00a0\u00a0\u00a0".repeat(o.depth)}${o.depth ? "└ " : ""}${isolate(o.name)} (${o.count.toLocaleString()})`;
+}
+
+/** Text from Ashby inside a plain string (an <option> holds no <bdi>): first-strong isolate…pop,
+ * so a right-to-left override in the name cannot reorder what follows it. */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 const WORDS: Record<string, string> = {

@@ -14,6 +14,8 @@ keyOverridden: boolean, };
 
 export type CacheCounts = { jobs: number, openJobs: number, postings: number, departments: number, locations: number, };
 
+export type CacheProblemKind = "diskFull" | "readOnly" | "permissionDenied" | "inUse" | "corrupt" | "newerVersion" | "other";
+
 export type CacheStatus = { counts: CacheCounts, lastRun: SyncRunRecord | null, lastSuccessAt: string | null, lastFullSyncAt: string | null, consecutiveFailures: number, keyInvalid: KeyInvalid | null, };
 
 export type ChecklistItem = { 
@@ -266,6 +268,36 @@ busyElsewhere: boolean,
  */
 keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
 
+export type StartupProblem = { 
+/**
+ * `invalid_setting`, `db_corrupt` or `db_io`.
+ */
+code: ErrorCode, 
+/**
+ * What was wrong with the cache; `None` for a setting.
+ */
+cache: CacheProblemKind | null, 
+/**
+ * What happened and what to do.
+ */
+message: string, 
+/**
+ * The cache file, when it is about the cache.
+ */
+path: string | null, 
+/**
+ * What the system said, for IT.
+ */
+detail: string | null, 
+/**
+ * "Move it aside and start fresh" can help.
+ */
+canMoveAside: boolean, 
+/**
+ * "Try again" can help (a setting is fixed only by restarting with another value).
+ */
+canRetry: boolean, };
+
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
 export type StepId = "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
@@ -483,6 +515,11 @@ export const WORKPLACE_TYPES: readonly WorkplaceType[] = ["OnSite","Hybrid","Rem
 /** Every command the window may invoke: its argument object (keys as Tauri expects them) and its result. Generated from `commands::ipc_table!`. */
 export type Commands = {
   app_info: { args: null; result: AppInfo };
+  startup_problem: { args: null; result: StartupProblem | null };
+  retry_startup: { args: null; result: StartupProblem | null };
+  start_fresh: { args: null; result: StartupProblem | null };
+  quit_app: { args: null; result: void };
+  open_external: { args: { url: string }; result: void };
   boot_state: { args: null; result: BootState };
   wizard_steps: { args: null; result: Array<WizardStep> };
   wizard_progress: { args: null; result: WizardProgress };
@@ -514,6 +551,7 @@ export const EVENTS = {
   syncProgress: "sync://progress",
   syncFinished: "sync://finished",
   syncState: "sync://state",
+  cacheProblem: "app://cache-problem",
 } as const;
 
 /** Each event's payload. */
@@ -521,6 +559,7 @@ export type Events = {
   "sync://progress": SyncProgress;
   "sync://finished": SyncSummary;
   "sync://state": SchedulerState;
+  "app://cache-problem": StartupProblem;
 };
 
 /** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */

@@ -1,12 +1,14 @@
-// Opens Ashby pages in the default browser through the shell plugin. The capability's scope only
-// lets https://app|developers|jobs.ashbyhq.com through; anything else is refused in Rust too.
-import { open } from "@tauri-apps/plugin-shell";
+// Opens Ashby pages in the default browser. The window itself never leaves the app (Rust refuses
+// any other navigation); links go through the `open_external` command, which lets only
+// https://app|developers|jobs.ashbyhq.com through and starts the browser without the app's own
+// environment (its API key, its WebKit settings).
+import { api } from "./api";
 
 export const ALLOWED_URL = /^https:\/\/(app|developers|jobs)\.ashbyhq\.com(\/\S*)?$/;
 
 export async function openExternal(url: string): Promise<void> {
   if (!ALLOWED_URL.test(url)) throw new Error(`Ashby Sync only opens Ashby pages, not ${url}`);
-  await open(url);
+  await api.openExternal(url);
 }
 
 /** Copies text; falls back to a hidden textarea where the async clipboard API is unavailable. */

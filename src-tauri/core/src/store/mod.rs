@@ -45,7 +45,10 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("The local job cache could not be read or updated ({0}). Try again; if it keeps happening, restart the app.")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// SQLite found damaged pages (or a file that is not a database) after the cache opened.
+    #[error("The local job cache is damaged ({0}). Move it aside and start fresh: the damaged copy is kept beside it and your jobs download again with the next sync.")]
+    Corrupt(rusqlite::Error),
     #[error("The local job cache could not be prepared ({0}). Restart the app; it will rebuild the cache with a full sync.")]
     Migration(String),
     #[error("The app's data folder could not be used ({path}): {source}. Check that the disk isn't full and that you may write there.")]
@@ -67,6 +70,7 @@ impl Error {
         use crate::error::ErrorCode;
         match self {
             Error::Sqlite(_) => ErrorCode::DbError,
+            Error::Corrupt(_) => ErrorCode::DbCorrupt,
             Error::Migration(_) => ErrorCode::DbMigrationFailed,
             Error::Io { .. } => ErrorCode::DbIo,
             Error::Task(_) => ErrorCode::Internal,
@@ -75,7 +79,194 @@ impl Error {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(code) if is_unusable_code(code) => Error::Corrupt(e),
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong opening the cache, in the terms the start-up window uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum CacheProblemKind {
+    DiskFull,
+    ReadOnly,
+    PermissionDenied,
+    /// Another process holds a lock on the file.
+    InUse,
+    /// Not a database, damaged pages, or a schema this app does not recognise.
+    Corrupt,
+    /// Written by a newer version of the app.
+    NewerVersion,
+    Other,
+}
+
+impl CacheProblemKind {
+    /// Moving the file aside can help: not when the folder or the disk is the problem (the
+    /// rename would fail, or the new cache would), nor while another process holds the file.
+    pub fn can_move_aside(self) -> bool {
+        matches!(
+            self,
+            CacheProblemKind::Corrupt | CacheProblemKind::NewerVersion | CacheProblemKind::Other
+        )
+    }
+}
+
+/// The cache could not be opened or migrated. Nothing was moved or deleted.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct OpenProblem {
+    pub kind: CacheProblemKind,
+    /// The cache file.
+    pub path: PathBuf,
+    /// What the system or SQLite said, for the log and for IT.
+    pub detail: String,
+}
+
+impl OpenProblem {
+    fn new(kind: CacheProblemKind, path: &Path, detail: impl std::fmt::Display) -> OpenProblem {
+        OpenProblem {
+            kind,
+            path: path.to_path_buf(),
+            detail: detail.to_string(),
+        }
+    }
+
+    fn dir(&self) -> String {
+        self.path
+            .parent()
+            .unwrap_or(&self.path)
+            .display()
+            .to_string()
+    }
+
+    /// What happened and what to do, for the window and the terminal.
+    pub fn message(&self) -> String {
+        let file = self.path.display();
+        let dir = self.dir();
+        match self.kind {
+            CacheProblemKind::DiskFull => format!(
+                "The disk that holds Ashby Sync's data folder ({dir}) is full, so the job cache \
+                 cannot be opened. Free some space, then choose Try again."
+            ),
+            CacheProblemKind::ReadOnly => format!(
+                "Ashby Sync's data folder ({dir}) is read-only, so the job cache cannot be \
+                 updated. Ask IT to make it writable for your account (it must not be on a \
+                 read-only or locked-down drive), then choose Try again."
+            ),
+            CacheProblemKind::PermissionDenied => format!(
+                "Your account is not allowed to use Ashby Sync's data folder ({dir}). Ask IT to \
+                 give your user account read and write access to it, then choose Try again."
+            ),
+            CacheProblemKind::InUse => format!(
+                "Another program is holding the job cache ({file}): an `ashby-sync` command, a \
+                 backup or an antivirus scan. Wait for it to finish or close it, then choose Try \
+                 again."
+            ),
+            CacheProblemKind::Corrupt => format!(
+                "The job cache ({file}) is damaged or is not an Ashby Sync cache. Move it aside \
+                 and start fresh: the old file is kept beside it, and your jobs download again \
+                 with the next sync."
+            ),
+            CacheProblemKind::NewerVersion => format!(
+                "The job cache ({file}) was written by a newer version of Ashby Sync. Install \
+                 that version again, or move the cache aside and start fresh (the old file is \
+                 kept beside it)."
+            ),
+            CacheProblemKind::Other => format!(
+                "The job cache ({file}) could not be opened. Try again; if it keeps happening, \
+                 move it aside and start fresh, or send IT this message and the app's log."
+            ),
+        }
+    }
+}
+
+/// Maps what the system said about the data folder or the file.
+fn io_kind(e: &std::io::Error, readonly_target: bool) -> CacheProblemKind {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull | K::QuotaExceeded => CacheProblemKind::DiskFull,
+        K::ReadOnlyFilesystem => CacheProblemKind::ReadOnly,
+        K::PermissionDenied if readonly_target => CacheProblemKind::ReadOnly,
+        K::PermissionDenied => CacheProblemKind::PermissionDenied,
+        K::ResourceBusy => CacheProblemKind::InUse,
+        _ => CacheProblemKind::Other,
+    }
+}
+
+fn sqlite_kind(code: Option<rusqlite::ErrorCode>) -> CacheProblemKind {
+    use rusqlite::ErrorCode as C;
+    match code {
+        Some(C::DiskFull) => CacheProblemKind::DiskFull,
+        Some(C::ReadOnly) => CacheProblemKind::ReadOnly,
+        Some(C::PermissionDenied) => CacheProblemKind::PermissionDenied,
+        Some(C::DatabaseBusy | C::DatabaseLocked) => CacheProblemKind::InUse,
+        Some(C::NotADatabase | C::DatabaseCorrupt) => CacheProblemKind::Corrupt,
+        _ => CacheProblemKind::Other,
+    }
+}
+
+fn is_readonly(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(false)
+}
+
+/// Creates the data folder private to the user (0700 on Unix; parents it creates too) and
+/// tightens an existing one an older version left wider.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        // Per-user profile folders are private by their ACLs.
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// The cache and its WAL/SHM companions readable by the user only (SQLite gives the companions
+/// the database file's mode, so a file created here 0600 keeps them 0600 too).
+#[cfg(unix)]
+fn make_files_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if !path.exists() {
+        // An empty file is an empty database to SQLite.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+    }
+    for p in [
+        path.to_path_buf(),
+        with_suffix_raw(path, "-wal"),
+        with_suffix_raw(path, "-shm"),
+    ] {
+        if let Ok(m) = std::fs::metadata(&p) {
+            let mode = m.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode & 0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// A schema migration: one file of `migrations/`, and the streams whose sync tokens it resets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,22 +398,100 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Why a first open attempt failed: only `Unusable` files are moved aside.
+/// Why a first open attempt failed: only `Unusable` files are moved aside (`true`: written by a
+/// newer version).
 enum OpenFailure {
-    Unusable(String),
+    Unusable(String, bool),
     Other(Error),
 }
 
+/// Moved-aside caches kept beside the live one; older ones are deleted when another is added.
+pub const KEEP_MOVED_ASIDE: usize = 3;
+
 impl Store {
+    /// Opens (creating if needed) the cache at `path`, changing nothing when it cannot: the
+    /// window shows the problem and lets the user choose (see [`Store::move_aside`]).
+    pub fn open_checked(path: &Path) -> std::result::Result<Store, OpenProblem> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            ensure_private_dir(dir)
+                .map_err(|e| OpenProblem::new(io_kind(&e, is_readonly(dir)), path, &e))?;
+            // SQLite's "unable to open database file" hides why; ask the system first.
+            let probe = dir.join(".ashby-sync-write-test");
+            let _ = std::fs::remove_file(&probe);
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&probe)
+                .and_then(|_| std::fs::remove_file(&probe))
+                .map_err(|e| OpenProblem::new(io_kind(&e, is_readonly(dir)), path, &e))?;
+        }
+        if path.exists() {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+                .map_err(|e| OpenProblem::new(io_kind(&e, is_readonly(path)), path, &e))?;
+        }
+        #[cfg(unix)]
+        make_files_private(path).map_err(|e| OpenProblem::new(io_kind(&e, false), path, &e))?;
+        Self::try_open(path).map_err(|f| match f {
+            OpenFailure::Unusable(reason, newer) => OpenProblem::new(
+                if newer {
+                    CacheProblemKind::NewerVersion
+                } else {
+                    CacheProblemKind::Corrupt
+                },
+                path,
+                reason,
+            ),
+            OpenFailure::Other(e) => {
+                let kind = match &e {
+                    Error::Sqlite(e) | Error::Corrupt(e) => sqlite_kind(e.sqlite_error_code()),
+                    Error::Io { source, .. } => io_kind(source, false),
+                    _ => CacheProblemKind::Other,
+                };
+                OpenProblem::new(kind, path, e)
+            }
+        })
+    }
+
+    /// Renames the cache (and its WAL/SHM companions) to `<name>.unusable-<UTC time>`, never
+    /// deleting it, and deletes moved-aside copies beyond the newest [`KEEP_MOVED_ASIDE`].
+    pub fn move_aside(path: &Path) -> Result<PathBuf> {
+        let aside = move_aside(path)?;
+        if let Err(e) = prune_moved_aside(path, KEEP_MOVED_ASIDE) {
+            tracing::warn!("could not delete old moved-aside caches: {e}");
+        }
+        Ok(aside)
+    }
+
+    /// For "Move it aside and start fresh" while the app runs: closes both connections and moves
+    /// the file aside. Every later call on this store (and its clones) fails until the app
+    /// restarts and opens a new one. Stop the sync first.
+    pub fn close_and_move_aside(&self) -> Result<PathBuf> {
+        let mut writer = self.writer();
+        let mut reader = self.reader();
+        // Dropping the old connections closes the file (Windows cannot rename an open file).
+        *writer = Connection::open_in_memory()?;
+        *reader = Connection::open_in_memory()?;
+        Self::move_aside(&self.inner.path)
+    }
+
     /// Opens (creating if needed) the cache at `path`. A file that is not a usable database is
-    /// moved aside (never deleted) and replaced by an empty one.
+    /// moved aside (never deleted) and replaced by an empty one. The CLI's behaviour: it says so
+    /// on the terminal.
     pub fn open(path: &Path) -> Result<OpenOutcome> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            ensure_private_dir(dir).map_err(|source| Error::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
+        #[cfg(unix)]
+        make_files_private(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // Two processes opening a new cache at once (the CLI from cron and the app at login)
         // must not both create it, nor one take the other's half-made file for unusable and
         // move it aside: opening is serialised across processes.
@@ -233,16 +502,21 @@ impl Store {
                 recovered_from: None,
             }),
             Err(OpenFailure::Other(e)) => Err(e),
-            Err(OpenFailure::Unusable(reason)) => {
-                let aside = move_aside(path)?;
+            Err(OpenFailure::Unusable(reason, _)) => {
+                let aside = Self::move_aside(path)?;
                 tracing::warn!(
                     reason = %reason,
                     moved_to = %aside.display(),
                     "the job cache was unusable; moved it aside and started an empty one"
                 );
+                #[cfg(unix)]
+                make_files_private(path).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
                 let store = Self::try_open(path).map_err(|f| match f {
                     OpenFailure::Other(e) => e,
-                    OpenFailure::Unusable(r) => Error::Migration(r),
+                    OpenFailure::Unusable(r, _) => Error::Migration(r),
                 })?;
                 Ok(OpenOutcome {
                     store,
@@ -287,7 +561,7 @@ impl Store {
             )
             .map_err(classify)?;
         run_maintenance(&mut writer).map_err(|e| match e {
-            Error::Sqlite(e) => classify(e),
+            Error::Sqlite(e) | Error::Corrupt(e) => classify(e),
             other => OpenFailure::Other(other),
         })?;
         let reader = open_connection(path).map_err(classify)?;
@@ -696,7 +970,7 @@ fn is_unusable_code(code: rusqlite::ErrorCode) -> bool {
 
 fn classify(e: rusqlite::Error) -> OpenFailure {
     match e.sqlite_error_code() {
-        Some(code) if is_unusable_code(code) => OpenFailure::Unusable(e.to_string()),
+        Some(code) if is_unusable_code(code) => OpenFailure::Unusable(e.to_string(), false),
         _ => OpenFailure::Other(Error::Sqlite(e)),
     }
 }
@@ -710,10 +984,13 @@ fn classify_migration(e: rusqlite_migration::Error) -> OpenFailure {
                 OpenFailure::Other(Error::Sqlite(err))
             }
             // Schema conflicts ("table already exists" is SQLITE_ERROR/Unknown) or corruption.
-            _ => OpenFailure::Unusable(err.to_string()),
+            _ => OpenFailure::Unusable(err.to_string(), false),
         },
-        // Newer schema than this app knows, garbage user_version, failed checks.
-        other => OpenFailure::Unusable(other.to_string()),
+        ahead @ ME::MigrationDefinition(
+            rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+        ) => OpenFailure::Unusable(ahead.to_string(), true),
+        // Garbage user_version, failed checks.
+        other => OpenFailure::Unusable(other.to_string(), false),
     }
 }
 
@@ -746,6 +1023,48 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
         }
     }
     Ok(target)
+}
+
+/// Deletes `<name>.unusable-*` copies (and their companions) beyond the newest `keep`. The names
+/// carry the UTC time they were moved aside, so they sort oldest first.
+fn prune_moved_aside(path: &Path, keep: usize) -> std::io::Result<()> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Ok(());
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.unusable-", name.to_string_lossy());
+    let mut copies: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    copies.sort_by(|a, b| moved_aside_order(&a[prefix.len()..], &b[prefix.len()..]));
+    let excess = copies.len().saturating_sub(keep);
+    for old in &copies[..excess] {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = dir.join(format!("{old}{suffix}"));
+            match std::fs::remove_file(&p) {
+                Ok(()) => tracing::info!(path = %p.display(), "deleted an old moved-aside cache"),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `20260101T000000Z` < `20260101T000000Z-1` < `20260101T000000Z-10`.
+fn moved_aside_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let split = |s: &str| -> (String, u64) {
+        match s.split_once("Z-") {
+            Some((stamp, n)) => (stamp.to_string(), n.parse().unwrap_or(0)),
+            None => (s.trim_end_matches('Z').to_string(), 0),
+        }
+    };
+    split(a).cmp(&split(b))
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -798,6 +1117,209 @@ mod tests {
         // A healthy file opens without recovery.
         let again = Store::open(&path).unwrap();
         assert!(again.recovered_from.is_none());
+    }
+
+    #[test]
+    fn a_file_that_is_not_sqlite_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let garbage = b"this is not a database at all, just some bytes".repeat(200);
+        std::fs::write(&path, &garbage).unwrap();
+        let problem = Store::open_checked(&path).unwrap_err();
+        assert_eq!(problem.kind, CacheProblemKind::Corrupt, "{problem:?}");
+        assert!(problem.kind.can_move_aside());
+        assert_eq!(problem.path, path);
+        let msg = problem.message();
+        assert!(
+            msg.contains("damaged") && msg.contains("Move it aside"),
+            "{msg}"
+        );
+        // Nothing moved, nothing rewritten.
+        assert_eq!(std::fs::read(&path).unwrap(), garbage);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["cache.sqlite3".to_string()]);
+        // The user's choice: move it aside; the copy is kept and a fresh cache opens.
+        let aside = Store::move_aside(&path).unwrap();
+        assert_eq!(std::fs::read(&aside).unwrap(), garbage);
+        let store = Store::open_checked(&path).unwrap();
+        assert!(store.integrity_ok().unwrap());
+    }
+
+    #[test]
+    fn a_newer_schema_is_reported_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let problem = Store::open_checked(&path).unwrap_err();
+        assert_eq!(problem.kind, CacheProblemKind::NewerVersion, "{problem:?}");
+        assert!(problem.message().contains("newer version"));
+    }
+
+    #[test]
+    fn io_errors_name_the_problem() {
+        use std::io::{Error as E, ErrorKind as K};
+        let k = |kind, ro| io_kind(&E::from(kind), ro);
+        assert_eq!(k(K::StorageFull, false), CacheProblemKind::DiskFull);
+        assert_eq!(k(K::ReadOnlyFilesystem, false), CacheProblemKind::ReadOnly);
+        assert_eq!(k(K::PermissionDenied, true), CacheProblemKind::ReadOnly);
+        assert_eq!(
+            k(K::PermissionDenied, false),
+            CacheProblemKind::PermissionDenied
+        );
+        assert_eq!(k(K::ResourceBusy, false), CacheProblemKind::InUse);
+        for k in [
+            CacheProblemKind::InUse,
+            CacheProblemKind::ReadOnly,
+            CacheProblemKind::PermissionDenied,
+            CacheProblemKind::DiskFull,
+        ] {
+            assert!(!k.can_move_aside(), "{k:?}");
+        }
+        use rusqlite::ErrorCode as C;
+        assert_eq!(sqlite_kind(Some(C::DiskFull)), CacheProblemKind::DiskFull);
+        assert_eq!(sqlite_kind(Some(C::DatabaseBusy)), CacheProblemKind::InUse);
+        assert_eq!(sqlite_kind(Some(C::ReadOnly)), CacheProblemKind::ReadOnly);
+        assert_eq!(
+            sqlite_kind(Some(C::NotADatabase)),
+            CacheProblemKind::Corrupt
+        );
+    }
+
+    #[test]
+    fn moved_aside_copies_beyond_the_newest_three_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let old = [
+            "20250101T000000Z",
+            "20250102T000000Z",
+            "20250102T000000Z-1",
+            "20250102T000000Z-10",
+            "20250102T000000Z-2",
+        ];
+        for stamp in old {
+            std::fs::write(
+                dir.path().join(format!("cache.sqlite3.unusable-{stamp}")),
+                stamp,
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            dir.path()
+                .join("cache.sqlite3.unusable-20250101T000000Z-wal"),
+            "wal",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("unrelated.unusable-20200101T000000Z"), "x").unwrap();
+        std::fs::write(&path, b"garbage").unwrap();
+        let newest = Store::move_aside(&path).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let newest = newest.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(
+            names,
+            vec![
+                "cache.sqlite3.unusable-20250102T000000Z-10".to_string(),
+                "cache.sqlite3.unusable-20250102T000000Z-2".to_string(),
+                newest,
+                "unrelated.unusable-20200101T000000Z".to_string(),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_and_cache_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        // An older version's folder and file, readable by everyone.
+        let dir = root.path().join("old");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let old_path = dir.join("cache.sqlite3");
+        drop(Connection::open(&old_path).unwrap());
+        std::fs::set_permissions(&old_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // And a new one, several levels deep.
+        let new_path = root.path().join("a/b/data/cache.sqlite3");
+        for path in [&old_path, &new_path] {
+            let store = Store::open_checked(path).unwrap();
+            store.set_setting("k", "v").unwrap();
+            let wal = with_suffix_raw(path, "-wal");
+            let shm = with_suffix_raw(path, "-shm");
+            assert!(wal.exists() && shm.exists());
+            for p in [path.to_path_buf(), wal, shm] {
+                assert_eq!(mode(&p), 0o600, "{}", p.display());
+            }
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+        // The CLI's open keeps them private too.
+        let cli_path = root.path().join("cli/cache.sqlite3");
+        drop(Store::open(&cli_path).unwrap());
+        assert_eq!(mode(&cli_path), 0o600);
+        assert_eq!(mode(cli_path.parent().unwrap()), 0o700);
+    }
+
+    /// Damage found after the cache opened carries its own code, so the window can offer to
+    /// start fresh.
+    #[test]
+    fn corruption_found_later_has_its_own_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let store = Store::open_checked(&path).unwrap();
+        // The table's and its indexes' root pages: a count may read either.
+        let roots: Vec<i64> = {
+            let w = store.writer();
+            w.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                 INSERT INTO jobs (id, title, status, updated_at)
+                 SELECT 'job-' || i, 'Engineer ' || i, 'Open', '2026-01-01' FROM n;
+                 PRAGMA wal_checkpoint(TRUNCATE);",
+            )
+            .unwrap();
+            let mut stmt = w
+                .prepare(
+                    "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'jobs' AND rootpage > 1",
+                )
+                .unwrap();
+            let roots = stmt
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            roots
+        };
+        assert_eq!(store.status().unwrap().counts.jobs, 2000);
+        let page_size = 4096u64;
+        {
+            use std::io::{Seek, SeekFrom, Write};
+            let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            for root in roots {
+                f.seek(SeekFrom::Start((root as u64 - 1) * page_size))
+                    .unwrap();
+                f.write_all(&[0xff; 4096]).unwrap();
+            }
+        }
+        // Another connection's write makes the reader drop its page cache, as a sync would.
+        store.set_setting("after", "damage").unwrap();
+        let err = store.status().unwrap_err();
+        assert_eq!(err.code(), ErrorCode::DbCorrupt, "{err}");
+        assert!(err.to_string().contains("Move it aside"), "{err}");
+        // The window's "start fresh" while running: the file moves, the store stops working.
+        let aside = store.close_and_move_aside().unwrap();
+        assert!(aside.exists() && !path.exists());
+        assert!(store.status().is_err());
+        assert!(Store::open_checked(&path).unwrap().integrity_ok().unwrap());
     }
 
     #[test]
