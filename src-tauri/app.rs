@@ -132,7 +132,7 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
     let runner = EngineRunner {
         store: state.store.clone(),
         clients: Arc::new(move || Ok(for_clients.keys.client()?)),
-        config: EngineConfig::default(),
+        config: state.settings.engine_config(),
     };
     let events = Arc::new(WindowEvents(handle.clone()));
     // `start` spawns on the current runtime: Tauri's.

@@ -11,7 +11,9 @@ use crate::config::Settings;
 use crate::error::{AppError, ErrorCode};
 use crate::keys::{KeyService, KeySource};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
-use crate::sync::{next_due, Engine, NoProgress, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
+use crate::sync::{
+    next_due, Engine, SyncProgress, SyncStage, DEFAULT_BACKOFF, DEFAULT_INTERVAL,
+};
 use crate::{logging, setup};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -127,9 +129,10 @@ async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError>
     let keys = KeyService::new(settings, store.clone());
     let key = keys.require()?;
     let client = Client::new(key, keys.client_config().clone())?;
-    let engine = Engine::new(client, store);
+    let engine = Engine::with_config(client, store, settings.engine_config());
+    let progress = CliProgress::default();
     let summary = tokio::select! {
-        s = engine.run(Trigger::Cli, full, &NoProgress) => s,
+        s = engine.run(Trigger::Cli, full, &progress) => s,
         _ = tokio::signal::ctrl_c() => {
             // Dropping the run rolls back the pass in flight; committed streams stay.
             eprintln!("sync interrupted; the cache keeps everything synced before the interruption");
@@ -137,10 +140,65 @@ async fn cmd_sync(settings: &Settings, full: bool) -> Result<ExitCode, AppError>
         }
     };
     println!("{}", summary.one_line());
+    // Rows not stored this run, each named with why (the history keeps the same list).
+    for s in &summary.streams {
+        for p in &s.problems {
+            println!(
+                "  {} {}: {} — {}",
+                s.stream.as_str(),
+                p.id.as_deref().unwrap_or("(no id)"),
+                p.code,
+                p.reason
+            );
+        }
+        if s.more_problems > 0 {
+            println!("  {} … and {} more", s.stream.as_str(), s.more_problems);
+        }
+    }
     Ok(match summary.result {
         RunResult::Ok => ExitCode::SUCCESS,
         RunResult::Partial => ExitCode::from(EXIT_PARTIAL),
         RunResult::Failed => ExitCode::FAILURE,
+    })
+}
+
+/// Progress on stderr (stdout keeps the one result line): the phase, done/total and the time
+/// left, at most every two seconds.
+#[derive(Default)]
+struct CliProgress {
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl crate::sync::ProgressSink for CliProgress {
+    fn report(&self, p: &SyncProgress) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|l| l.elapsed() < std::time::Duration::from_secs(2)) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        if let Some(line) = progress_line(p) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// `descriptions 1,200/8,500 (about 4 min left)`; `None` for events not worth a line.
+fn progress_line(p: &SyncProgress) -> Option<String> {
+    let stream = p.stream?;
+    Some(match p.stage {
+        SyncStage::Listing => format!("listing {}: {} so far", stream.noun(), p.items),
+        SyncStage::Descriptions => {
+            let total = p.total.map(|t| format!("/{t}")).unwrap_or_default();
+            let left = p
+                .eta_secs
+                .map(|s| format!(" ({} left)", crate::sync::eta_words(s)))
+                .unwrap_or_default();
+            format!("descriptions {}{total}{left}", p.items)
+        }
+        SyncStage::Saving => format!("saving {}", stream.noun()),
+        SyncStage::Starting => return None,
     })
 }
 

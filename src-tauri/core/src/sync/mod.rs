@@ -10,9 +10,10 @@ mod streams;
 
 pub use clock::{ManualWallClock, SystemWallClock, TokioWallClock, WallClock};
 pub use engine::{
-    sync_once, Engine, EngineConfig, NoProgress, ProgressSink, SyncProgress, SyncStage,
+    eta_words, sync_once, FIRST_SYNC_NOTE, Engine, EngineConfig, NoProgress, ProgressSink, SyncProgress, SyncStage,
     SyncSummary, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_PASS_RESTARTS,
-    DEFAULT_PROGRESS_INTERVAL,
+    DEFAULT_BOARD_FRESH_MARGIN, DEFAULT_BOARD_MIN_MATCH, DEFAULT_BOARD_MIN_POSTINGS,
+    DEFAULT_DESCRIPTION_BATCH, DEFAULT_MAX_FAILURES_IN_A_ROW, DEFAULT_PROGRESS_INTERVAL,
 };
 pub use scheduler::{
     interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
