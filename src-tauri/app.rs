@@ -4,8 +4,7 @@ use crate::config::Settings;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::sync::{
-    self, EngineConfig, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState,
-    SyncProgress, SyncSummary,
+    self, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState, SyncProgress, SyncSummary,
 };
 use crate::{commands, config, logging};
 use std::process::ExitCode;

@@ -11,9 +11,7 @@ use crate::config::Settings;
 use crate::error::{AppError, ErrorCode};
 use crate::keys::{KeyService, KeySource};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
-use crate::sync::{
-    next_due, Engine, SyncProgress, SyncStage, DEFAULT_BACKOFF, DEFAULT_INTERVAL,
-};
+use crate::sync::{next_due, Engine, SyncProgress, SyncStage, DEFAULT_BACKOFF, DEFAULT_INTERVAL};
 use crate::{logging, setup};
 use clap::{Parser, Subcommand};
 use serde::Serialize;

@@ -909,7 +909,11 @@ async fn the_big_posting_list_has_an_idle_timeout_not_a_total_one() {
         c.max_retries = 0;
     });
     // Slower than the total limit of ordinary calls, never silent for long: it arrives.
-    fake.push_fault("jobPosting.list", Fault::Hang(Duration::from_millis(800)), 1);
+    fake.push_fault(
+        "jobPosting.list",
+        Fault::Hang(Duration::from_millis(800)),
+        1,
+    );
     let list = client
         .list_job_postings(&JobPostingListParams::default())
         .await

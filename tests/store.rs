@@ -1420,7 +1420,7 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
         )
         .unwrap();
     assert!(hash.is_some());
-    assert_eq!(version, 4);
+    assert_eq!(version, 5, "migrated to the latest version");
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT id, job_id, list_hash FROM job_postings",

@@ -533,16 +533,25 @@ async fn persistent_429_or_5xx_fail_the_run_and_keep_the_cache() {
     );
 
     h.fake.reset_log();
-    h.fake.push_fault("jobPosting.info", Fault::Status(502), 1000);
+    h.fake
+        .push_fault("jobPosting.info", Fault::Status(502), 1000);
     let s = h.sync().await;
     // One description was needed and it kept failing: that posting is named, the rest of the
     // run stored.
     assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
     assert_eq!(s.error_code.map(ErrorCode::as_str), Some("server_error"));
-    let postings = s.streams.iter().find(|x| x.stream == Stream::Postings).unwrap();
+    let postings = s
+        .streams
+        .iter()
+        .find(|x| x.stream == Stream::Postings)
+        .unwrap();
     assert_eq!(postings.outcome, StreamOutcome::Partial);
     assert_eq!(postings.problems.len(), 1);
-    assert_eq!(h.fake.count("jobPosting.info"), 4, "one posting, 1 + 3 retries");
+    assert_eq!(
+        h.fake.count("jobPosting.info"),
+        4,
+        "one posting, 1 + 3 retries"
+    );
     h.fake.clear_faults();
     // The jobs pass committed, and the posting list did; every stored description stayed.
     let now = snapshot(&h.db());
@@ -652,7 +661,6 @@ async fn progress_is_throttled_and_history_recorded() {
     assert_eq!(status.last_success_at, Some(s.finished_at));
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_first_sync_resumes_with_only_the_missing_descriptions() {
     let h = Harness::new(300).await;
@@ -677,8 +685,15 @@ async fn an_interrupted_first_sync_resumes_with_only_the_missing_descriptions() 
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
     let fetched: Vec<String> = info_requests(&h.fake);
-    assert_eq!(fetched.len(), published - kept.len(), "only the missing ones");
-    assert!(fetched.iter().all(|id| !kept.contains(id)), "nothing fetched twice");
+    assert_eq!(
+        fetched.len(),
+        published - kept.len(),
+        "only the missing ones"
+    );
+    assert!(
+        fetched.iter().all(|id| !kept.contains(id)),
+        "nothing fetched twice"
+    );
     h.assert_converged("after the resumed sync");
 }
 
@@ -693,7 +708,10 @@ async fn several_failures_in_a_row_stop_the_description_phase_at_once() {
     assert_eq!(s.error_code.map(ErrorCode::as_str), Some("server_error"));
     // Three postings in a row (4 attempts each) plus what was in flight, not every posting.
     let attempts = h.fake.count("jobPosting.info");
-    assert!(attempts <= 30 + 4 * (3 + 4), "{attempts} attempts for {published} postings");
+    assert!(
+        attempts <= 30 + 4 * (3 + 4),
+        "{attempts} attempts for {published} postings"
+    );
     assert!(described(&h.db()).len() >= 30 - 4);
     h.fake.clear_faults();
     assert_eq!(h.sync().await.result, RunResult::Ok);
@@ -708,7 +726,11 @@ async fn a_posting_that_always_fails_is_named_and_retried_next_run() {
     h.fake.fail_posting_info(&bad, Some(500));
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
-    let postings = s.streams.iter().find(|x| x.stream == Stream::Postings).unwrap();
+    let postings = s
+        .streams
+        .iter()
+        .find(|x| x.stream == Stream::Postings)
+        .unwrap();
     assert_eq!(postings.outcome, StreamOutcome::Partial);
     assert_eq!(postings.problems.len(), 1);
     assert_eq!(postings.problems[0].id.as_deref(), Some(bad.as_str()));
@@ -779,7 +801,11 @@ async fn the_board_path_and_the_info_path_give_identical_caches() {
     assert!(!off_board.is_empty());
     let fetched: BTreeSet<String> = info_requests(&fake).into_iter().collect();
     assert_eq!(fetched, off_board);
-    assert!(fetched.len() < info_calls / 2, "{} vs {info_calls}", fetched.len());
+    assert!(
+        fetched.len() < info_calls / 2,
+        "{} vs {info_calls}",
+        fetched.len()
+    );
 
     let a = snapshot(&by_info.db());
     snapshot(&by_board.db()).assert_eq(&a, "board vs info");
@@ -916,7 +942,11 @@ async fn a_board_that_is_404_empty_or_another_orgs_falls_back_to_info() {
         let exp = expected(&fake.dataset(), true);
         assert_eq!(info_requests(&fake).len(), exp.postings.len(), "{what}");
         h.assert_converged(what);
-        assert_eq!(h.engine.store().board_etag("northwind").unwrap(), None, "{what}");
+        assert_eq!(
+            h.engine.store().board_etag("northwind").unwrap(),
+            None,
+            "{what}"
+        );
     }
 }
 

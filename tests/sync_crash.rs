@@ -239,9 +239,17 @@ async fn sigkill_mid_descriptions_keeps_them_and_the_next_sync_fetches_only_the_
         .output()
         .await
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let fetched = info_requests(&fake);
-    assert_eq!(fetched.len(), published - kept.len(), "only the missing ones");
+    assert_eq!(
+        fetched.len(),
+        published - kept.len(),
+        "only the missing ones"
+    );
     assert!(fetched.iter().all(|id| !kept.contains(id)));
     snapshot(&db).assert_eq(&expected(&fake.dataset(), true), "after the resumed sync");
 }

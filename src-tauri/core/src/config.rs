@@ -313,11 +313,18 @@ mod tests {
         let off = parse(&[("ASHBY_SYNC_PUBLIC_BOARD", " Off ")]).unwrap();
         assert!(!off.use_public_board);
         assert!(!off.engine_config().use_public_board);
-        assert!(parse(&[("ASHBY_SYNC_PUBLIC_BOARD", "1")]).unwrap().use_public_board);
+        assert!(
+            parse(&[("ASHBY_SYNC_PUBLIC_BOARD", "1")])
+                .unwrap()
+                .use_public_board
+        );
         let msg = parse(&[("ASHBY_SYNC_PUBLIC_BOARD", "maybe")])
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("ASHBY_SYNC_PUBLIC_BOARD") && msg.contains("on or off"), "{msg}");
+        assert!(
+            msg.contains("ASHBY_SYNC_PUBLIC_BOARD") && msg.contains("on or off"),
+            "{msg}"
+        );
     }
 
     #[test]

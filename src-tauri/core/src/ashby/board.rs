@@ -73,12 +73,11 @@ impl Client {
         let (status, headers, body) = self.get_public(BOARD_ENDPOINT, url.as_str(), etag).await?;
         match status {
             200 => {
-                let raw: RawBoard =
-                    serde_json::from_slice(&body).map_err(|e| Error::Decode {
-                        endpoint: BOARD_ENDPOINT.to_string(),
-                        detail: super::error::bounded(&e.to_string(), 200),
-                        snippet: super::error::bounded(&String::from_utf8_lossy(&body), 200),
-                    })?;
+                let raw: RawBoard = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+                    endpoint: BOARD_ENDPOINT.to_string(),
+                    detail: super::error::bounded(&e.to_string(), 200),
+                    snippet: super::error::bounded(&String::from_utf8_lossy(&body), 200),
+                })?;
                 let postings = raw
                     .jobs
                     .into_iter()
@@ -159,12 +158,25 @@ mod tests {
             Some("North Windé".into())
         );
         // Another posting's link, another host, no posting segment: not evidence.
-        assert_eq!(board_of_link("https://jobs.ashbyhq.com/northwind/p2", "p1"), None);
-        assert_eq!(board_of_link("https://careers.example.com/northwind/p1", "p1"), None);
-        assert_eq!(board_of_link("https://jobs.ashbyhq.com/northwind", "p1"), None);
+        assert_eq!(
+            board_of_link("https://jobs.ashbyhq.com/northwind/p2", "p1"),
+            None
+        );
+        assert_eq!(
+            board_of_link("https://careers.example.com/northwind/p1", "p1"),
+            None
+        );
+        assert_eq!(
+            board_of_link("https://jobs.ashbyhq.com/northwind", "p1"),
+            None
+        );
         assert_eq!(board_of_link("not a url", "p1"), None);
         let names = board_names([
-            ("p1", Some("https://jobs.ashbyhq.com/a/p1/application"), None),
+            (
+                "p1",
+                Some("https://jobs.ashbyhq.com/a/p1/application"),
+                None,
+            ),
             ("p2", None, Some("https://jobs.ashbyhq.com/B/p2")),
             ("p3", Some("https://jobs.ashbyhq.com/b/p3"), None),
             ("p4", Some("https://elsewhere.example/p4"), None),

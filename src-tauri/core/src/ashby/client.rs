@@ -667,7 +667,12 @@ impl Client {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = self.read_body(endpoint, response).await?;
-            tracing::debug!(endpoint, status, bytes = body.len(), "public board response");
+            tracing::debug!(
+                endpoint,
+                status,
+                bytes = body.len(),
+                "public board response"
+            );
             match status {
                 429 => Err(Error::RateLimited {
                     retry_after: headers
@@ -827,7 +832,11 @@ impl Client {
                         .get("id")
                         .and_then(Value::as_str)
                         .map(|s| bounded(&key.scrub(s), 100));
-                    tracing::warn!(endpoint, id = id.as_deref().unwrap_or("?"), "row skipped: {e}");
+                    tracing::warn!(
+                        endpoint,
+                        id = id.as_deref().unwrap_or("?"),
+                        "row skipped: {e}"
+                    );
                     skipped.push(SkippedRow {
                         id,
                         reason: bounded(&key.scrub(&e.to_string()), SNIPPET_MAX_CHARS),
@@ -894,7 +903,12 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(delta.to_std().unwrap_or(Duration::ZERO).min(RETRY_AFTER_CLAMP))
+    Some(
+        delta
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(RETRY_AFTER_CLAMP),
+    )
 }
 
 /// Turns one HTTP response into the success envelope or a classified error. Status first

@@ -261,8 +261,7 @@ impl Store {
         let mut removed = 0;
         {
             let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
-            let mut job_of =
-                tx.prepare_cached("SELECT job_id FROM job_postings WHERE id = ?1")?;
+            let mut job_of = tx.prepare_cached("SELECT job_id FROM job_postings WHERE id = ?1")?;
             let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
             let mut touch = tx.prepare_cached(TOUCH_JOB)?;
             for (id, d) in descriptions {
@@ -274,8 +273,7 @@ impl Store {
                 ])?;
                 if n > 0 {
                     changed.insert(id.clone());
-                    let job: Option<String> =
-                        job_of.query_row([id], |r| r.get(0)).optional()?;
+                    let job: Option<String> = job_of.query_row([id], |r| r.get(0)).optional()?;
                     if let Some(job) = job {
                         touch.execute([job])?;
                     }

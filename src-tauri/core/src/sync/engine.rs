@@ -326,8 +326,7 @@ impl Eta {
         let done = done.saturating_sub(self.base);
         let elapsed = self.started.elapsed().as_secs_f64();
         let measured = (done >= 5 && elapsed >= 1.0).then(|| done as f64 / elapsed);
-        let budget =
-            (self.budget_per_minute > 0).then(|| f64::from(self.budget_per_minute) / 60.0);
+        let budget = (self.budget_per_minute > 0).then(|| f64::from(self.budget_per_minute) / 60.0);
         let rate = match (measured, budget) {
             (Some(m), Some(b)) => m.min(b),
             (Some(r), None) | (None, Some(r)) => r,
@@ -764,9 +763,7 @@ impl Engine {
         // A row that could not be read is not gone: a full pass keeps it.
         let keep: HashSet<String> = skipped.iter().filter_map(|s| s.id.clone()).collect();
         let counts = self
-            .blocking(move |s| {
-                s.commit_list_keeping(&rows, kind, new_token.as_deref(), now, &keep)
-            })
+            .blocking(move |s| s.commit_list_keeping(&rows, kind, new_token.as_deref(), now, &keep))
             .await?;
         Ok(PassDone {
             counts,
@@ -815,7 +812,9 @@ impl Engine {
         );
 
         if self.cfg.use_public_board && !need.is_empty() {
-            let from_board = self.descriptions_from_board(&rows, &need, refetch_all).await;
+            let from_board = self
+                .descriptions_from_board(&rows, &need, refetch_all)
+                .await;
             if let Some((name, etag, got)) = from_board {
                 let ids: HashSet<String> = got.iter().map(|(id, _)| id.clone()).collect();
                 for chunk in got.chunks(500) {
@@ -848,7 +847,9 @@ impl Engine {
                 phase.eta.secs_left(phase.done, remaining),
             );
         }
-        let info_problems = self.descriptions_from_info(need, &rows, &mut phase, t).await?;
+        let info_problems = self
+            .descriptions_from_info(need, &rows, &mut phase, t)
+            .await?;
         problems.extend(info_problems);
 
         let now = self.now();
@@ -907,7 +908,10 @@ impl Engine {
                 None
             } else {
                 let n = name.clone();
-                self.blocking(move |s| s.board_etag(&n)).await.ok().flatten()
+                self.blocking(move |s| s.board_etag(&n))
+                    .await
+                    .ok()
+                    .flatten()
             };
             let answer = self.client.public_job_board(&name, etag.as_deref()).await;
             let (postings, new_etag) = match answer {
@@ -929,8 +933,8 @@ impl Engine {
                 .iter()
                 .filter(|b| listed.contains_key(b.id.as_str()))
                 .count();
-            let trusted = matched > 0
-                && matched as f64 >= self.cfg.board_min_match * postings.len() as f64;
+            let trusted =
+                matched > 0 && matched as f64 >= self.cfg.board_min_match * postings.len() as f64;
             if !trusted {
                 tracing::info!(
                     board = %name,
@@ -1046,7 +1050,8 @@ impl Engine {
         }
         // Dropping the stream cancels the calls still in flight.
         drop(infos);
-        self.store_descriptions(batch, gone, phase, t, false).await?;
+        self.store_descriptions(batch, gone, phase, t, false)
+            .await?;
         match stop {
             Some(e) => {
                 tracing::warn!(
