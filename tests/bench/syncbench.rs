@@ -1,5 +1,6 @@
 //! Sections 1–3: full sync (request economy, wall time against the latency/limit floor, peak RSS),
-//! incremental sync without changes, incremental sync after 1 % of the postings changed.
+//! the first sync with the public board (1e), resuming a cut-off first sync (1f), incremental
+//! sync without changes, incremental sync after 1 % of the postings changed.
 
 use crate::report::{mb, secs, Report, Status};
 use crate::worker::RESULT_PREFIX;
@@ -400,6 +401,8 @@ pub async fn run(opts: &Opts, report: &mut Report) -> Option<Fakes> {
         };
         let res = full_sync(&run_b).await;
         report_full(report, &run_b, res);
+    }
+    if (opts.wants("sync") || opts.wants("resume")) && built {
         resume(opts, report, &fast).await;
     }
 
@@ -420,6 +423,7 @@ pub async fn run_default(opts: &Opts, report: &mut Report, fakes: &Fakes) {
     let slow_latency = Duration::from_millis(LATENCY_MS);
     // Both runs wait on the client's token bucket almost all the time, so they run side by
     // side (one fake each) to halve the bench's duration without competing for the CPU.
+    let with_lists = opts.wants("default");
     let run_c = FullRun {
         id: "1c",
         label: "0 ms latency, default rate limit".into(),
@@ -458,9 +462,28 @@ pub async fn run_default(opts: &Opts, report: &mut Report, fakes: &Fakes) {
         board: true,
     };
     println!("perf: 1c, 1d and 1e run at the default client rate limit; this takes a while");
-    let (rc, rd, re) = tokio::join!(full_sync(&run_c), full_sync(&run_d), full_sync(&run_e));
-    report_full(report, &run_c, rc);
-    report_full(report, &run_d, rd);
+    // `--only board`: 1e alone (1c and 1d take about half an hour).
+    let (rc, rd, re) = tokio::join!(
+        async {
+            if with_lists {
+                Some(full_sync(&run_c).await)
+            } else {
+                None
+            }
+        },
+        async {
+            if with_lists {
+                Some(full_sync(&run_d).await)
+            } else {
+                None
+            }
+        },
+        full_sync(&run_e)
+    );
+    if let (Some(rc), Some(rd)) = (rc, rd) {
+        report_full(report, &run_c, rc);
+        report_full(report, &run_d, rd);
+    }
     report_board(report, &run_e, re);
     report.note(
         "1c, 1d and 1e ran at the same time (each against its own fake server): they spend \
