@@ -10,8 +10,8 @@
 
 use super::client::Client;
 use super::error::Error;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// The board's endpoint name in logs and in the fake server's request log.
@@ -42,18 +42,71 @@ pub enum BoardAnswer {
     Unavailable(u16),
 }
 
+/// Only what the app takes from the board, decoded straight from the bytes (a 10,000-posting
+/// board is tens of MB; no `Value` tree of its other fields).
 #[derive(Deserialize)]
 struct RawBoard {
     #[serde(default)]
-    jobs: Vec<Value>,
+    jobs: Vec<RawJob>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawJob {
-    id: String,
+    #[serde(default, deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "text")]
     description_html: Option<String>,
+    #[serde(default, deserialize_with = "text")]
     description_plain: Option<String>,
+}
+
+/// A string, or `None` for anything else (a job with an odd field is left to
+/// `jobPosting.info` rather than failing the board).
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(Text)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            while a.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Text)
 }
 
 impl Client {
@@ -78,13 +131,13 @@ impl Client {
                     detail: super::error::bounded(&e.to_string(), 200),
                     snippet: super::error::bounded(&String::from_utf8_lossy(&body), 200),
                 })?;
+                drop(body);
                 let postings = raw
                     .jobs
                     .into_iter()
-                    .filter_map(|j| RawJob::deserialize(j).ok())
                     .filter_map(|j| {
                         Some(BoardPosting {
-                            id: j.id,
+                            id: j.id?,
                             description_html: j.description_html?,
                             description_plain: j.description_plain?,
                         })
@@ -146,6 +199,24 @@ pub fn board_names<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_jobs_are_left_out_not_fatal() {
+        let raw: RawBoard = serde_json::from_str(
+            r#"{"apiVersion":"1","jobs":[
+                {"id":"a","descriptionHtml":"<p>A</p>","descriptionPlain":"A","compensation":{"x":[1,{"y":null}]}},
+                {"id":7,"descriptionHtml":"<p>B</p>","descriptionPlain":"B"},
+                {"id":"c","descriptionHtml":null,"descriptionPlain":"C"},
+                {"id":"d","descriptionHtml":["?"],"descriptionPlain":{"k":"v"}}
+            ]}"#,
+        )
+        .unwrap();
+        let ids: Vec<Option<&str>> = raw.jobs.iter().map(|j| j.id.as_deref()).collect();
+        assert_eq!(ids, [Some("a"), None, Some("c"), Some("d")]);
+        assert_eq!(raw.jobs[0].description_plain.as_deref(), Some("A"));
+        assert_eq!(raw.jobs[2].description_html, None);
+        assert_eq!(raw.jobs[3].description_plain, None);
+    }
 
     #[test]
     fn board_names_come_from_the_postings_own_links() {

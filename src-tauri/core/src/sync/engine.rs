@@ -27,6 +27,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ts_rs::TS;
@@ -306,8 +307,6 @@ pub fn eta_words(secs: u32) -> String {
 pub(super) struct Eta {
     started: std::time::Instant,
     budget_per_minute: u32,
-    /// Items already done when the estimate started.
-    base: usize,
 }
 
 impl Eta {
@@ -315,7 +314,6 @@ impl Eta {
         Eta {
             started: std::time::Instant::now(),
             budget_per_minute,
-            base: 0,
         }
     }
 
@@ -323,7 +321,6 @@ impl Eta {
         if remaining == 0 {
             return Some(0);
         }
-        let done = done.saturating_sub(self.base);
         let elapsed = self.started.elapsed().as_secs_f64();
         let measured = (done >= 5 && elapsed >= 1.0).then(|| done as f64 / elapsed);
         let budget = (self.budget_per_minute > 0).then(|| f64::from(self.budget_per_minute) / 60.0);
@@ -796,61 +793,73 @@ impl Engine {
             .blocking(move |s| s.commit_posting_list(&list_rows, &keep))
             .await?;
         let state = self.blocking(|s| s.posting_description_state()).await?;
-        let mut need = plan::descriptions_to_fetch(&rows, &state, refetch_all);
+        let need = plan::descriptions_to_fetch(&rows, &state, refetch_all);
         let total = need.len();
-        let mut phase = Descriptions {
+        let done_all = Arc::new(AtomicUsize::new(0));
+        let new_phase = || Descriptions {
             total,
             done: 0,
+            all: done_all.clone(),
             changed: HashSet::new(),
             removed: 0,
             eta: Eta::new(self.client.rate_limit_per_minute()),
         };
+        let (mut phase, mut board_phase) = (new_phase(), new_phase());
         tracing::info!(
             listed = rows.len(),
             descriptions = total,
             "posting list stored; fetching descriptions"
         );
 
-        if self.cfg.use_public_board && !need.is_empty() {
-            let from_board = self
-                .descriptions_from_board(&rows, &need, refetch_all)
-                .await;
-            if let Some((name, etag, got)) = from_board {
-                let ids: HashSet<String> = got.iter().map(|(id, _)| id.clone()).collect();
-                for chunk in got.chunks(500) {
-                    self.store_descriptions(chunk.to_vec(), Vec::new(), &mut phase, t, true)
-                        .await?;
-                }
-                need.retain(|id| !ids.contains(id));
-                // Every description that answer could give is stored: a 304 for it is useful.
-                let now = self.now();
-                let tag = etag.clone();
-                let saved = self
-                    .blocking(move |s| s.set_board_etag(&name, tag.as_deref(), now))
-                    .await;
-                if let Err(e) = saved {
-                    tracing::warn!("could not remember the board's ETag: {e}");
-                }
+        // What the board may describe, and what only `jobPosting.info` can (unlisted,
+        // confidential, just edited): those start at once, while the board is fetched and
+        // stored, so the board's work hides behind the rate-limited calls.
+        let eligible = if self.cfg.use_public_board && !need.is_empty() {
+            let now = self.cfg.clock.now();
+            let e = plan::board_eligible(&rows, &need, now, self.cfg.board_fresh_margin);
+            if e.len() >= self.cfg.board_min_postings.max(1) {
+                e
+            } else {
+                HashSet::new()
             }
-        }
-        // The estimate for what is left starts afresh: the board's answers came at once.
-        phase.eta = Eta::new(self.client.rate_limit_per_minute());
-        phase.eta.base = phase.done;
-        if !need.is_empty() {
-            let remaining = need.len();
+        } else {
+            HashSet::new()
+        };
+        let (later, first): (Vec<String>, Vec<String>) =
+            need.into_iter().partition(|id| eligible.contains(id));
+        if !first.is_empty() || !later.is_empty() {
             t.emit_eta(
                 SyncStage::Descriptions,
                 Some(stream),
                 0,
-                phase.done,
+                0,
                 Some(total),
-                phase.eta.secs_left(phase.done, remaining),
+                phase.eta.secs_left(0, total),
             );
         }
-        let info_problems = self
-            .descriptions_from_info(need, &rows, &mut phase, t)
-            .await?;
-        problems.extend(info_problems);
+        let board_part = async {
+            if eligible.is_empty() {
+                return Ok(HashSet::new());
+            }
+            self.board_part(&rows, &eligible, refetch_all, &mut board_phase, t)
+                .await
+        };
+        let info_part = self.descriptions_from_info(first, &rows, &mut phase, t);
+        let (from_board, info_problems) = tokio::join!(board_part, info_part);
+        let from_board = from_board?;
+        problems.extend(info_problems?);
+        // The board's postings it did not have (or the whole lot, when it was not usable).
+        let rest: Vec<String> = later
+            .into_iter()
+            .filter(|id| !from_board.contains(id))
+            .collect();
+        problems.extend(
+            self.descriptions_from_info(rest, &rows, &mut phase, t)
+                .await?,
+        );
+        phase.changed.extend(board_phase.changed);
+        phase.removed += board_phase.removed;
+        phase.done += board_phase.done;
 
         let now = self.now();
         let first_problem = problems.first().map(|p| p.code);
@@ -876,20 +885,49 @@ impl Engine {
         })
     }
 
-    /// The public board's descriptions for the postings in `need` it can give: `(board name,
+    /// Fetches the public board and stores what it has for `eligible`, in chunks; returns the
+    /// ids it described (none when the board is not usable).
+    async fn board_part(
+        &self,
+        rows: &[PostingRecord],
+        eligible: &HashSet<String>,
+        refetch_all: bool,
+        phase: &mut Descriptions,
+        t: &Throttle<'_>,
+    ) -> Result<HashSet<String>, StreamFailure> {
+        let Some((name, etag, got)) = self
+            .descriptions_from_board(rows, eligible, refetch_all)
+            .await
+        else {
+            return Ok(HashSet::new());
+        };
+        let ids: HashSet<String> = got.iter().map(|(id, _)| id.clone()).collect();
+        let mut got = got;
+        while !got.is_empty() {
+            let chunk: Vec<_> = got.drain(..got.len().min(500)).collect();
+            self.store_descriptions(chunk, Vec::new(), phase, t, true)
+                .await?;
+        }
+        // Every description that answer could give is stored: a 304 for it is useful.
+        let now = self.now();
+        let saved = self
+            .blocking(move |s| s.set_board_etag(&name, etag.as_deref(), now))
+            .await;
+        if let Err(e) = saved {
+            tracing::warn!("could not remember the board's ETag: {e}");
+        }
+        Ok(ids)
+    }
+
+    /// The public board's descriptions for the postings in `eligible` it can give: `(board name,
     /// its ETag, descriptions)`, or `None` when the board is off, unknown, unreachable, empty,
     /// unchanged (304: everything it had is stored already) or not this organisation's.
     async fn descriptions_from_board(
         &self,
         rows: &[PostingRecord],
-        need: &[String],
+        eligible: &HashSet<String>,
         refetch_all: bool,
     ) -> Option<(String, Option<String>, Vec<(String, PostingDescription)>)> {
-        let now = self.cfg.clock.now();
-        let eligible = plan::board_eligible(rows, need, now, self.cfg.board_fresh_margin);
-        if eligible.len() < self.cfg.board_min_postings.max(1) {
-            return None;
-        }
         let listed: HashMap<&str, &PostingRecord> = rows
             .iter()
             .filter(|p| p.is_listed)
@@ -1031,12 +1069,13 @@ impl Engine {
                 }
             }
             phase.done += 1;
-            let remaining = phase.total.saturating_sub(phase.done);
+            let all = phase.all.fetch_add(1, Ordering::Relaxed) + 1;
+            let remaining = phase.total.saturating_sub(all);
             t.emit_eta(
                 SyncStage::Descriptions,
                 Some(Stream::Postings),
                 0,
-                phase.done,
+                all,
                 Some(phase.total),
                 phase.eta.secs_left(phase.done, remaining),
             );
@@ -1086,14 +1125,13 @@ impl Engine {
         if count_done {
             // Board chunks are counted here; `jobPosting.info` answers as they arrive.
             phase.done += n;
-            let remaining = phase.total.saturating_sub(phase.done);
-            t.emit_eta(
+            let all = phase.all.fetch_add(n, Ordering::Relaxed) + n;
+            t.emit(
                 SyncStage::Descriptions,
                 Some(Stream::Postings),
                 0,
-                phase.done,
+                all,
                 Some(phase.total),
-                phase.eta.secs_left(phase.done, remaining),
             );
         }
         Ok(())
@@ -1103,7 +1141,10 @@ impl Engine {
 /// The description phase's running totals.
 struct Descriptions {
     total: usize,
+    /// Done by this part (the board's or `jobPosting.info`'s).
     done: usize,
+    /// Done by both parts together (they run side by side).
+    all: Arc<AtomicUsize>,
     changed: HashSet<String>,
     removed: u32,
     eta: Eta,
