@@ -8,8 +8,7 @@ use crate::config::{Settings, SettingsError};
 use crate::state::{AppState, Startup, StartupProblem};
 use crate::store::Store;
 use crate::sync::{
-    self, EngineConfig, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState,
-    SyncProgress, SyncSummary,
+    self, EngineRunner, SchedulerConfig, SchedulerEvents, SchedulerState, SyncProgress, SyncSummary,
 };
 use crate::{commands, config, logging};
 use std::path::PathBuf;
@@ -264,7 +263,7 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
     let runner = EngineRunner {
         store: state.store.clone(),
         clients: Arc::new(move || Ok(for_clients.keys.client()?)),
-        config: EngineConfig::default(),
+        config: state.settings.engine_config(),
     };
     let events = Arc::new(WindowEvents(handle.clone()));
     // `start` spawns on the current runtime: Tauri's.

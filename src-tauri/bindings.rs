@@ -178,6 +178,7 @@ pub fn generate() -> String {
         crate::store::ValueCount,
         crate::store::SyncRunRecord,
         crate::store::StreamRunSummary,
+        crate::store::RowProblem,
         crate::store::StreamCounts,
         crate::store::Stream,
         crate::store::Trigger,

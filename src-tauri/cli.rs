@@ -12,7 +12,8 @@ use crate::error::{AppError, ErrorCode};
 use crate::keys::{KeyService, KeySource};
 use crate::store::{JobQuery, RunResult, Store, Trigger};
 use crate::sync::{
-    next_due, Engine, LockError, NoProgress, SyncLock, DEFAULT_BACKOFF, DEFAULT_INTERVAL,
+    next_due, Engine, LockError, SyncLock, SyncProgress, SyncStage, DEFAULT_BACKOFF,
+    DEFAULT_INTERVAL,
 };
 use crate::{logging, setup};
 use clap::{Parser, Subcommand};
@@ -224,9 +225,10 @@ async fn cmd_sync(settings: &Settings, full: bool, no_wait: bool) -> Result<Exit
             return Ok(ExitCode::from(130));
         }
     };
-    let engine = Engine::new(client, store);
+    let engine = Engine::with_config(client, store, settings.engine_config());
+    let progress = CliProgress::default();
     let summary = tokio::select! {
-        s = engine.run_locked(lock, Trigger::Cli, full, &NoProgress) => s,
+        s = engine.run_locked(lock, Trigger::Cli, full, &progress) => s,
         _ = tokio::signal::ctrl_c() => {
             // Dropping the run rolls back the pass in flight; committed streams stay.
             eprintln!("sync interrupted; the cache keeps everything synced before the interruption");
@@ -234,6 +236,21 @@ async fn cmd_sync(settings: &Settings, full: bool, no_wait: bool) -> Result<Exit
         }
     };
     say!("{}", summary.one_line());
+    // Rows not stored this run, each named with why (the history keeps the same list).
+    for s in &summary.streams {
+        for p in &s.problems {
+            say!(
+                "  {} {}: {} — {}",
+                s.stream.as_str(),
+                p.id.as_deref().unwrap_or("(no id)"),
+                p.code,
+                p.reason
+            );
+        }
+        if s.more_problems > 0 {
+            say!("  {} … and {} more", s.stream.as_str(), s.more_problems);
+        }
+    }
     Ok(match summary.result {
         RunResult::Ok => ExitCode::SUCCESS,
         RunResult::Partial => ExitCode::from(EXIT_PARTIAL),
@@ -265,6 +282,46 @@ async fn wait_for_lock(store: &Store, no_wait: bool) -> Result<Option<SyncLock>,
             Err(e) => return Err(AppError::new(e.code(), e.to_string())),
         }
     }
+}
+
+/// Progress on stderr (stdout keeps the one result line): the phase, done/total and the time
+/// left, at most every two seconds.
+#[derive(Default)]
+struct CliProgress {
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl crate::sync::ProgressSink for CliProgress {
+    fn report(&self, p: &SyncProgress) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|l| l.elapsed() < std::time::Duration::from_secs(2)) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        if let Some(line) = progress_line(p) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// `descriptions 1,200/8,500 (about 4 min left)`; `None` for events not worth a line.
+fn progress_line(p: &SyncProgress) -> Option<String> {
+    let stream = p.stream?;
+    Some(match p.stage {
+        SyncStage::Listing => format!("listing {}: {} so far", stream.noun(), p.items),
+        SyncStage::Descriptions => {
+            let total = p.total.map(|t| format!("/{t}")).unwrap_or_default();
+            let left = p
+                .eta_secs
+                .map(|s| format!(" ({} left)", crate::sync::eta_words(s)))
+                .unwrap_or_default();
+            format!("descriptions {}{total}{left}", p.items)
+        }
+        SyncStage::Saving => format!("saving {}", stream.noun()),
+        SyncStage::Starting => return None,
+    })
 }
 
 #[derive(Debug, Serialize)]

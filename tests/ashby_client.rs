@@ -13,7 +13,7 @@ use ashby_sync_core::ashby::models::{
 };
 use ashby_sync_core::ashby::{
     ApiKey, Client, ClientConfig, Clock, Error, Job, JobPostingListParams, ManualClock, Module,
-    PageInfo, PassOutcome, ASHBY_API_VERSION,
+    PageInfo, PassOutcome, ASHBY_API_VERSION, RETRY_AFTER_CLAMP,
 };
 use ashby_sync_core::error::ErrorCode;
 use fake_ashby::{Access, FakeAshby, FakeConfig, Fault, KeySpec, RateLimit};
@@ -898,6 +898,92 @@ async fn slow_responses_time_out() {
     assert_eq!(client.request_count(), 2);
     assert_eq!(clock.sleeps(), secs(&[2]));
     assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn the_big_posting_list_has_an_idle_timeout_not_a_total_one() {
+    let fake = start(FakeConfig::default()).await;
+    let (client, _clock) = client_with(&fake.base_url(), &fake.keys().full, |c| {
+        c.request_timeout = Duration::from_millis(300);
+        c.read_timeout = Duration::from_secs(5);
+        c.max_retries = 0;
+    });
+    // Slower than the total limit of ordinary calls, never silent for long: it arrives.
+    fake.push_fault(
+        "jobPosting.list",
+        Fault::Hang(Duration::from_millis(800)),
+        1,
+    );
+    let list = client
+        .list_job_postings(&JobPostingListParams::default())
+        .await
+        .unwrap();
+    assert!(!list.is_empty());
+    assert_eq!(client.request_count(), 1, "downloaded once");
+    // The same wait on an ordinary call is over its total limit.
+    fake.push_fault("apiKey.info", Fault::Hang(Duration::from_millis(800)), 1);
+    assert_eq!(client.api_key_info().await.unwrap_err(), Error::Timeout);
+    // A silence longer than the idle limit still times out.
+    let (client, _clock) = client_with(&fake.base_url(), &fake.keys().full, |c| {
+        c.read_timeout = Duration::from_millis(200);
+        c.max_retries = 0;
+    });
+    fake.push_fault("jobPosting.list", Fault::Hang(Duration::from_secs(2)), 1);
+    let err = client
+        .list_job_postings(&JobPostingListParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err, Error::Timeout);
+}
+
+#[tokio::test]
+async fn a_body_over_the_size_cap_is_a_clear_error_not_retried() {
+    let fake = start(FakeConfig::default()).await;
+    let (client, _clock) = client_with(&fake.base_url(), &fake.keys().full, |c| {
+        c.max_body_bytes = 4096;
+    });
+    let err = client
+        .list_job_postings(&JobPostingListParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ResponseTooLarge);
+    assert!(
+        matches!(&err, Error::TooLarge { endpoint, .. } if endpoint == "jobPosting.list"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("IT team"), "{err}");
+    assert!(!err.is_retryable());
+    assert_eq!(client.request_count(), 1);
+    // Small answers are unaffected.
+    client.api_key_info().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_clamped_not_a_panic() {
+    let fake = start(FakeConfig::default()).await;
+    for value in ["1e30", "18446744073709551616", "inf"] {
+        fake.push_fault(
+            "job.list",
+            Fault::Raw {
+                status: 429,
+                headers: vec![("Retry-After".into(), value.into())],
+                body: json!({"success": false, "errors": ["rate_limit_exceeded"]}),
+            },
+            1,
+        );
+        let (client, clock) = client_for(&fake.base_url(), &fake.keys().full);
+        let err = client
+            .probe("job.list", json!({"limit": 1}))
+            .await
+            .unwrap_err();
+        // Far over what the client waits out: reported, not slept.
+        assert!(
+            matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == RETRY_AFTER_CLAMP),
+            "{value}: {err:?}"
+        );
+        assert!(clock.sleeps().is_empty(), "{value}");
+        assert!(err.to_string().contains("Try again in about"), "{err}");
+    }
 }
 
 // ------------------------------------------------------------------ retries & waits

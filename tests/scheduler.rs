@@ -130,6 +130,7 @@ impl SyncRunner for Scripted {
                 page: 0,
                 items: 0,
                 total: None,
+                eta_secs: None,
             });
             tokio::time::sleep(duration).await;
             flag.done = true;

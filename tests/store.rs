@@ -855,6 +855,8 @@ fn runs_history_and_schedule_facts() {
                         outcome: StreamOutcome::Ok,
                         error_code: None,
                         missing_module: None,
+                        problems: Vec::new(),
+                        more_problems: 0,
                     }],
                     requests: 7,
                     error_code: (result == RunResult::Failed).then_some(ErrorCode::ServerError),
@@ -1418,7 +1420,7 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
         )
         .unwrap();
     assert!(hash.is_some());
-    assert_eq!(version, 4);
+    assert_eq!(version, 5, "migrated to the latest version");
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT id, job_id, list_hash FROM job_postings",
@@ -1450,6 +1452,8 @@ fn codes_from_a_newer_version_still_read() {
                     outcome: StreamOutcome::Failed,
                     error_code: Some(ErrorCode::ServerError),
                     missing_module: None,
+                    problems: Vec::new(),
+                    more_problems: 0,
                 }],
                 requests: 1,
                 error_code: Some(ErrorCode::ServerError),

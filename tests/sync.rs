@@ -21,11 +21,19 @@ struct Harness {
     key: String,
 }
 
+/// Descriptions one by one (`jobPosting.info`), as most tests here count them.
+fn info_only() -> EngineConfig {
+    EngineConfig {
+        use_public_board: false,
+        ..EngineConfig::default()
+    }
+}
+
 impl Harness {
     async fn new(jobs: usize) -> Harness {
         let fake = fake(jobs).await;
         let key = fake.keys().full;
-        Harness::with_key(fake, key, EngineConfig::default())
+        Harness::with_key(fake, key, info_only())
     }
 
     fn with_key(fake: FakeAshby, key: String, cfg: EngineConfig) -> Harness {
@@ -353,7 +361,7 @@ async fn daily_full_pass_reconciles_removed_rows() {
     let clock = Arc::new(ManualWallClock::new(chrono::Utc::now()));
     let cfg = EngineConfig {
         clock: clock.clone(),
-        ..EngineConfig::default()
+        ..info_only()
     };
     let h = Harness::with_key(fake, key, cfg);
     assert_eq!(h.sync().await.result, RunResult::Ok);
@@ -562,15 +570,39 @@ async fn persistent_429_or_5xx_fail_the_run_and_keep_the_cache() {
         Some("rate_limited")
     );
 
-    h.fake.push_fault("jobPosting.info", Fault::Status(502), 50);
+    h.fake.reset_log();
+    h.fake
+        .push_fault("jobPosting.info", Fault::Status(502), 1000);
     let s = h.sync().await;
-    assert_eq!(s.result, RunResult::Failed);
+    // One description was needed and it kept failing: that posting is named, the rest of the
+    // run stored.
+    assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
     assert_eq!(s.error_code.map(ErrorCode::as_str), Some("server_error"));
+    let postings = s
+        .streams
+        .iter()
+        .find(|x| x.stream == Stream::Postings)
+        .unwrap();
+    assert_eq!(postings.outcome, StreamOutcome::Partial);
+    assert_eq!(postings.problems.len(), 1);
+    assert_eq!(
+        h.fake.count("jobPosting.info"),
+        4,
+        "one posting, 1 + 3 retries"
+    );
     h.fake.clear_faults();
-    // The jobs pass committed; the postings pass didn't.
+    // The jobs pass committed, and the posting list did; every stored description stayed.
     let now = snapshot(&h.db());
-    assert_eq!(now.postings, before.postings);
     assert_ne!(now.jobs, before.jobs);
+    for (id, p) in &before.postings {
+        assert_eq!(now.postings.get(id), Some(p), "posting {id} changed");
+    }
+    let new_posting = now
+        .postings
+        .iter()
+        .find(|(id, _)| !before.postings.contains_key(*id))
+        .expect("the new job's posting is listed");
+    assert_eq!(new_posting.1["descriptionHtml"], json!(null));
 
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok);
@@ -665,4 +697,378 @@ async fn progress_is_throttled_and_history_recorded() {
         expected(&h.fake.dataset(), true).jobs.len()
     );
     assert_eq!(status.last_success_at, Some(s.finished_at));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_first_sync_resumes_with_only_the_missing_descriptions() {
+    let h = Harness::new(300).await;
+    let published = expected(&h.fake.dataset(), true).postings.len();
+    assert!(published > 150, "{published}");
+    // The network goes away after 100 descriptions.
+    h.fake
+        .push_fault_after("jobPosting.info", 100, Fault::ConnectionReset, 100_000);
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Failed, "{}", s.one_line());
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("network"));
+    // It stopped at once: the posting in hand and those in flight, each with its retries.
+    let attempts = h.fake.count("jobPosting.info");
+    assert!(attempts <= 100 + 4 * 4, "{attempts} attempts");
+    let kept = described(&h.db());
+    assert!(kept.len() >= 100 - 4, "kept only {}", kept.len());
+    // Lists and postings are stored; the jobs view works offline already.
+    assert_eq!(snapshot(&h.db()).postings.len(), published);
+
+    h.fake.clear_faults();
+    h.fake.reset_log();
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let fetched: Vec<String> = info_requests(&h.fake);
+    assert_eq!(
+        fetched.len(),
+        published - kept.len(),
+        "only the missing ones"
+    );
+    assert!(
+        fetched.iter().all(|id| !kept.contains(id)),
+        "nothing fetched twice"
+    );
+    h.assert_converged("after the resumed sync");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_failures_in_a_row_stop_the_description_phase_at_once() {
+    let h = Harness::new(200).await;
+    let published = expected(&h.fake.dataset(), true).postings.len();
+    h.fake
+        .push_fault_after("jobPosting.info", 30, Fault::Status(502), 100_000);
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Failed, "{}", s.one_line());
+    assert_eq!(s.error_code.map(ErrorCode::as_str), Some("server_error"));
+    // Three postings in a row (4 attempts each) plus what was in flight, not every posting.
+    let attempts = h.fake.count("jobPosting.info");
+    assert!(
+        attempts <= 30 + 4 * (3 + 4),
+        "{attempts} attempts for {published} postings"
+    );
+    assert!(described(&h.db()).len() >= 30 - 4);
+    h.fake.clear_faults();
+    assert_eq!(h.sync().await.result, RunResult::Ok);
+    h.assert_converged("after the outage");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_posting_that_always_fails_is_named_and_retried_next_run() {
+    let h = Harness::new(150).await;
+    let ds = h.fake.dataset();
+    let bad = expected(&ds, true).postings.keys().nth(5).unwrap().clone();
+    h.fake.fail_posting_info(&bad, Some(500));
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
+    let postings = s
+        .streams
+        .iter()
+        .find(|x| x.stream == Stream::Postings)
+        .unwrap();
+    assert_eq!(postings.outcome, StreamOutcome::Partial);
+    assert_eq!(postings.problems.len(), 1);
+    assert_eq!(postings.problems[0].id.as_deref(), Some(bad.as_str()));
+    assert_eq!(postings.problems[0].code, ErrorCode::ServerError);
+    let msg = s.error_message.clone().unwrap();
+    assert!(msg.contains(&bad) && msg.contains("next sync"), "{msg}");
+    // The other streams and every other description are stored.
+    assert!(s
+        .streams
+        .iter()
+        .filter(|x| x.stream != Stream::Postings)
+        .all(|x| x.outcome == StreamOutcome::Ok));
+    let exp = expected(&ds, true);
+    let kept = described(&h.db());
+    assert_eq!(kept.len(), exp.postings.len() - 1);
+    assert!(!kept.contains(&bad));
+    // The history keeps which posting and why.
+    let hist = h.engine.store().sync_history(1).unwrap();
+    assert_eq!(hist[0].result, Some(RunResult::Partial));
+    assert_eq!(hist[0].streams, s.streams);
+
+    // Next run: only that posting is fetched again.
+    h.fake.fail_posting_info(&bad, None);
+    h.fake.reset_log();
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    assert_eq!(info_requests(&h.fake), vec![bad]);
+    h.assert_converged("after the posting healed");
+}
+
+fn with_board() -> EngineConfig {
+    EngineConfig {
+        board_min_postings: 1,
+        ..EngineConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_path_and_the_info_path_give_identical_caches() {
+    let fake = fake(400).await;
+    let key = fake.keys().full;
+    let by_info = Harness::with_key(fake.clone(), key.clone(), info_only());
+    let s = by_info.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let info_calls = info_requests(&fake).len();
+
+    fake.reset_log();
+    let by_board = Harness::with_key(fake.clone(), key, EngineConfig::default());
+    let s = by_board.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    assert_eq!(fake.count(ashby_sync_core::ashby::board::BOARD_ENDPOINT), 1);
+    let ds = fake.dataset();
+    let exp = expected(&ds, true);
+    // The board has the listed postings of non-confidential jobs; the rest go one by one.
+    let confidential: BTreeSet<&str> = ds
+        .jobs
+        .iter()
+        .filter(|j| j.confidential)
+        .map(|j| j.id.as_str())
+        .collect();
+    let off_board: BTreeSet<String> = ds
+        .postings
+        .iter()
+        .filter(|p| exp.postings.contains_key(&p.id))
+        .filter(|p| !p.is_listed || confidential.contains(p.job_id.as_str()))
+        .map(|p| p.id.clone())
+        .collect();
+    assert!(!off_board.is_empty());
+    let fetched: BTreeSet<String> = info_requests(&fake).into_iter().collect();
+    assert_eq!(fetched, off_board);
+    assert!(
+        fetched.len() < info_calls / 2,
+        "{} vs {info_calls}",
+        fetched.len()
+    );
+
+    let a = snapshot(&by_info.db());
+    snapshot(&by_board.db()).assert_eq(&a, "board vs info");
+    a.assert_eq(&exp, "info vs the dataset");
+    // The board's ETag is kept: the next board request says If-None-Match.
+    let etag = by_board.engine.store().board_etag("northwind").unwrap();
+    assert!(etag.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_just_edited_posting_goes_through_info_even_when_the_board_has_it() {
+    let fake = fake(200).await;
+    let key = fake.keys().full;
+    let ds = fake.dataset();
+    let confidential: BTreeSet<&str> = ds
+        .jobs
+        .iter()
+        .filter(|j| j.confidential)
+        .map(|j| j.id.as_str())
+        .collect();
+    let listed = ds
+        .postings
+        .iter()
+        .find(|p| {
+            p.is_published
+                && !p.is_deleted
+                && p.is_listed
+                && !confidential.contains(p.job_id.as_str())
+        })
+        .unwrap()
+        .id
+        .clone();
+    // Edited just now: Ashby's board may still show the old text for a minute.
+    fake.edit_posting(&listed, |p| {
+        p.description_html = "<p>Edited a moment ago</p>".into();
+        p.description_plain = "Edited a moment ago".into();
+    });
+    let h = Harness::with_key(fake.clone(), key, with_board());
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    assert_eq!(fake.count(ashby_sync_core::ashby::board::BOARD_ENDPOINT), 1);
+    assert!(info_requests(&fake).contains(&listed));
+    h.assert_converged("with a fresh edit");
+
+    // Only that one changed, just now: no board request, one jobPosting.info.
+    fake.reset_log();
+    fake.edit_posting(&listed, |p| p.description_plain = "Edited again".into());
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    assert_eq!(fake.count(ashby_sync_core::ashby::board::BOARD_ENDPOINT), 0);
+    assert_eq!(info_requests(&fake), vec![listed]);
+    h.assert_converged("after the second edit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_is_asked_with_its_etag_and_a_304_falls_back_to_info() {
+    let fake = fake(150).await;
+    let key = fake.keys().full;
+    let h = Harness::with_key(fake.clone(), key, with_board());
+    assert_eq!(h.sync().await.result, RunResult::Ok);
+    let etag = h.engine.store().board_etag("northwind").unwrap().unwrap();
+    // One listed description goes missing from the cache (as after an interrupted write).
+    let board_posting = {
+        let conn = rusqlite::Connection::open(h.db()).unwrap();
+        let id: String = conn
+            .query_row(
+                "SELECT id FROM job_postings WHERE is_listed ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE job_postings SET description_updated_at = NULL WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+        id
+    };
+    fake.reset_log();
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let asked: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.endpoint == ashby_sync_core::ashby::board::BOARD_ENDPOINT)
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].headers.get("if-none-match"), Some(&etag));
+    assert_eq!(asked[0].status, 304);
+    assert!(asked[0].headers.get("authorization").is_none());
+    assert_eq!(asked[0].key, None, "no key is sent to the public board");
+    assert_eq!(info_requests(&fake), vec![board_posting]);
+    h.assert_converged("after the 304");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_that_is_404_empty_or_another_orgs_falls_back_to_info() {
+    let board = ashby_sync_core::ashby::board::BOARD_ENDPOINT;
+    let other_org = json!({"apiVersion": "1", "jobs": [
+        {"id": "5f0c-other-1", "descriptionHtml": "<p>Not ours</p>", "descriptionPlain": "Not ours"},
+        {"id": "5f0c-other-2", "descriptionHtml": "<p>Not ours</p>", "descriptionPlain": "Not ours"}
+    ]});
+    let answers = [
+        ("404", Fault::Status(404)),
+        (
+            "empty",
+            Fault::Raw {
+                status: 200,
+                headers: vec![],
+                body: json!({"apiVersion": "1", "jobs": []}),
+            },
+        ),
+        (
+            "another organisation's",
+            Fault::Raw {
+                status: 200,
+                headers: vec![],
+                body: other_org,
+            },
+        ),
+        ("unreachable", Fault::ConnectionReset),
+    ];
+    let fake = fake(120).await;
+    let key = fake.keys().full;
+    for (what, fault) in answers {
+        fake.clear_faults();
+        fake.reset_log();
+        // Every attempt (retries included) gets the fault.
+        fake.push_fault(board, fault, 10);
+        let h = Harness::with_key(fake.clone(), key.clone(), with_board());
+        let s = h.sync().await;
+        assert_eq!(s.result, RunResult::Ok, "{what}: {}", s.one_line());
+        assert!(fake.count(board) >= 1, "{what}: the board was asked");
+        let exp = expected(&fake.dataset(), true);
+        assert_eq!(info_requests(&fake).len(), exp.postings.len(), "{what}");
+        h.assert_converged(what);
+        assert_eq!(
+            h.engine.store().board_etag("northwind").unwrap(),
+            None,
+            "{what}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_fields_the_app_does_not_store_never_fail_a_job_and_unreadable_rows_are_skipped() {
+    let h = Harness::new(120).await;
+    let ds = h.fake.dataset();
+    let jobs = expected(&ds, true);
+    let mut ids = jobs.jobs.keys();
+    let (a, b, c) = (
+        ids.next().unwrap().clone(),
+        ids.next().unwrap().clone(),
+        ids.next().unwrap().clone(),
+    );
+    h.fake.set_job_raw_field(&a, "author", json!({"id": null}));
+    h.fake.set_job_raw_field(
+        &b,
+        "compensation",
+        json!({"compensationTiers": [{"components": [{"minValue": "81000", "maxValue": "n/a"}]}]}),
+    );
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    h.assert_converged("odd author and compensation");
+
+    // A row that cannot be read at all (a title that is an object) is skipped and named; the
+    // rest of its page is stored, and a full pass does not remove the cached row.
+    h.fake.edit_job(&c, |j| j.title = "Renamed".into());
+    h.fake.edit_job(&a, |j| j.title = "Also renamed".into());
+    h.fake.set_job_raw_field(&c, "title", json!({"en": "?"}));
+    let s = h.engine.run(Trigger::Manual, true, &NoProgress).await;
+    assert_eq!(s.result, RunResult::Partial, "{}", s.one_line());
+    let jobs_stream = s.streams.iter().find(|x| x.stream == Stream::Jobs).unwrap();
+    assert_eq!(jobs_stream.outcome, StreamOutcome::Partial);
+    assert_eq!(jobs_stream.problems.len(), 1);
+    assert_eq!(jobs_stream.problems[0].id.as_deref(), Some(c.as_str()));
+    assert_eq!(jobs_stream.problems[0].code, ErrorCode::DecodeError);
+    assert!(s.error_message.as_deref().unwrap().contains(&c));
+    let snap = snapshot(&h.db());
+    assert_eq!(snap.jobs[&a]["title"], json!("Also renamed"));
+    assert!(snap.jobs.contains_key(&c), "the unreadable job is kept");
+    assert_eq!(snap.jobs.len(), jobs.jobs.len());
+    let hist = h.engine.store().sync_history(1).unwrap();
+    assert_eq!(hist[0].streams, s.streams);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_tells_the_phase_done_total_and_time_left() {
+    let h = Harness::new(120).await;
+    let events: Arc<Mutex<Vec<SyncProgress>>> = Arc::default();
+    let sink = {
+        let events = events.clone();
+        move |p: &SyncProgress| events.lock().unwrap().push(p.clone())
+    };
+    let cfg = EngineConfig {
+        progress_interval: Duration::ZERO,
+        ..info_only()
+    };
+    // A client with its own budget (6,000/min = 100/s): the estimate has a rate from the start.
+    let client = ashby_sync_core::ashby::Client::new(
+        ashby_sync_core::ashby::ApiKey::parse(&h.key).unwrap(),
+        ashby_sync_core::ashby::ClientConfig {
+            rate_limit_per_minute: 6000,
+            ..ashby_sync_core::ashby::ClientConfig::with_base_url(h.fake.base_url())
+        },
+    )
+    .unwrap();
+    let engine = Engine::with_config(client, h.engine.store().clone(), cfg);
+    let s = engine.run(Trigger::Manual, false, &sink).await;
+    assert_eq!(s.result, RunResult::Ok);
+    let ev = events.lock().unwrap().clone();
+    let total = expected(&h.fake.dataset(), true).postings.len() as u32;
+    let desc: Vec<&SyncProgress> = ev
+        .iter()
+        .filter(|p| p.stage == ashby_sync_core::sync::SyncStage::Descriptions)
+        .collect();
+    assert!(desc.iter().all(|p| p.total == Some(total)));
+    assert_eq!(desc.last().unwrap().items, total);
+    assert_eq!(desc.last().unwrap().eta_secs, Some(0));
+    // Every estimate: what is left at no more than 100 per second, never less.
+    for p in &desc {
+        let left = u64::from(total - p.items);
+        let eta = u64::from(p.eta_secs.expect("an estimate"));
+        assert!(eta >= left / 100, "{p:?}");
+    }
+    let first = desc[0];
+    assert_eq!(first.eta_secs, Some((total - first.items).div_ceil(100)));
 }

@@ -7,6 +7,9 @@
 //! "Inside a commit" is observed, not assumed: commits run in `BEGIN IMMEDIATE` transactions,
 //! so while the child writes, a probe connection cannot take the write lock; the kill is sent
 //! the moment the probe finds it taken, and those kills are counted and asserted.
+//!
+//! And a first sync killed half-way through its descriptions keeps every description it
+//! stored: the next sync fetches only the missing ones.
 #![cfg(unix)]
 
 mod sync_support;
@@ -33,6 +36,8 @@ fn sync_cmd(base_url: &str, key: &str, data: &Path, full: bool) -> Command {
         .env("ASHBY_API_KEY", key)
         .env("ASHBY_SYNC_DATA_DIR", data)
         .env("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "0")
+        // Descriptions one by one, so the kills land in a long description phase.
+        .env("ASHBY_SYNC_PUBLIC_BOARD", "off")
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             "unix:path=/nonexistent/ashby-sync-test-bus",
@@ -345,4 +350,53 @@ async fn sigkill_at_random_points_never_corrupts_and_the_next_sync_converges() {
          {jobs_committed_before_kill} after the jobs commit) in {:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_descriptions_keeps_them_and_the_next_sync_fetches_only_the_rest() {
+    let fake = fake(400).await;
+    fake.set_latency(Duration::from_millis(3));
+    let key = fake.keys().full;
+    let base = fake.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("ashby-sync.sqlite3");
+    let published = expected(&fake.dataset(), true).postings.len();
+    assert!(published > 200, "{published}");
+
+    let mut child = sync_cmd(&base, &key, data.path(), false).spawn().unwrap();
+    wait_for(&fake, "jobPosting.info", published / 2, &mut child).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the sync ended before the kill"
+    );
+    child.start_kill().ok(); // SIGKILL
+    let _ = child.wait().await;
+    assert!(integrity_ok(&db));
+    let kept = described(&db);
+    // Stored in batches of 50 (or every 2 s) as they arrived.
+    assert!(
+        kept.len() + 50 + 2 >= published / 2,
+        "kept {} of {} fetched",
+        kept.len(),
+        published / 2
+    );
+
+    fake.reset_log();
+    let out = sync_cmd(&base, &key, data.path(), false)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let fetched = info_requests(&fake);
+    assert_eq!(
+        fetched.len(),
+        published - kept.len(),
+        "only the missing ones"
+    );
+    assert!(fetched.iter().all(|id| !kept.contains(id)));
+    snapshot(&db).assert_eq(&expected(&fake.dataset(), true), "after the resumed sync");
 }

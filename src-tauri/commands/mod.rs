@@ -73,11 +73,18 @@ pub fn typescript(cfg: &ts_rs::Config) -> String {
         SYNC_STATE.sig(cfg),
         CACHE_PROBLEM.sig(cfg),
     ];
-    let consts = [(
-        "SYNC_EVERY",
-        "How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. \"every hour\".",
-        crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
-    )];
+    let consts = [
+        (
+            "SYNC_EVERY",
+            "How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. \"every hour\".",
+            crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
+        ),
+        (
+            "FIRST_SYNC_NOTE",
+            "How long a first sync takes, as measured by the benchmark (`sync::FIRST_SYNC_NOTE`).",
+            crate::sync::FIRST_SYNC_NOTE.to_string(),
+        ),
+    ];
     ipc::typescript(&signatures(cfg), &events, &consts)
 }
 

@@ -13,7 +13,7 @@
 //!
 //! Arguments: `--quick`, `--app-bin PATH` (the app binary for start-up), `--deb PATH` or
 //! `--deb-note TEXT` (bundle size or why there is none), `--only a,b` (sections: sync, default,
-//! search, startup), `--out DIR` (default `target/bench`). Cargo's own `--bench` is ignored.
+//! search, startup; `board` = 1e alone, `resume` = 1f alone, both also in sync/default), `--out DIR` (default `target/bench`). Cargo's own `--bench` is ignored.
 
 mod procinfo;
 mod report;
@@ -181,7 +181,10 @@ fn main() -> ExitCode {
 
     let mut report = Report::new(opts.quick);
     runtime.block_on(async {
-        let fakes = if opts.wants("sync") || opts.wants("default") || opts.wants("startup") {
+        let fakes = if ["sync", "default", "startup", "board", "resume"]
+            .iter()
+            .any(|s| opts.wants(s))
+        {
             syncbench::run(&opts, &mut report).await
         } else {
             None
@@ -193,7 +196,10 @@ fn main() -> ExitCode {
             startup::run(&opts, &mut report, fakes.as_ref()).await;
         }
         // Last: these wait on the client's rate limit, not the CPU.
-        if let Some(f) = fakes.as_ref().filter(|_| opts.wants("default")) {
+        if let Some(f) = fakes
+            .as_ref()
+            .filter(|_| opts.wants("default") || opts.wants("board"))
+        {
             syncbench::run_default(&opts, &mut report, f).await;
         }
     });

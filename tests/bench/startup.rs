@@ -110,7 +110,9 @@ pub async fn run(opts: &Opts, report: &mut Report, fakes: Option<&syncbench::Fak
     // Freshen the cache (an incremental sync, 4 requests) so the app's scheduler sees a recent
     // success and stays idle instead of syncing during the measurement.
     let key = fake.keys().full;
-    if let Err(e) = syncbench::run_worker(&fake.base_url(), &key, cache, false, None, None).await {
+    if let Err(e) =
+        syncbench::run_worker(&fake.base_url(), &key, cache, false, None, None, true).await
+    {
         report.error("5", "Start-up", format!("refreshing the cache: {e}"));
         return;
     }

@@ -1,5 +1,5 @@
 //! The syncing child process: `perf --worker --db PATH --base-url URL [--full]
-//! [--rate-limit N] [--concurrency N]`, key in `ASHBY_API_KEY`. Runs one sync exactly as the app
+//! [--rate-limit N] [--concurrency N] [--board on|off]`, key in `ASHBY_API_KEY`. Runs one sync exactly as the app
 //! and the CLI do (`Engine` over `Store`), then prints one `PERF_RESULT {json}` line: wall time of
 //! the run, when it started (wall clock), requests, the summary and the process's peak RSS (VmHWM) — this process holds nothing but the app's code, so that figure is the sync's.
 
@@ -19,6 +19,8 @@ struct Args {
     full: bool,
     rate_limit: Option<u32>,
     concurrency: Option<usize>,
+    /// Descriptions from the public job board (the app's default) or one by one.
+    board: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -27,6 +29,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut full = false;
     let mut rate_limit = None;
     let mut concurrency = None;
+    let mut board = true;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = || {
@@ -48,6 +51,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
                         .map_err(|e| format!("--concurrency: {e}"))?,
                 )
             }
+            "--board" => {
+                board = match value()?.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    v => return Err(format!("--board: on or off, not {v:?}")),
+                }
+            }
             other => return Err(format!("unknown worker argument {other:?}")),
         }
     }
@@ -57,6 +67,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         full,
         rate_limit,
         concurrency,
+        board,
     })
 }
 
@@ -92,7 +103,11 @@ fn run(args: &[String]) -> Result<String, String> {
     }
     let (rate, burst, concurrency) = (cfg.rate_limit_per_minute, cfg.burst, cfg.concurrency);
     let client = Client::new(key, cfg).map_err(|e| format!("client: {e}"))?;
-    let engine = Engine::with_config(client.clone(), store, EngineConfig::default());
+    let engine_cfg = EngineConfig {
+        use_public_board: a.board,
+        ..EngineConfig::default()
+    };
+    let engine = Engine::with_config(client.clone(), store, engine_cfg);
     let started_at = epoch_secs();
     let started = Instant::now();
     let summary = rt.block_on(engine.run(Trigger::Cli, a.full, &NoProgress));
@@ -104,6 +119,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "rateLimitPerMinute": rate,
         "burst": burst,
         "concurrency": concurrency,
+        "board": a.board,
         "peakRssBytes": crate::procinfo::status_field("self", "VmHWM"),
         "rssBytes": crate::procinfo::status_field("self", "VmRSS"),
         // Wall-clock start, to line the run up with the fake server's request log.

@@ -314,3 +314,17 @@ pub fn info_requests(fake: &FakeAshby) -> Vec<String> {
         })
         .collect()
 }
+
+/// The postings whose stored description belongs to their current `updatedAt`.
+pub fn described(db: &Path) -> BTreeSet<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id FROM job_postings WHERE description_updated_at = updated_at")
+        .unwrap();
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<BTreeSet<String>>>()
+        .unwrap();
+    ids
+}

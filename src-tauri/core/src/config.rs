@@ -29,6 +29,7 @@ pub mod vars {
     pub const LOG: &str = "ASHBY_SYNC_LOG";
     pub const RATE_LIMIT_PER_MINUTE: &str = "ASHBY_SYNC_RATE_LIMIT_PER_MINUTE";
     pub const KEYCHAIN_ACCOUNT: &str = "ASHBY_SYNC_KEYCHAIN_ACCOUNT";
+    pub const PUBLIC_BOARD: &str = "ASHBY_SYNC_PUBLIC_BOARD";
 }
 
 /// Everything the environment configures, parsed once at start-up. The GUI and the CLI both
@@ -53,6 +54,10 @@ pub struct Settings {
     /// `ASHBY_SYNC_KEYCHAIN_ACCOUNT`: keeps `cargo xtask run --demo`'s sample key apart from a
     /// real one; everything else uses [`DEFAULT_KEYCHAIN_ACCOUNT`].
     pub keychain_account: String,
+    /// `ASHBY_SYNC_PUBLIC_BOARD` (`on`/`off`, default on): fill listed postings' descriptions
+    /// from the organisation's public job board in one request (else one `jobPosting.info`
+    /// per posting).
+    pub use_public_board: bool,
 }
 
 /// A setting the environment gives but the app cannot use. The message names the variable and
@@ -182,7 +187,22 @@ impl Settings {
             })?),
             None => None,
         };
+        let use_public_board = match text(vars::PUBLIC_BOARD)? {
+            Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
+                "1" | "on" | "true" | "yes" => true,
+                "0" | "off" | "false" | "no" => false,
+                _ => {
+                    return Err(SettingsError::Invalid {
+                        name: vars::PUBLIC_BOARD,
+                        expected: "on or off",
+                        value: raw,
+                    })
+                }
+            },
+            None => true,
+        };
         Ok(Settings {
+            use_public_board,
             api_key,
             api_base_url,
             data_dir,
@@ -203,6 +223,14 @@ impl Settings {
     /// The SQLite cache file.
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("ashby-sync.sqlite3")
+    }
+
+    /// The sync engine's defaults with this environment's choices.
+    pub fn engine_config(&self) -> crate::sync::EngineConfig {
+        crate::sync::EngineConfig {
+            use_public_board: self.use_public_board,
+            ..crate::sync::EngineConfig::default()
+        }
     }
 
     /// The client's defaults with this environment's base URL and request budget.
@@ -296,6 +324,27 @@ mod tests {
         assert!(msg.starts_with("ASHBY_API_KEY: "), "{msg}");
         assert!(msg.contains("unset it"), "{msg}");
         assert!(!msg.contains("has a space"), "never echo the key: {msg}");
+    }
+
+    #[test]
+    fn the_public_board_setting() {
+        assert!(parse(&[]).unwrap().use_public_board);
+        assert!(parse(&[]).unwrap().engine_config().use_public_board);
+        let off = parse(&[("ASHBY_SYNC_PUBLIC_BOARD", " Off ")]).unwrap();
+        assert!(!off.use_public_board);
+        assert!(!off.engine_config().use_public_board);
+        assert!(
+            parse(&[("ASHBY_SYNC_PUBLIC_BOARD", "1")])
+                .unwrap()
+                .use_public_board
+        );
+        let msg = parse(&[("ASHBY_SYNC_PUBLIC_BOARD", "maybe")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("ASHBY_SYNC_PUBLIC_BOARD") && msg.contains("on or off"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -29,6 +29,7 @@ closed_enum!(
         DecodeError => "decode_error",
         ApiError => "api_error",
         PageCapExceeded => "page_cap_exceeded",
+        ResponseTooLarge => "response_too_large",
         ClientConfig => "client_config",
         // A pasted key that cannot be a key (`ashby::KeyFormatError::code`).
         KeyEmpty => "key_empty",

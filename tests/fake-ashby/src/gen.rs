@@ -599,6 +599,7 @@ pub(crate) fn generate(
     locations: usize,
     users: usize,
     published_postings: Option<usize>,
+    listed_pct: Option<u32>,
 ) -> (Dataset, Extras, Gen) {
     let mut g = Gen::new(seed);
     let extras = Extras {
@@ -832,7 +833,8 @@ pub(crate) fn generate(
                     specs[*i].postings = base + usize::from(k < extra);
                 }
             }
-            for spec in specs {
+            for mut spec in specs {
+                spec.listed_pct = listed_pct;
                 add_job(&mut g, &mut ds, &extras, spec, None);
             }
         }
@@ -847,6 +849,9 @@ pub(crate) struct JobSpec {
     pub confidential: bool,
     pub postings: usize,
     pub canary: bool,
+    /// Chance (percent) that each posting is listed; `None` = 85 % for a job's first posting
+    /// and 50 % for the others.
+    pub listed_pct: Option<u32>,
 }
 
 impl JobSpec {
@@ -891,6 +896,7 @@ impl JobSpec {
             confidential,
             postings,
             canary: i == 0,
+            listed_pct: None,
         }
     }
 }
@@ -902,6 +908,7 @@ pub(crate) fn new_job_spec(title: &str) -> JobSpec {
         confidential: false,
         postings: 1,
         canary: false,
+        listed_pct: None,
     }
 }
 
@@ -1259,7 +1266,11 @@ pub(crate) fn add_job(
     for p in 0..spec.postings {
         let posting_id = g.uuid();
         let published = spec.status == JobStatus::Open;
-        let listed = spec.canary || (p == 0 && g.chance(85)) || (p > 0 && g.chance(50));
+        let listed = spec.canary
+            || match spec.listed_pct {
+                Some(pct) => g.chance(pct),
+                None => (p == 0 && g.chance(85)) || (p > 0 && g.chance(50)),
+            };
         let posting_title = if p == 0 {
             title.clone()
         } else {

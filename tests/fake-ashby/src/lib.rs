@@ -158,6 +158,9 @@ pub struct FakeConfig {
     /// Exactly this many published postings (what `jobPosting.list` returns), spread over the Open
     /// jobs; `None` = the generator's own mix (0–3 per job). Used by the benchmarks.
     pub published_postings: Option<usize>,
+    /// With `published_postings`: the chance (percent) that each posting is listed (on the
+    /// public board unless its job is confidential); `None` = the generator's own mix.
+    pub listed_pct: Option<u32>,
     /// Added to every request.
     pub latency: Duration,
     pub rate_limit: Option<RateLimit>,
@@ -184,6 +187,7 @@ impl Default for FakeConfig {
             locations: 12,
             users: 30,
             published_postings: None,
+            listed_pct: None,
             latency: Duration::ZERO,
             rate_limit: None,
             sync_token_ttl: Duration::from_secs(30 * 24 * 3600),
@@ -301,6 +305,13 @@ pub enum Fault {
     RateLimited {
         retry_after: Option<u64>,
         partner_scope: bool,
+    },
+    /// Exactly this answer: status, extra headers and a JSON body (e.g. an odd `Retry-After`,
+    /// or a public board with no jobs or another organisation's).
+    Raw {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: serde_json::Value,
     },
 }
 
@@ -537,11 +548,42 @@ impl FakeAshby {
         if times == 0 {
             return;
         }
+        self.push_fault_after(endpoint, 0, fault, times);
+    }
+
+    /// Like [`FakeAshby::push_fault`], but the first `skip` requests to `endpoint` pass
+    /// untouched (e.g. the network goes away after 100 descriptions).
+    pub fn push_fault_after(&self, endpoint: &str, skip: usize, fault: Fault, times: usize) {
+        if times == 0 {
+            return;
+        }
         self.shared.lock().faults.push_back(state::FaultEntry {
             endpoint: endpoint.trim_start_matches('/').to_string(),
             fault,
             remaining: times,
+            skip,
         });
+    }
+
+    /// Writes `value` over the field `field` of the job's JSON in `job.list`/`job.info` (until
+    /// set again); the dataset itself is unchanged.
+    pub fn set_job_raw_field(&self, job_id: &str, field: &str, value: serde_json::Value) {
+        self.shared
+            .lock()
+            .job_overrides
+            .entry(job_id.to_string())
+            .or_default()
+            .insert(field.to_string(), value);
+    }
+
+    /// `jobPosting.info` for `posting_id` answers HTTP `status` (an Ashby error envelope) on
+    /// every request from now on; `None` heals it.
+    pub fn fail_posting_info(&self, posting_id: &str, status: Option<u16>) {
+        let mut st = self.shared.lock();
+        match status {
+            Some(s) => st.failing_postings.insert(posting_id.to_string(), s),
+            None => st.failing_postings.remove(posting_id),
+        };
     }
 
     pub fn clear_faults(&self) {

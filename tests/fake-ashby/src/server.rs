@@ -179,6 +179,25 @@ async fn handle(
             let rid = shared.lock().next_request_id();
             reply = Some(rate_limited(&rid, retry_after, partner_scope));
         }
+        Some(Fault::Raw {
+            status,
+            headers,
+            body,
+        }) => {
+            let mut r = Reply::json(status, &body);
+            for (k, v) in headers {
+                // Header names a test may need; others are ignored.
+                let name = match k.to_ascii_lowercase().as_str() {
+                    "retry-after" => "retry-after",
+                    "etag" => "etag",
+                    "cache-control" => "cache-control",
+                    "x-ratelimit-scope" => "x-ratelimit-scope",
+                    _ => continue,
+                };
+                r.headers.push((name, v));
+            }
+            reply = Some(r);
+        }
     }
     let mut reply = match reply {
         Some(r) => r,

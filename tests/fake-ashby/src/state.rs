@@ -72,6 +72,8 @@ pub(crate) struct FaultEntry {
     pub endpoint: String,
     pub fault: Fault,
     pub remaining: usize,
+    /// Requests to the endpoint that pass untouched before the fault starts.
+    pub skip: usize,
 }
 
 /// A logical API error, rendered as the Ashby error envelope.
@@ -116,6 +118,11 @@ pub(crate) struct State {
     pub demo: DemoKeys,
     buckets: HashMap<String, Bucket>,
     pub faults: VecDeque<FaultEntry>,
+    /// `jobPosting.info` for these postings always answers with this HTTP status.
+    pub failing_postings: HashMap<String, u16>,
+    /// Raw JSON fields written over a job's `job.list`/`job.info` object (odd shapes Ashby
+    /// may send, such as `"author": {"id": null}`).
+    pub job_overrides: HashMap<String, Map<String, Value>>,
     pub log: Vec<RequestRecord>,
     pub log_counter: u64,
     request_counter: u64,
@@ -146,6 +153,7 @@ impl State {
             cfg.locations,
             cfg.users,
             cfg.published_postings,
+            cfg.listed_pct,
         );
         let clock = Clock::new();
         let instance = paging::fnv(
@@ -183,6 +191,8 @@ impl State {
             },
             buckets: HashMap::new(),
             faults: VecDeque::new(),
+            failing_postings: HashMap::new(),
+            job_overrides: HashMap::new(),
             log: Vec::new(),
             log_counter: 0,
             request_counter: 0,
@@ -294,6 +304,10 @@ impl State {
             .iter()
             .position(|f| f.remaining > 0 && (f.endpoint == "*" || f.endpoint == endpoint))?;
         let entry = &mut self.faults[pos];
+        if entry.skip > 0 {
+            entry.skip -= 1;
+            return None;
+        }
         entry.remaining -= 1;
         let fault = entry.fault.clone();
         if entry.remaining == 0 {
@@ -598,6 +612,13 @@ impl State {
             "jobPosting.list" => self.posting_list(&p, key),
             "jobPosting.info" => {
                 let id = p.req_str("jobPostingId")?;
+                if let Some(status) = self.failing_postings.get(id) {
+                    return Err(ApiError::new(
+                        *status,
+                        "internal_error",
+                        format!("The job posting {id} could not be loaded"),
+                    ));
+                }
                 if let Some(board) = p.opt_str("jobBoardId")? {
                     self.check_board(board)?;
                 }
@@ -807,6 +828,11 @@ impl State {
             }
             if has("openings") {
                 obj.insert("openings".into(), self.openings_json(j));
+            }
+            if let Some(extra) = self.job_overrides.get(&j.id) {
+                for (k, val) in extra {
+                    obj.insert(k.clone(), val.clone());
+                }
             }
         }
         v

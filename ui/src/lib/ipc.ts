@@ -60,7 +60,11 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
+<<<<<<< HEAD
 export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized";
+=======
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
+>>>>>>> h14
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -218,6 +222,7 @@ descriptionHtml: string | null, descriptionPlain: string | null, id: string, job
  */
 compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, };
 
+<<<<<<< HEAD
 export type ProxyInUse = { source: ProxySource, 
 /**
  * `http://host:port` (never the credentials); `None` for a direct connection.
@@ -243,6 +248,17 @@ hasCredentials: boolean,
  * What requests to Ashby go through now.
  */
 inUse: ProxyInUse, };
+=======
+export type RowProblem = { 
+/**
+ * The row's Ashby id (`None` when the row was unreadable up to its id).
+ */
+id: string | null, code: ErrorCode, 
+/**
+ * What went wrong, in words (bounded, key scrubbed).
+ */
+reason: string, };
+>>>>>>> h14
 
 export type RunResult = "ok" | "partial" | "failed";
 
@@ -308,7 +324,7 @@ export type Stream = "departments" | "locations" | "jobs" | "postings";
 
 export type StreamCounts = { inserted: number, updated: number, removed: number, };
 
-export type StreamOutcome = "ok" | "skipped" | "failed" | "not_run";
+export type StreamOutcome = "ok" | "skipped" | "failed" | "not_run" | "partial";
 
 export type StreamRunSummary = { stream: Stream, 
 /**
@@ -321,7 +337,15 @@ full: boolean, counts: StreamCounts, outcome: StreamOutcome, errorCode: ErrorCod
  * restart names the same module as the live one. Absent in rows of older versions, and
  * not written when there is none (rows keep their old shape).
  */
-missingModule?: Module, };
+missingModule?: Module, 
+/**
+ * Rows not stored this run (outcome `partial`); not written when there are none.
+ */
+problems?: Array<RowProblem>, 
+/**
+ * Problems beyond the first [`MAX_ROW_PROBLEMS`].
+ */
+moreProblems?: number, };
 
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**
@@ -335,7 +359,11 @@ items: number,
 /**
  * Items expected, when known (descriptions).
  */
-total: number | null, };
+total: number | null, 
+/**
+ * Seconds left for the current phase, from the current request rate (descriptions).
+ */
+etaSecs: number | null, };
 
 export type SyncRunRecord = { id: number, startedAt: string, finishedAt: string | null, trigger: Trigger, full: boolean, 
 /**
@@ -564,3 +592,6 @@ export type Events = {
 
 /** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
 export const SYNC_EVERY = "every hour";
+
+/** How long a first sync takes, as measured by the benchmark (`sync::FIRST_SYNC_NOTE`). */
+export const FIRST_SYNC_NOTE = "The first sync takes a few minutes: about 6 minutes for an organisation with 10,000 job postings, as most descriptions come from your public job board in one request. The progress bar shows the time left for yours.";

@@ -71,7 +71,7 @@ describe("SyncStore", () => {
     await settle();
     const seen: SyncSummary[] = [];
     store.onFinish((s) => seen.push(s));
-    events().progress({ stage: "listing", stream: "jobs", page: 1, items: 10, total: null });
+    events().progress({ stage: "listing", stream: "jobs", page: 1, items: 10, total: null, etaSecs: null });
     expect(store.progress?.stream).toBe("jobs");
     const s = summary({ result: "partial", errorCode: "missing_permission", missingModules: ["organization"] });
     events().finished(s);

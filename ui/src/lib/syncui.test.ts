@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Module, Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
-import { isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
+import { etaWords, isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
 
 const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
   cache: {
@@ -22,14 +22,25 @@ const summary = (s: Partial<SyncSummary>): SyncSummary => ({
 describe("progress", () => {
   it("says what is happening with counts", () => {
     expect(progressLabel(null)).toBe("Starting sync…");
-    expect(progressLabel({ stage: "listing", stream: "jobs", page: 3, items: 250, total: null })).toBe("Downloading jobs · page 3 · 250 so far");
-    expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 120, total: 800 })).toBe("Downloading posting descriptions · 120 of 800");
-    expect(progressLabel({ stage: "saving", stream: "jobs", page: 0, items: 2000, total: null })).toBe("Saving jobs · 2,000");
+    expect(progressLabel({ stage: "listing", stream: "jobs", page: 3, items: 250, total: null, etaSecs: null })).toBe("Downloading jobs · page 3 · 250 so far");
+    expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 120, total: 800, etaSecs: null })).toBe("Downloading posting descriptions · 120 of 800");
+    expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 120, total: 800, etaSecs: 170 })).toBe("Downloading posting descriptions · 120 of 800 · about 3 min left");
+    expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 800, total: 800, etaSecs: 0 })).toBe("Downloading posting descriptions · 800 of 800");
+    expect(progressLabel({ stage: "saving", stream: "jobs", page: 0, items: 2000, total: null, etaSecs: null })).toBe("Saving jobs · 2,000");
   });
   it("estimates overall progress only when it can", () => {
-    expect(progressFraction({ stage: "listing", stream: "jobs", page: 1, items: 100, total: null })).toBeNull();
-    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 50, total: 100 })).toBeCloseTo(0.875);
-    expect(progressFraction({ stage: "saving", stream: "departments", page: 0, items: 5, total: null })).toBeCloseTo(0.2375);
+    expect(progressFraction({ stage: "listing", stream: "jobs", page: 1, items: 100, total: null, etaSecs: null })).toBeNull();
+    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 50, total: 100, etaSecs: 30 })).toBeCloseTo(0.875);
+    expect(progressFraction({ stage: "saving", stream: "departments", page: 0, items: 5, total: null, etaSecs: null })).toBeCloseTo(0.2375);
+  });
+});
+
+describe("etaWords", () => {
+  it("says the time left as the CLI does", () => {
+    expect(etaWords(20)).toBe("less than a minute");
+    expect(etaWords(60)).toBe("about 1 min");
+    expect(etaWords(61)).toBe("about 2 min");
+    expect(etaWords(4200)).toBe("about 1 h 10 min");
   });
 });
 
@@ -48,6 +59,18 @@ describe("syncProblem", () => {
   });
   it("stays quiet about a run superseded by a key change", () => {
     expect(syncProblem(status(null), summary({ result: "failed", errorCode: "sync_superseded" }))).toBeNull();
+  it("names the rows a partial run could not store", () => {
+    const msg = "Some job posting descriptions could not be downloaded: p1 (Ashby is having a problem). Everything else is up to date; the next sync tries them again.";
+    const p = syncProblem(status({ result: "partial", errorCode: "server_error", errorMessage: msg }), null);
+    expect(p?.kind).toBe("error");
+    expect(p?.message).toBe(msg);
+  });
+  it("says an interrupted first sync keeps what it got", () => {
+    const st = status({ result: "failed", errorCode: "network" });
+    expect(syncProblem(st, null)?.message).toMatch(/continues from there/);
+    const empty = status({ result: "failed", errorCode: "network" });
+    empty.cache.counts.jobs = 0;
+    expect(syncProblem(empty, null)?.message).toMatch(/nothing could be synced yet/);
   });
   it("is quiet when the last run went fine", () => {
     expect(syncProblem(status({ result: "ok" }), null)).toBeNull();

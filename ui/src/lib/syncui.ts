@@ -27,7 +27,15 @@ export function moduleLabel(m: Module): string {
   return MODULE_LABELS[m];
 }
 
-/** "Downloading jobs · page 3 · 250 so far" */
+/** A time left in words, as the CLI says it: "less than a minute", "about 4 min", "about 1 h 10 min". */
+export function etaWords(secs: number): string {
+  const mins = Math.ceil(secs / 60);
+  if (secs < 60) return "less than a minute";
+  if (secs < 3600) return `about ${mins} min`;
+  return `about ${Math.floor(mins / 60)} h ${mins % 60} min`;
+}
+
+/** "Downloading jobs · page 3 · 250 so far", "Downloading posting descriptions · 120 of 800 · about 3 min left" */
 export function progressLabel(p: SyncProgress | null): string {
   if (!p || p.stage === "starting") return "Starting sync…";
   const what = p.stream ? STREAM_NOUNS[p.stream] : "data";
@@ -35,10 +43,12 @@ export function progressLabel(p: SyncProgress | null): string {
   switch (p.stage) {
     case "listing":
       return `Downloading ${what}${p.page > 0 ? ` · page ${p.page}` : ""} · ${n} so far`;
-    case "descriptions":
+    case "descriptions": {
+      const left = p.etaSecs !== null && p.etaSecs > 0 ? ` · ${etaWords(p.etaSecs)} left` : "";
       return p.total !== null
-        ? `Downloading posting descriptions · ${n} of ${p.total.toLocaleString()}`
-        : `Downloading posting descriptions · ${n} so far`;
+        ? `Downloading posting descriptions · ${n} of ${p.total.toLocaleString()}${left}`
+        : `Downloading posting descriptions · ${n} so far${left}`;
+    }
     case "saving":
       return `Saving ${what} · ${n}`;
   }
@@ -143,13 +153,24 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
       modules: mods,
     };
   }
+  // Some rows could not be stored (named in the message); everything else was.
+  if (run.result === "partial") {
+    return {
+      kind: "error",
+      message: run.errorMessage ?? "Some rows could not be updated; everything else is up to date. The next sync tries again.",
+      fix: "retry",
+      modules: none,
+    };
+  }
   if (run.result !== "failed") return null;
   if (isOfflineCode(run.errorCode)) {
     return {
       kind: "offline",
       message: status.cache.lastSuccessAt
         ? "Ashby can't be reached, so you're seeing the jobs from the last sync. Check your internet connection (or proxy); syncing resumes by itself."
-        : "Ashby can't be reached, so nothing could be synced yet. Check your internet connection (or proxy); the app keeps trying by itself.",
+        : status.cache.counts.jobs > 0
+          ? "Ashby can't be reached, so the first sync stopped part-way. What it downloaded is kept, and the next sync continues from there. Check your internet connection (or proxy); the app keeps trying by itself."
+          : "Ashby can't be reached, so nothing could be synced yet. Check your internet connection (or proxy); the app keeps trying by itself.",
       fix: "retry",
       modules: none,
     };

@@ -25,6 +25,12 @@ use super::transport::{self, ProxyConfig, ProxyInUse, Route};
 pub const ASHBY_API_VERSION: &str = "2026-01-01";
 /// Ashby's maximum (and default) page size.
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// Calls whose answer grows with the organisation and arrives in one piece (`jobPosting.list`
+/// is not paginated): no total timeout, only the idle one.
+const UNBOUNDED_ENDPOINTS: [&str; 1] = ["jobPosting.list"];
+/// The longest `Retry-After` the client represents; larger values (or absurd ones such as
+/// `1e30`) are clamped to it, and anything above `max_retry_after` is not waited out anyway.
+pub const RETRY_AFTER_CLAMP: Duration = Duration::from_secs(24 * 3600);
 
 /// Everything tunable about the client. `Default` targets Ashby's production API with
 /// conservative limits; `config::Settings::client_config` applies the environment's settings.
@@ -33,8 +39,14 @@ pub struct ClientConfig {
     /// Without trailing slash, e.g. `https://api.ashbyhq.com`.
     pub base_url: String,
     pub connect_timeout: Duration,
-    /// Whole request, including reading the body.
+    /// Whole request, including reading the body, for ordinary calls. The big unpaginated
+    /// answers (`jobPosting.list`, the public board) have no total limit, only `read_timeout`,
+    /// so a slow link is not cut off (and the 7 MB list not downloaded three times).
     pub request_timeout: Duration,
+    /// Longest silence while a response is being read (every call).
+    pub read_timeout: Duration,
+    /// Larger response bodies are refused with [`Error::TooLarge`].
+    pub max_body_bytes: usize,
     /// Retries after 5xx, network errors and timeouts (so `max_retries + 1` attempts).
     pub max_retries: u32,
     /// Retries after HTTP 429.
@@ -70,6 +82,9 @@ impl Default for ClientConfig {
             base_url: crate::config::DEFAULT_API_BASE_URL.to_string(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(30),
+            // 10,000 postings are about 7 MB; a body 30 times that is not a posting list.
+            max_body_bytes: 256 * 1024 * 1024,
             max_retries: 3,
             max_rate_limit_retries: 5,
             backoff_base: Duration::from_secs(2),
@@ -119,6 +134,8 @@ impl std::fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
             .field("max_retries", &self.max_retries)
             .field("max_rate_limit_retries", &self.max_rate_limit_retries)
             .field("backoff_base", &self.backoff_base)
@@ -157,6 +174,17 @@ pub struct PassOutcome {
     pub sync_token: Option<String>,
     pub pages: u32,
     pub rows: usize,
+    /// Rows of the pass that could not be decoded (left out; the rest of each page was kept).
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// A list row the client could not decode: skipped rather than failing the whole page, and
+/// reported (its id when it has one, and why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRow {
+    pub id: Option<String>,
+    /// The decoding error (bounded, key scrubbed).
+    pub reason: String,
 }
 
 /// `Ashby-Version` / `Ashby-Version-Status` from the latest response.
@@ -239,7 +267,8 @@ impl Client {
         headers.insert("Ashby-Version", HeaderValue::from_static(ASHBY_API_VERSION));
         let builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
+            // An idle limit for every call; the total one is set per request (`attempt`).
+            .read_timeout(config.read_timeout)
             .gzip(true)
             .user_agent(format!(
                 "{}/{}",
@@ -279,6 +308,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The client's own request budget (0 = none): what progress estimates start from.
+    pub fn rate_limit_per_minute(&self) -> u32 {
+        self.inner.cfg.rate_limit_per_minute
+    }
+
     /// HTTP requests sent so far by this client and its clones (every attempt, retries included).
     pub fn request_count(&self) -> u64 {
         self.inner.requests.load(Ordering::SeqCst)
@@ -311,8 +345,36 @@ impl Client {
         &self,
         params: &JobPostingListParams,
     ) -> Result<Vec<JobPosting>, Error> {
+        Ok(self.list_job_postings_lenient(params).await?.0)
+    }
+
+    /// `jobPosting.list`, with the rows that could not be decoded left out and returned apart.
+    pub async fn list_job_postings_lenient(
+        &self,
+        params: &JobPostingListParams,
+    ) -> Result<(Vec<JobPosting>, Vec<SkippedRow>), Error> {
         let body = Value::Object(to_object(params)?);
-        self.call_results("jobPosting.list", &body).await
+        let endpoint = "jobPosting.list";
+        let key = &self.inner.key;
+        self.call_decoded(endpoint, &body, |status, headers, bytes| {
+            // Fast path (a 10,000-posting list is 7 MB): every row decodes straight into its type.
+            if (200..300).contains(&status) {
+                if let Ok(ok) = serde_json::from_slice::<Success<Vec<JobPosting>>>(bytes) {
+                    if ok.success && ok.warnings.is_empty() {
+                        return Ok((ok.results, Vec::new()));
+                    }
+                }
+            }
+            let mut envelope = classify_response(endpoint, status, headers, bytes, key)?;
+            let results = envelope
+                .get_mut("results")
+                .map(Value::take)
+                .unwrap_or(Value::Null);
+            let mut skipped = Vec::new();
+            let rows = self.decode_rows(endpoint, results, &mut skipped)?;
+            Ok((rows, skipped))
+        })
+        .await
     }
 
     /// `jobPosting.info` for a posting on a specific job board.
@@ -389,6 +451,7 @@ impl Client {
         let mut cursor: Option<String> = None;
         let mut page = 0u32;
         let mut rows = 0usize;
+        let mut skipped = Vec::new();
         loop {
             let mut body = params.clone();
             body.insert("limit".into(), Value::from(limit));
@@ -420,7 +483,7 @@ impl Client {
                 .get_mut("results")
                 .map(Value::take)
                 .unwrap_or(Value::Null);
-            let items: Vec<T> = self.decode_results(endpoint, results)?;
+            let items: Vec<T> = self.decode_rows(endpoint, results, &mut skipped)?;
 
             page += 1;
             rows += items.len();
@@ -438,6 +501,7 @@ impl Client {
                     sync_token: token,
                     pages: page,
                     rows,
+                    skipped,
                 });
             }
             if page >= cap {
@@ -516,6 +580,17 @@ impl Client {
         body: &Value,
         decode: impl Fn(u16, &HeaderMap, &[u8]) -> Result<R, Error>,
     ) -> Result<R, Error> {
+        self.with_retries(endpoint, || self.attempt(endpoint, body, &decode))
+            .await
+    }
+
+    /// Runs `attempt` under the rate limit and the concurrency bound, retrying what is worth
+    /// retrying: 429 (honouring `Retry-After`), 5xx, network errors and timeouts.
+    async fn with_retries<R, F, Fut>(&self, endpoint: &str, attempt: F) -> Result<R, Error>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<R, Error>>,
+    {
         let cfg = &self.inner.cfg;
         let mut transient_retries = 0u32;
         let mut rate_limit_retries = 0u32;
@@ -524,7 +599,7 @@ impl Client {
             let result = {
                 // The semaphore is never closed, so acquire cannot fail; fall through if it did.
                 let _permit = self.inner.in_flight_permits.acquire().await.ok();
-                self.attempt(endpoint, body, &decode).await
+                attempt().await
             };
             let err = match result {
                 Ok(v) => return Ok(v),
@@ -573,6 +648,54 @@ impl Client {
         }
     }
 
+    /// An unauthenticated GET of `path_and_query` on the API host (Ashby's public job board:
+    /// it needs no key, so none is sent), under the same rate limit, concurrency bound, request
+    /// counter and retries as the API calls. Returns the status, headers and body of any
+    /// answer that is not 429 or 5xx; no total timeout (the board grows with the organisation),
+    /// only the idle one.
+    pub(crate) async fn get_public(
+        &self,
+        endpoint: &str,
+        url: &str,
+        if_none_match: Option<&str>,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), Error> {
+        self.with_retries(endpoint, || async move {
+            let inner = &self.inner;
+            inner.requests.fetch_add(1, Ordering::SeqCst);
+            let now_in_flight = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            let _gauge = InFlight(&inner.in_flight);
+            inner
+                .max_in_flight
+                .fetch_max(now_in_flight, Ordering::SeqCst);
+            let mut request = inner.http.get(url);
+            if let Some(tag) = if_none_match {
+                request = request.header(reqwest::header::IF_NONE_MATCH, tag);
+            }
+            let response = request.send().await.map_err(|e| self.transport_error(&e))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = self.read_body(endpoint, response).await?;
+            tracing::debug!(
+                endpoint,
+                status,
+                bytes = body.len(),
+                "public board response"
+            );
+            match status {
+                429 => Err(Error::RateLimited {
+                    retry_after: headers
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after),
+                    partner_scope: false,
+                }),
+                500..=599 => Err(Error::Server(status)),
+                _ => Ok((status, headers, body)),
+            }
+        })
+        .await
+    }
+
     /// One HTTP round trip, classified.
     async fn attempt<R>(
         &self,
@@ -590,21 +713,19 @@ impl Client {
             .fetch_max(now_in_flight, Ordering::SeqCst);
 
         let started = std::time::Instant::now();
-        let response = inner
+        let mut request = inner
             .http
             .post(&url)
             .basic_auth(inner.key.expose(), Some(""))
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
+            .json(body);
+        if !UNBOUNDED_ENDPOINTS.contains(&endpoint) {
+            request = request.timeout(inner.cfg.request_timeout);
+        }
+        let response = request.send().await.map_err(|e| self.transport_error(&e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         self.note_version(&headers);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
+        let bytes = self.read_body(endpoint, response).await?;
         tracing::debug!(
             endpoint,
             status,
@@ -619,6 +740,39 @@ impl Client {
             }
         }
         decode(status, &headers, &bytes)
+    }
+
+    /// Reads a body chunk by chunk, refusing one larger than `max_body_bytes`.
+    pub(crate) async fn read_body(
+        &self,
+        endpoint: &str,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
+        let cap = self.inner.cfg.max_body_bytes;
+        let too_large = || Error::TooLarge {
+            endpoint: endpoint.to_string(),
+            limit_mb: (cap / (1024 * 1024)).max(1) as u64,
+        };
+        if response.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        let mut out = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(64 * 1024, |n| n as usize)
+                .min(cap),
+        );
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(&e))?
+        {
+            if out.len() + chunk.len() > cap {
+                return Err(too_large());
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
@@ -660,6 +814,42 @@ impl Client {
             .last_version
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(ApiVersionSeen { version, status });
+    }
+
+    /// A list's `results`, row by row: a row that does not decode is left out and recorded in
+    /// `skipped`; `results` that are not a list at all are a decode error.
+    fn decode_rows<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        results: Value,
+        skipped: &mut Vec<SkippedRow>,
+    ) -> Result<Vec<T>, Error> {
+        let Value::Array(items) = results else {
+            return self.decode_results(endpoint, results);
+        };
+        let key = &self.inner.key;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match T::deserialize(&item) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    let id = item
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .map(|s| bounded(&key.scrub(s), 100));
+                    tracing::warn!(
+                        endpoint,
+                        id = id.as_deref().unwrap_or("?"),
+                        "row skipped: {e}"
+                    );
+                    skipped.push(SkippedRow {
+                        id,
+                        reason: bounded(&key.scrub(&e.to_string()), SNIPPET_MAX_CHARS),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn decode_results<T: DeserializeOwned>(
@@ -705,18 +895,25 @@ fn to_object<P: Serialize>(params: &P) -> Result<Map<String, Value>, Error> {
 /// `Retry-After`: delta-seconds (integer or decimal) or an HTTP date.
 pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();
+    let clamp = RETRY_AFTER_CLAMP.as_secs_f64();
     if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+        return Some(Duration::from_secs(secs).min(RETRY_AFTER_CLAMP));
     }
     if let Ok(secs) = v.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs));
+        if secs.is_nan() || secs < 0.0 {
+            return None;
         }
-        return None;
+        // `Duration::from_secs_f64` panics past u64::MAX seconds (e.g. "1e30").
+        return Some(Duration::from_secs_f64(secs.min(clamp)));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(delta.to_std().unwrap_or(Duration::ZERO))
+    Some(
+        delta
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(RETRY_AFTER_CLAMP),
+    )
 }
 
 /// Turns one HTTP response into the success envelope or a classified error. Status first
@@ -960,6 +1157,16 @@ mod tests {
         assert_eq!(parse_retry_after("-3"), None);
         let past = "Wed, 21 Oct 2015 07:28:00 GMT";
         assert_eq!(parse_retry_after(past), Some(Duration::ZERO));
+        // Too large for a Duration: clamped, never a panic.
+        assert_eq!(parse_retry_after("1e30"), Some(RETRY_AFTER_CLAMP));
+        assert_eq!(parse_retry_after("inf"), Some(RETRY_AFTER_CLAMP));
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(
+            parse_retry_after("18446744073709551615"),
+            Some(RETRY_AFTER_CLAMP)
+        );
+        let far = "Fri, 31 Dec 9999 23:59:59 GMT";
+        assert_eq!(parse_retry_after(far), Some(RETRY_AFTER_CLAMP));
         let future = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
         let d = parse_retry_after(&future).unwrap();
         assert!(

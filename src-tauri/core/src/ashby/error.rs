@@ -139,6 +139,15 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// A response body over `ClientConfig::max_body_bytes` (a proxy's error page streamed
+    /// forever, a runaway answer): refused before it fills the memory.
+    #[error(
+        "Ashby's answer to {endpoint} was larger than {limit_mb} MB, so the app stopped reading \
+         it. Try again later; if it keeps happening, a proxy may be altering the traffic — tell \
+         your IT team, or report it with the app's log."
+    )]
+    TooLarge { endpoint: String, limit_mb: u64 },
+
     /// A list kept saying "more data" past the page cap — a runaway loop guard.
     #[error(
         "Ashby kept returning more pages of {endpoint} than expected (over {pages} pages), so the \
@@ -289,6 +298,7 @@ impl Error {
             Error::Decode { .. } => ErrorCode::DecodeError,
             Error::Api { .. } => ErrorCode::ApiError,
             Error::PageCapExceeded { .. } => ErrorCode::PageCapExceeded,
+            Error::TooLarge { .. } => ErrorCode::ResponseTooLarge,
             Error::KeyFormat(e) => e.code(),
             Error::Config(_) => ErrorCode::ClientConfig,
             Error::CertificateUntrusted(_) => ErrorCode::CertificateUntrusted,

@@ -8,6 +8,7 @@
 //! * [`models`] — typed, forgiving views of Ashby's payloads.
 //! * [`Clock`] — all waiting goes through it; tests use [`ManualClock`].
 
+pub mod board;
 mod client;
 mod clock;
 mod error;
@@ -17,11 +18,13 @@ pub mod models;
 mod permissions;
 pub mod transport;
 
+pub use board::{BoardAnswer, BoardPosting};
 pub use client::{
-    ApiVersionSeen, Client, ClientConfig, JobPostingListParams, PageInfo, PassOutcome,
-    ASHBY_API_VERSION, MAX_PAGE_SIZE,
+    ApiVersionSeen, Client, ClientConfig, JobPostingListParams, PageInfo, PassOutcome, SkippedRow,
+    ASHBY_API_VERSION, MAX_PAGE_SIZE, RETRY_AFTER_CLAMP,
 };
 pub use clock::{Clock, ManualClock, SleepFuture, SystemClock};
+pub(crate) use error::bounded as bounded_text;
 pub use error::{Error, SNIPPET_MAX_CHARS};
 pub use key::{ApiKey, KeyFormatError, MAX_KEY_LEN};
 pub use models::{

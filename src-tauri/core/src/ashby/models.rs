@@ -22,6 +22,30 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A field the app does not store: any value that does not fit the type reads as `None`
+/// instead of failing the whole row (e.g. a job's `author` of `{"id": null}`).
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    Ok(T::deserialize(v).ok())
+}
+
+/// A number that may come as a JSON number or a numeric string (`"81000"`, `"81,000.50"`);
+/// anything else reads as `None`.
+fn lenient_number<'de, D>(d: D) -> Result<Option<f64>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace(',', "").parse::<f64>().ok(),
+        _ => None,
+    })
+}
+
 /// Declares a string enum whose unknown values are kept verbatim in `Unknown(String)`. It is
 /// stored in SQLite as that string (`ToSql`/`FromSql`) and exported to TypeScript as the union of
 /// the known values plus any other string (`(string & {})` keeps the known ones as suggestions).
@@ -407,9 +431,9 @@ pub struct CompensationComponent {
     pub currency_code: Option<String>,
     #[serde(default)]
     pub label: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_number")]
     pub min_value: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_number")]
     pub max_value: Option<f64>,
     #[serde(default)]
     pub summary: Option<String>,
@@ -501,7 +525,8 @@ pub struct Job {
     pub brand_id: Option<String>,
     #[serde(default, deserialize_with = "null_default")]
     pub hiring_team: Vec<HiringTeamMember>,
-    #[serde(default)]
+    /// Not stored: decoded leniently, so an odd author never fails the job.
+    #[serde(default, deserialize_with = "lenient")]
     pub author: Option<User>,
     #[serde(default)]
     pub created_at: Option<String>,
@@ -511,13 +536,14 @@ pub struct Job {
     pub opened_at: Option<String>,
     #[serde(default)]
     pub closed_at: Option<String>,
-    /// Only with `expand: ["location"]`.
-    #[serde(default)]
+    /// Only with `expand: ["location"]`. Not stored (lenient).
+    #[serde(default, deserialize_with = "lenient")]
     pub location: Option<Location>,
-    /// Only with `expand: ["openings"]`.
-    #[serde(default)]
+    /// Only with `expand: ["openings"]`. Not stored (lenient).
+    #[serde(default, deserialize_with = "lenient")]
     pub openings: Option<Vec<Opening>>,
-    #[serde(default)]
+    /// Not stored (lenient).
+    #[serde(default, deserialize_with = "lenient")]
     pub compensation: Option<Compensation>,
 }
 
@@ -611,7 +637,7 @@ pub struct JobPostingInfo {
     pub description_plain: Option<String>,
     #[serde(default)]
     pub description_social: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub description_parts: Option<DescriptionParts>,
     #[serde(default)]
     pub department_name: Option<String>,
@@ -629,7 +655,7 @@ pub struct JobPostingInfo {
     pub published_date: Option<String>,
     #[serde(default)]
     pub application_deadline: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub address: Option<Address>,
     #[serde(default)]
     pub is_remote: Option<bool>,
@@ -647,7 +673,8 @@ pub struct JobPostingInfo {
     pub external_link: Option<String>,
     #[serde(default)]
     pub apply_link: Option<String>,
-    #[serde(default)]
+    /// Not stored (lenient).
+    #[serde(default, deserialize_with = "lenient")]
     pub compensation: Option<Compensation>,
     #[serde(default)]
     pub updated_at: Option<String>,
@@ -867,6 +894,25 @@ mod tests {
             job.openings.as_ref().unwrap()[0].opening_state,
             Some(OpeningState::Open)
         );
+    }
+
+    #[test]
+    fn fields_the_app_does_not_store_never_fail_a_job() {
+        let job: Job = serde_json::from_value(json!({
+            "id": "j1", "title": "T", "author": {"id": null, "firstName": "A"},
+            "location": {"id": 7}, "openings": [{"isArchived": "no"}],
+            "compensation": {"compensationTiers": [{"components": [
+                {"minValue": "81000", "maxValue": "87,000.50"}, {"minValue": "n/a", "maxValue": true}
+            ]}]}
+        }))
+        .unwrap();
+        assert_eq!(job.author, None);
+        assert_eq!(job.location, None);
+        assert_eq!(job.openings, None);
+        let c = &job.compensation.unwrap().compensation_tiers[0].components;
+        assert_eq!(c[0].min_value, Some(81000.0));
+        assert_eq!(c[0].max_value, Some(87000.5));
+        assert_eq!((c[1].min_value, c[1].max_value), (None, None));
     }
 
     #[test]

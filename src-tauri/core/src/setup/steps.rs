@@ -219,10 +219,10 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
         .action(StepAction::SaveKey {
             label: "Save and start syncing".into(),
         })
-        .note(
-            "The first sync can take a while: up to an hour for a large organisation. You can keep \
-             using the app meanwhile.",
-        )
+        .note(format!(
+            "{} You can keep using the app meanwhile.",
+            crate::sync::FIRST_SYNC_NOTE
+        ))
         .note(format!(
             "After that, jobs refresh {}, so changes made in Ashby show up here within about {}.",
             crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
@@ -415,7 +415,8 @@ mod tests {
         assert!(matches!(steps[5].actions[0], StepAction::VerifyKey { .. }));
         let notes = &steps[6].notes;
         assert_eq!(notes.len(), 2);
-        assert!(notes[0].contains("up to an hour"));
+        assert!(notes[0].starts_with(crate::sync::FIRST_SYNC_NOTE));
+        assert!(!notes[0].contains("hour"), "{}", notes[0]);
         // The copy follows the one interval constant.
         let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
         assert!(notes[1].contains(&every), "{}", notes[1]);

@@ -329,6 +329,15 @@ impl Migration {
                     tx.execute_batch(
                         "UPDATE job_postings SET list_hash = NULL, description_updated_at = NULL",
                     )?;
+                    // The board's ETag would answer 304 for descriptions the cache must re-read.
+                    let board_state: bool = tx.query_row(
+                        "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'board_state'",
+                        [],
+                        |r| r.get(0),
+                    )?;
+                    if board_state {
+                        tx.execute_batch("DELETE FROM board_state")?;
+                    }
                 }
             }
             Ok(())

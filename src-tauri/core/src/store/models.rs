@@ -65,8 +65,26 @@ closed_enum!(
         Failed => "failed",
         /// An earlier stream failed, so this one was not tried.
         NotRun => "not_run",
+        /// The pass was stored, but some rows were not: a posting whose description kept
+        /// failing, or a row Ashby sent that could not be read (see `problems`). Those are
+        /// tried again next run.
+        Partial => "partial",
     }
 );
+
+/// One row a pass could not store: which one and why (kept in the run's history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RowProblem {
+    /// The row's Ashby id (`None` when the row was unreadable up to its id).
+    pub id: Option<String>,
+    pub code: ErrorCode,
+    /// What went wrong, in words (bounded, key scrubbed).
+    pub reason: String,
+}
+
+/// At most this many problems are kept per stream and run; `more_problems` counts the rest.
+pub const MAX_ROW_PROBLEMS: usize = 50;
 
 /// Whether a pass saw everything (and may therefore remove rows it didn't see) or only changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +169,25 @@ pub struct StreamRunSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub missing_module: Option<crate::ashby::Module>,
+    /// Rows not stored this run (outcome `partial`); not written when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<RowProblem>>", optional)]
+    pub problems: Vec<RowProblem>,
+    /// Problems beyond the first [`MAX_ROW_PROBLEMS`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[ts(as = "Option<u32>", optional)]
+    pub more_problems: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl StreamRunSummary {
+    /// Problems recorded, including those not kept.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + self.more_problems as usize
+    }
 }
 
 /// One row of the sync history.
@@ -441,7 +478,7 @@ mod tests {
         assert_eq!(s.outcome, StreamOutcome::NotRun);
         assert_eq!(serde_json::to_value(&s).unwrap(), row);
         let names: Vec<&str> = StreamOutcome::ALL.iter().map(|o| o.as_str()).collect();
-        assert_eq!(names, ["ok", "skipped", "failed", "not_run"]);
+        assert_eq!(names, ["ok", "skipped", "failed", "not_run", "partial"]);
         let skipped: StreamRunSummary = serde_json::from_value(serde_json::json!({
             "stream": "departments", "full": false,
             "counts": {"inserted": 0, "updated": 0, "removed": 0},

@@ -239,6 +239,7 @@ mod tests {
             "settings",
             "maintenance",
             "search_vocab",
+            "board_state",
         ];
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("c.sqlite3"))

@@ -141,7 +141,9 @@ impl Store {
             for table in SYNCED_TABLES {
                 tx.execute(&format!("DELETE FROM {}", table.name), [])?;
             }
-            tx.execute_batch("DELETE FROM sync_state; DELETE FROM temp.touched_jobs;")?;
+            tx.execute_batch(
+                "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM temp.touched_jobs;",
+            )?;
             tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
             super::bump_generation_on(tx)?;
             Ok(())
@@ -172,11 +174,24 @@ impl Store {
         sync_token: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<StreamCounts> {
+        self.commit_list_keeping(rows, kind, sync_token, now, &HashSet::new())
+    }
+
+    /// [`Store::commit_list`], where a full pass also keeps the rows in `keep` (ids Ashby sent
+    /// that the app could not read: they are not gone, only unreadable this time).
+    pub fn commit_list_keeping<R: SyncedRow>(
+        &self,
+        rows: &[R],
+        kind: PassKind,
+        sync_token: Option<&str>,
+        now: DateTime<Utc>,
+        keep: &HashSet<String>,
+    ) -> Result<StreamCounts> {
         let table = R::TABLE;
         let mut conn = self.writer();
         let tx = self.begin_write(&mut conn)?;
         let existing = ids(&tx, &format!("SELECT id FROM {}", table.name))?;
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<&str> = keep.iter().map(String::as_str).collect();
         let mut changed = HashSet::new();
         {
             let mut up = tx.prepare_cached(&table.upsert_sql())?;
@@ -219,7 +234,8 @@ impl Store {
     }
 
     /// Applies the full `jobPosting.list` (always complete: postings missing from it are
-    /// removed) plus the descriptions fetched this run (sanitized here, before storage).
+    /// removed) plus the descriptions fetched this run (sanitized here, before storage), and marks
+    /// the stream synced, in one transaction.
     pub fn commit_postings(
         &self,
         rows: &[PostingRecord],
@@ -228,73 +244,194 @@ impl Store {
     ) -> Result<StreamCounts> {
         let mut conn = self.writer();
         let tx = self.begin_write(&mut conn)?;
-        // id → (job_id, list_hash as last written).
-        let existing: HashMap<String, (String, Option<i64>)> = {
-            let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;
-            let map = stmt
-                .query_map([], |r| {
-                    Ok((r.get("id")?, (r.get("job_id")?, r.get("list_hash")?)))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            map
-        };
-        let mut seen = HashSet::new();
-        let mut changed = HashSet::new();
-        {
-            let mut up = tx.prepare_cached(&POSTINGS.upsert_sql())?;
-            let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
-            let mut set_hash =
-                tx.prepare_cached("UPDATE job_postings SET list_hash = ?2 WHERE id = ?1")?;
-            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
-            for p in rows {
-                seen.insert(p.id.as_str());
-                let hash = list_hash(p);
-                let old = existing.get(&p.id);
-                let description = descriptions.get(&p.id);
-                // Unchanged since it was last written, and no new description: nothing to do.
-                if description.is_none() && old.is_some_and(|(_, h)| *h == Some(hash)) {
-                    continue;
-                }
-                let mut n = up.execute(params_from_iter(p.values()?))?;
-                if old.is_none_or(|(_, h)| *h != Some(hash)) {
-                    // The row now holds exactly this record; recording that is no change.
-                    set_hash.execute(params![p.id, hash])?;
-                }
-                if let Some(d) = description {
-                    n += desc.execute(params![
-                        p.id,
-                        sanitize_description_html(&d.description_html),
-                        d.description_plain,
-                        d.updated_at
-                    ])?;
-                }
-                if n > 0 {
-                    changed.insert(p.id.clone());
-                    touch.execute([&p.job_id])?;
-                    if let Some((old_job, _)) = old.filter(|(j, _)| *j != p.job_id) {
-                        touch.execute([old_job])?;
-                    }
-                }
-            }
-        }
-        let existing_ids: HashSet<String> = existing.keys().cloned().collect();
-        let mut counts = split_counts(&existing_ids, &changed);
-        {
-            let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
-            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
-            for (id, (job_id, _)) in &existing {
-                if !seen.contains(id.as_str()) {
-                    del.execute([id])?;
-                    touch.execute([job_id])?;
-                    counts.removed += 1;
-                }
-            }
-        }
+        let (counts, _) = apply_postings(&tx, rows, descriptions, &HashSet::new())?;
         refresh_touched_jobs(&tx)?;
         set_stream_success(&tx, Stream::Postings, PassKind::Full, None, now)?;
         tx.commit()?;
         Ok(counts)
     }
+
+    /// The first step of a postings pass: the full `jobPosting.list`, without descriptions,
+    /// in one transaction. Postings missing from it are removed, except those in `keep` (rows
+    /// Ashby listed but the app could not read). The stream is not marked synced yet
+    /// ([`Store::finish_postings`] does that after the descriptions). Returns the counts and the
+    /// ids of the rows inserted or changed.
+    pub fn commit_posting_list(
+        &self,
+        rows: &[PostingRecord],
+        keep: &HashSet<String>,
+    ) -> Result<(StreamCounts, HashSet<String>)> {
+        let mut conn = self.writer();
+        let tx = self.begin_write(&mut conn)?;
+        let out = apply_postings(&tx, rows, &HashMap::new(), keep)?;
+        refresh_touched_jobs(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Stores a batch of descriptions as they arrive (each with the posting `updatedAt` it
+    /// belongs to, so storing one twice changes nothing) and removes the postings Ashby no
+    /// longer has (`gone`), re-indexing their jobs, in one transaction. An interrupted run keeps
+    /// every batch it committed. Returns the ids whose stored description changed, and how
+    /// many postings were removed.
+    pub fn commit_descriptions(
+        &self,
+        descriptions: &[(String, PostingDescription)],
+        gone: &[String],
+    ) -> Result<(HashSet<String>, u32)> {
+        let mut conn = self.writer();
+        let tx = self.begin_write(&mut conn)?;
+        let mut changed = HashSet::new();
+        let mut removed = 0;
+        {
+            let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
+            let mut job_of = tx.prepare_cached("SELECT job_id FROM job_postings WHERE id = ?1")?;
+            let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
+            let mut touch = tx.prepare_cached(TOUCH_JOB)?;
+            for (id, d) in descriptions {
+                let n = desc.execute(params![
+                    id,
+                    sanitize_description_html(&d.description_html),
+                    d.description_plain,
+                    d.updated_at
+                ])?;
+                if n > 0 {
+                    changed.insert(id.clone());
+                    let job: Option<String> = job_of.query_row([id], |r| r.get(0)).optional()?;
+                    if let Some(job) = job {
+                        touch.execute([job])?;
+                    }
+                }
+            }
+            for id in gone {
+                let job: Option<String> = job_of.query_row([id], |r| r.get(0)).optional()?;
+                if let Some(job) = job {
+                    del.execute([id])?;
+                    touch.execute([job])?;
+                    removed += 1;
+                }
+            }
+        }
+        refresh_touched_jobs(&tx)?;
+        tx.commit()?;
+        Ok((changed, removed))
+    }
+
+    /// The end of a postings pass: the stream is synced (`problem` = the code of the postings
+    /// that could not be stored this time, remembered as the stream's last error).
+    pub fn finish_postings(&self, now: DateTime<Utc>, problem: Option<ErrorCode>) -> Result<()> {
+        let mut conn = self.writer();
+        let tx = self.begin_write(&mut conn)?;
+        set_stream_success(&tx, Stream::Postings, PassKind::Full, None, now)?;
+        if let Some(code) = problem {
+            tx.execute(
+                "UPDATE sync_state SET last_error_code = ?2 WHERE stream = ?1",
+                params![Stream::Postings.as_str(), code],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The ETag of the public board's last answer whose descriptions were all stored.
+    pub fn board_etag(&self, board: &str) -> Result<Option<String>> {
+        let etag = self
+            .reader()
+            .query_row(
+                "SELECT etag FROM board_state WHERE board = ?1",
+                [board.to_ascii_lowercase()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(etag.flatten())
+    }
+
+    pub fn set_board_etag(
+        &self,
+        board: &str,
+        etag: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.writer().execute(
+            "INSERT INTO board_state (board, etag, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (board) DO UPDATE SET etag = excluded.etag, fetched_at = excluded.fetched_at",
+            params![board.to_ascii_lowercase(), etag, fmt_time(now)],
+        )?;
+        Ok(())
+    }
+}
+
+/// Upserts the posting list (and any descriptions given), removes postings not in it (except
+/// `keep`), and marks the touched jobs. Returns the counts and the inserted or changed ids.
+fn apply_postings(
+    tx: &Transaction<'_>,
+    rows: &[PostingRecord],
+    descriptions: &HashMap<String, PostingDescription>,
+    keep: &HashSet<String>,
+) -> Result<(StreamCounts, HashSet<String>)> {
+    // id → (job_id, list_hash as last written).
+    let existing: HashMap<String, (String, Option<i64>)> = {
+        let mut stmt = tx.prepare("SELECT id, job_id, list_hash FROM job_postings")?;
+        let map = stmt
+            .query_map([], |r| {
+                Ok((r.get("id")?, (r.get("job_id")?, r.get("list_hash")?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        map
+    };
+    let mut seen: HashSet<&str> = keep.iter().map(String::as_str).collect();
+    let mut changed = HashSet::new();
+    {
+        let mut up = tx.prepare_cached(&POSTINGS.upsert_sql())?;
+        let mut desc = tx.prepare_cached(POSTING_DESCRIPTION_UPDATE)?;
+        let mut set_hash =
+            tx.prepare_cached("UPDATE job_postings SET list_hash = ?2 WHERE id = ?1")?;
+        let mut touch = tx.prepare_cached(TOUCH_JOB)?;
+        for p in rows {
+            seen.insert(p.id.as_str());
+            let hash = list_hash(p);
+            let old = existing.get(&p.id);
+            let description = descriptions.get(&p.id);
+            // Unchanged since it was last written, and no new description: nothing to do.
+            if description.is_none() && old.is_some_and(|(_, h)| *h == Some(hash)) {
+                continue;
+            }
+            let mut n = up.execute(params_from_iter(p.values()?))?;
+            if old.is_none_or(|(_, h)| *h != Some(hash)) {
+                // The row now holds exactly this record; recording that is no change.
+                set_hash.execute(params![p.id, hash])?;
+            }
+            if let Some(d) = description {
+                n += desc.execute(params![
+                    p.id,
+                    sanitize_description_html(&d.description_html),
+                    d.description_plain,
+                    d.updated_at
+                ])?;
+            }
+            if n > 0 {
+                changed.insert(p.id.clone());
+                touch.execute([&p.job_id])?;
+                if let Some((old_job, _)) = old.filter(|(j, _)| *j != p.job_id) {
+                    touch.execute([old_job])?;
+                }
+            }
+        }
+    }
+    let existing_ids: HashSet<String> = existing.keys().cloned().collect();
+    let mut counts = split_counts(&existing_ids, &changed);
+    {
+        let mut del = tx.prepare_cached("DELETE FROM job_postings WHERE id = ?1")?;
+        let mut touch = tx.prepare_cached(TOUCH_JOB)?;
+        for (id, (job_id, _)) in &existing {
+            if !seen.contains(id.as_str()) {
+                del.execute([id])?;
+                touch.execute([job_id])?;
+                counts.removed += 1;
+            }
+        }
+    }
+    Ok((counts, changed))
 }
 
 /// Marks the jobs in the subtrees of `changed` (departments or locations) for re-indexing: those

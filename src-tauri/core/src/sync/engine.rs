@@ -3,19 +3,24 @@
 //! `jobPosting.info` only for new or changed postings. What to run and how errors end up is
 //! decided by the pure pieces in [`super::plan`]; this module does the I/O.
 //!
-//! Each stream's pass is collected in memory and committed in one transaction together with its
-//! new token (`Store::commit_list`, `Store::commit_postings`), so a failure anywhere leaves the
-//! previous cache intact, and a process killed mid-run loses only the pass in flight.
+//! A list stream's pass is collected in memory and committed in one transaction together with
+//! its new token (`Store::commit_list`), so a failure leaves the previous cache intact. Postings
+//! go in steps: the posting list first (one transaction), then the descriptions in small
+//! batches as they arrive (`Store::commit_descriptions`, each with the `updatedAt` it belongs
+//! to), so an interrupted run — network gone, quit, `kill -9`, sleep — keeps every description
+//! it got and the next run fetches only the missing or changed ones. Descriptions of listed
+//! postings come from the public job board in one request where it can be trusted
+//! ([`crate::ashby::board`]), the rest from `jobPosting.info`.
 
 use super::clock::{SystemWallClock, WallClock};
 use super::lock::SyncLock;
 use super::plan::{self, ErrorRecord, RunReport, StreamPlan};
 use super::streams::{self, ListStream};
-use crate::ashby::{self, Client, JobPostingListParams};
+use crate::ashby::{self, board, BoardAnswer, Client, JobPostingListParams, SkippedRow};
 use crate::error::ErrorCode;
 use crate::store::{
-    self, PassKind, PostingDescription, RunFinish, RunResult, Store, Stream, StreamCounts,
-    StreamOutcome, StreamRunSummary, Trigger,
+    self, PassKind, PostingDescription, PostingRecord, RowProblem, RunFinish, RunResult, Store,
+    Stream, StreamCounts, StreamOutcome, StreamRunSummary, Trigger,
 };
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -23,6 +28,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ts_rs::TS;
@@ -34,6 +40,20 @@ pub const DEFAULT_FULL_RESYNC_INTERVAL: Duration = Duration::from_secs(24 * 3600
 pub const DEFAULT_MAX_PASS_RESTARTS: u32 = 3;
 /// Progress events at most every 100 ms (≤ 10 per second).
 pub const DEFAULT_PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+/// The public board is asked only when at least this many descriptions could come from it
+/// (the first sync, or many postings changed); fewer cost fewer requests one by one.
+pub const DEFAULT_BOARD_MIN_POSTINGS: usize = 50;
+/// Ashby caches the board for about a minute (`max-age=60`): a posting edited more recently
+/// than this may still show its old text there, so it is fetched with `jobPosting.info`.
+pub const DEFAULT_BOARD_FRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
+/// Share of the board's postings that must be among the organisation's listed postings for
+/// the board to be trusted (a board of another organisation shares none).
+pub const DEFAULT_BOARD_MIN_MATCH: f64 = 0.9;
+/// Descriptions stored per transaction while they arrive.
+pub const DEFAULT_DESCRIPTION_BATCH: usize = 50;
+/// Postings in a row whose `jobPosting.info` failed (after the client's retries) before the
+/// description phase stops: then it is Ashby, not those postings.
+pub const DEFAULT_MAX_FAILURES_IN_A_ROW: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -43,6 +63,14 @@ pub struct EngineConfig {
     pub job_board_id: Option<String>,
     pub progress_interval: Duration,
     pub clock: Arc<dyn WallClock>,
+    /// Fill listed postings' descriptions from the public job board (one request) where it
+    /// can be trusted; `false` = always `jobPosting.info`.
+    pub use_public_board: bool,
+    pub board_min_postings: usize,
+    pub board_fresh_margin: Duration,
+    pub board_min_match: f64,
+    pub description_batch: usize,
+    pub max_failures_in_a_row: u32,
 }
 
 impl Default for EngineConfig {
@@ -53,6 +81,12 @@ impl Default for EngineConfig {
             job_board_id: None,
             progress_interval: DEFAULT_PROGRESS_INTERVAL,
             clock: Arc::new(SystemWallClock),
+            use_public_board: true,
+            board_min_postings: DEFAULT_BOARD_MIN_POSTINGS,
+            board_fresh_margin: DEFAULT_BOARD_FRESH_MARGIN,
+            board_min_match: DEFAULT_BOARD_MIN_MATCH,
+            description_batch: DEFAULT_DESCRIPTION_BATCH,
+            max_failures_in_a_row: DEFAULT_MAX_FAILURES_IN_A_ROW,
         }
     }
 }
@@ -81,6 +115,8 @@ pub struct SyncProgress {
     pub items: u32,
     /// Items expected, when known (descriptions).
     pub total: Option<u32>,
+    /// Seconds left for the current phase, from the current request rate (descriptions).
+    pub eta_secs: Option<u32>,
 }
 
 /// Receives progress events. Implemented for any `Fn(&SyncProgress)`.
@@ -219,6 +255,18 @@ impl<'a> Throttle<'a> {
         items: usize,
         total: Option<usize>,
     ) {
+        self.emit_eta(stage, stream, page, items, total, None)
+    }
+
+    fn emit_eta(
+        &self,
+        stage: SyncStage,
+        stream: Option<Stream>,
+        page: u32,
+        items: usize,
+        total: Option<usize>,
+        eta_secs: Option<u32>,
+    ) {
         let now = tokio::time::Instant::now();
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
@@ -233,7 +281,56 @@ impl<'a> Throttle<'a> {
             page,
             items: items as u32,
             total: total.map(|t| t as u32),
+            eta_secs,
         });
+    }
+}
+
+/// What the wizard's last step and the jobs view say about the first sync. The numbers are
+/// the benchmark's (`cargo xtask bench`: 10,000 postings at the default request budget); the
+/// progress bar then gives this organisation's own estimate from its posting count and rate.
+pub const FIRST_SYNC_NOTE: &str = "The first sync takes a few minutes: about 6 minutes for an \
+     organisation with 10,000 job postings, as most descriptions come from your public job board \
+     in one request. The progress bar shows the time left for yours.";
+
+/// A time left in words: "less than a minute", "about 4 min", "about 1 h 10 min".
+pub fn eta_words(secs: u32) -> String {
+    let mins = secs.div_ceil(60);
+    match secs {
+        0..=59 => "less than a minute".to_string(),
+        60..=3599 => format!("about {mins} min"),
+        _ => format!("about {} h {} min", mins / 60, mins % 60),
+    }
+}
+
+/// Time left for `remaining` requests: from the rate measured so far once there is one, never
+/// faster than the client's own budget allows.
+pub(super) struct Eta {
+    started: std::time::Instant,
+    budget_per_minute: u32,
+}
+
+impl Eta {
+    pub(super) fn new(budget_per_minute: u32) -> Eta {
+        Eta {
+            started: std::time::Instant::now(),
+            budget_per_minute,
+        }
+    }
+
+    pub(super) fn secs_left(&self, done: usize, remaining: usize) -> Option<u32> {
+        if remaining == 0 {
+            return Some(0);
+        }
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let measured = (done >= 5 && elapsed >= 1.0).then(|| done as f64 / elapsed);
+        let budget = (self.budget_per_minute > 0).then(|| f64::from(self.budget_per_minute) / 60.0);
+        let rate = match (measured, budget) {
+            (Some(m), Some(b)) => m.min(b),
+            (Some(r), None) | (None, Some(r)) => r,
+            (None, None) => return None,
+        };
+        Some((remaining as f64 / rate).ceil().min(f64::from(u32::MAX)) as u32)
     }
 }
 
@@ -254,8 +351,27 @@ impl From<store::Error> for StreamFailure {
     }
 }
 
-/// A pass's counts, and whether it was a full pass.
-type PassResult = Result<(StreamCounts, bool), StreamFailure>;
+/// What a stored pass did.
+pub(super) struct PassDone {
+    counts: StreamCounts,
+    /// Whether it was a full pass.
+    full: bool,
+    /// Rows it could not store (the stream ends `partial`).
+    problems: Vec<RowProblem>,
+}
+
+type PassResult = Result<PassDone, StreamFailure>;
+
+fn skipped_problems(skipped: Vec<SkippedRow>) -> Vec<RowProblem> {
+    skipped
+        .into_iter()
+        .map(|s| RowProblem {
+            id: s.id,
+            code: ErrorCode::DecodeError,
+            reason: s.reason,
+        })
+        .collect()
+}
 
 /// How the engine runs one stream's pass (the entries of [`streams::PASSES`]): every
 /// [`ListStream`] through the one list pass, postings through their own.
@@ -486,14 +602,15 @@ impl Engine {
             None => Err(store::Error::Task(format!("no pass for the {stream} stream")).into()),
         };
         let record = match res {
-            Ok((counts, full_used)) => {
+            Ok(done) => {
                 tracing::info!(
                     stream = stream.as_str(),
-                    full = full_used,
-                    ?counts,
+                    full = done.full,
+                    counts = ?done.counts,
+                    problems = done.problems.len(),
                     "stream synced"
                 );
-                report.ok(stream, full_used, counts);
+                report.stored(stream, done.full, done.counts, done.problems);
                 return;
             }
             Err(StreamFailure::Api(e)) => {
@@ -609,10 +726,10 @@ impl Engine {
         full: bool,
         token: Option<String>,
         mut fetch: F,
-    ) -> Result<(Vec<R>, Option<String>, PassKind), ashby::Error>
+    ) -> Result<(R, Option<String>, PassKind), ashby::Error>
     where
         F: FnMut(Option<String>) -> Fut,
-        Fut: Future<Output = Result<(Vec<R>, Option<String>), ashby::Error>>,
+        Fut: Future<Output = Result<(R, Option<String>), ashby::Error>>,
     {
         let mut token = if full { None } else { token };
         let mut full = token.is_none();
@@ -659,7 +776,7 @@ impl Engine {
         t: &Throttle<'_>,
     ) -> PassResult {
         let stream = S::STREAM;
-        let (rows, new_token, kind) = self
+        let ((rows, skipped), new_token, kind) = self
             .list_pass(stream, full, token, |sync_token| {
                 let client = self.client.clone();
                 async move {
@@ -682,20 +799,28 @@ impl Engine {
                             },
                         )
                         .await?;
-                    Ok((rows, out.sync_token))
+                    Ok(((rows, out.skipped), out.sync_token))
                 }
             })
             .await?;
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
         let now = self.now();
+        // A row that could not be read is not gone: a full pass keeps it.
+        let keep: HashSet<String> = skipped.iter().filter_map(|s| s.id.clone()).collect();
         let counts = self
-            .blocking(move |s| s.commit_list(&rows, kind, new_token.as_deref(), now))
+            .blocking(move |s| s.commit_list_keeping(&rows, kind, new_token.as_deref(), now, &keep))
             .await?;
-        Ok((counts, kind == PassKind::Full))
+        Ok(PassDone {
+            counts,
+            full: kind == PassKind::Full,
+            problems: skipped_problems(skipped),
+        })
     }
 
-    /// The posting list is complete every run (no syncToken): diff it, fetch descriptions only
-    /// for new postings and those whose `updatedAt` moved (all of them when `refetch_all`).
+    /// The posting list is complete every run (no syncToken): store it, then fetch descriptions
+    /// only for new postings and those whose `updatedAt` moved (all of them when
+    /// `refetch_all`) — from the public board where it can be trusted, else one by one — storing
+    /// them in batches as they arrive.
     async fn sync_postings(&self, refetch_all: bool, t: &Throttle<'_>) -> PassResult {
         let stream = Stream::Postings;
         t.emit(SyncStage::Listing, Some(stream), 1, 0, None);
@@ -704,65 +829,371 @@ impl Engine {
             ..Default::default()
         };
         let started = std::time::Instant::now();
-        let list = self.client.list_job_postings(&params).await?;
-        let fetched = started.elapsed();
-        let mut rows = plan::dedupe_postings(list.into_iter().map(store::PostingRecord::from));
+        let (list, skipped) = self.client.list_job_postings_lenient(&params).await?;
+        let rows = plan::dedupe_postings(list.into_iter().map(PostingRecord::from));
+        let mut problems = skipped_problems(skipped.clone());
+        let keep: HashSet<String> = skipped.into_iter().filter_map(|s| s.id).collect();
+
+        t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
+        let rows = Arc::new(rows);
+        let list_rows = rows.clone();
+        let (mut counts, list_changed) = self
+            .blocking(move |s| s.commit_posting_list(&list_rows, &keep))
+            .await?;
         let state = self.blocking(|s| s.posting_description_state()).await?;
-        let list_updated: HashMap<String, String> = rows
-            .iter()
-            .map(|p| (p.id.clone(), p.updated_at.clone()))
-            .collect();
         let need = plan::descriptions_to_fetch(&rows, &state, refetch_all);
         let total = need.len();
-        let mut descriptions: HashMap<String, PostingDescription> = HashMap::with_capacity(total);
-        let mut gone: HashSet<String> = HashSet::new();
+        let done_all = Arc::new(AtomicUsize::new(0));
+        let new_phase = || Descriptions {
+            total,
+            done: 0,
+            all: done_all.clone(),
+            changed: HashSet::new(),
+            removed: 0,
+            eta: Eta::new(self.client.rate_limit_per_minute()),
+        };
+        let (mut phase, mut board_phase) = (new_phase(), new_phase());
+        tracing::info!(
+            listed = rows.len(),
+            descriptions = total,
+            "posting list stored; fetching descriptions"
+        );
+
+        // What the board may describe, and what only `jobPosting.info` can (unlisted,
+        // confidential, just edited): those start at once, while the board is fetched and
+        // stored, so the board's work hides behind the rate-limited calls.
+        let eligible = if self.cfg.use_public_board && !need.is_empty() {
+            let now = self.cfg.clock.now();
+            let e = plan::board_eligible(&rows, &need, now, self.cfg.board_fresh_margin);
+            if e.len() >= self.cfg.board_min_postings.max(1) {
+                e
+            } else {
+                HashSet::new()
+            }
+        } else {
+            HashSet::new()
+        };
+        let (later, first): (Vec<String>, Vec<String>) =
+            need.into_iter().partition(|id| eligible.contains(id));
+        if !first.is_empty() || !later.is_empty() {
+            t.emit_eta(
+                SyncStage::Descriptions,
+                Some(stream),
+                0,
+                0,
+                Some(total),
+                phase.eta.secs_left(0, total),
+            );
+        }
+        let board_part = async {
+            if eligible.is_empty() {
+                return Ok(HashSet::new());
+            }
+            self.board_part(&rows, &eligible, refetch_all, &mut board_phase, t)
+                .await
+        };
+        let info_part = self.descriptions_from_info(first, &rows, &mut phase, t);
+        let (from_board, info_problems) = tokio::join!(board_part, info_part);
+        let from_board = from_board?;
+        problems.extend(info_problems?);
+        // The board's postings it did not have (or the whole lot, when it was not usable).
+        let rest: Vec<String> = later
+            .into_iter()
+            .filter(|id| !from_board.contains(id))
+            .collect();
+        problems.extend(
+            self.descriptions_from_info(rest, &rows, &mut phase, t)
+                .await?,
+        );
+        phase.changed.extend(board_phase.changed);
+        phase.removed += board_phase.removed;
+        phase.done += board_phase.done;
+
+        let now = self.now();
+        let first_problem = problems.first().map(|p| p.code);
+        self.blocking(move |s| s.finish_postings(now, first_problem))
+            .await?;
+        counts.updated += phase
+            .changed
+            .iter()
+            .filter(|id| !list_changed.contains(*id))
+            .count() as u32;
+        counts.removed += phase.removed;
+        tracing::debug!(
+            listed = rows.len(),
+            described = phase.done,
+            problems = problems.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "posting list synced"
+        );
+        Ok(PassDone {
+            counts,
+            full: true,
+            problems,
+        })
+    }
+
+    /// Fetches the public board and stores what it has for `eligible`, in chunks; returns the
+    /// ids it described (none when the board is not usable).
+    async fn board_part(
+        &self,
+        rows: &[PostingRecord],
+        eligible: &HashSet<String>,
+        refetch_all: bool,
+        phase: &mut Descriptions,
+        t: &Throttle<'_>,
+    ) -> Result<HashSet<String>, StreamFailure> {
+        let Some((name, etag, got)) = self
+            .descriptions_from_board(rows, eligible, refetch_all)
+            .await
+        else {
+            return Ok(HashSet::new());
+        };
+        let ids: HashSet<String> = got.iter().map(|(id, _)| id.clone()).collect();
+        let mut got = got;
+        while !got.is_empty() {
+            let chunk: Vec<_> = got.drain(..got.len().min(500)).collect();
+            self.store_descriptions(chunk, Vec::new(), phase, t, true)
+                .await?;
+        }
+        // Every description that answer could give is stored: a 304 for it is useful.
+        let now = self.now();
+        let saved = self
+            .blocking(move |s| s.set_board_etag(&name, etag.as_deref(), now))
+            .await;
+        if let Err(e) = saved {
+            tracing::warn!("could not remember the board's ETag: {e}");
+        }
+        Ok(ids)
+    }
+
+    /// The public board's descriptions for the postings in `eligible` it can give: `(board name,
+    /// its ETag, descriptions)`, or `None` when the board is off, unknown, unreachable, empty,
+    /// unchanged (304: everything it had is stored already) or not this organisation's.
+    async fn descriptions_from_board(
+        &self,
+        rows: &[PostingRecord],
+        eligible: &HashSet<String>,
+        refetch_all: bool,
+    ) -> Option<(String, Option<String>, Vec<(String, PostingDescription)>)> {
+        let listed: HashMap<&str, &PostingRecord> = rows
+            .iter()
+            .filter(|p| p.is_listed)
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        let names = board::board_names(listed.values().map(|p| {
+            (
+                p.id.as_str(),
+                p.apply_link.as_deref(),
+                p.external_link.as_deref(),
+            )
+        }));
+        // The board most postings link to, and one more (a second brand's board).
+        for name in names.into_iter().take(2) {
+            let etag = if refetch_all {
+                None
+            } else {
+                let n = name.clone();
+                self.blocking(move |s| s.board_etag(&n))
+                    .await
+                    .ok()
+                    .flatten()
+            };
+            let answer = self.client.public_job_board(&name, etag.as_deref()).await;
+            let (postings, new_etag) = match answer {
+                Ok(BoardAnswer::Postings { postings, etag }) => (postings, etag),
+                Ok(BoardAnswer::NotModified) => {
+                    tracing::info!(board = %name, "public board unchanged (304); using jobPosting.info");
+                    return None;
+                }
+                Ok(BoardAnswer::Unavailable(status)) => {
+                    tracing::info!(board = %name, status, "public board unavailable; trying the next");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(board = %name, code = %e.code(), "public board failed: {e}");
+                    continue;
+                }
+            };
+            let matched = postings
+                .iter()
+                .filter(|b| listed.contains_key(b.id.as_str()))
+                .count();
+            let trusted =
+                matched > 0 && matched as f64 >= self.cfg.board_min_match * postings.len() as f64;
+            if !trusted {
+                tracing::info!(
+                    board = %name,
+                    board_postings = postings.len(),
+                    matched,
+                    "public board does not match this organisation's postings; not used"
+                );
+                continue;
+            }
+            let got: Vec<(String, PostingDescription)> = postings
+                .into_iter()
+                .filter(|b| eligible.contains(b.id.as_str()))
+                .filter_map(|b| {
+                    let p = listed.get(b.id.as_str())?;
+                    Some((
+                        b.id,
+                        PostingDescription {
+                            description_html: b.description_html,
+                            description_plain: b.description_plain,
+                            updated_at: p.updated_at.clone(),
+                        },
+                    ))
+                })
+                .collect();
+            tracing::info!(board = %name, descriptions = got.len(), "descriptions from the public board");
+            return Some((name, new_etag, got));
+        }
+        None
+    }
+
+    /// `jobPosting.info` for each posting in `need`, stored in batches. A posting that keeps
+    /// failing is recorded and left for the next run; when the failures are not about one
+    /// posting (network, rate limit, key, several in a row) the phase stops at once, keeping
+    /// every batch it stored.
+    async fn descriptions_from_info(
+        &self,
+        need: Vec<String>,
+        rows: &[PostingRecord],
+        phase: &mut Descriptions,
+        t: &Throttle<'_>,
+    ) -> Result<Vec<RowProblem>, StreamFailure> {
+        let list_updated: HashMap<&str, &str> = rows
+            .iter()
+            .map(|p| (p.id.as_str(), p.updated_at.as_str()))
+            .collect();
+        let mut problems = Vec::new();
+        let mut batch: Vec<(String, PostingDescription)> = Vec::new();
+        let mut gone: Vec<String> = Vec::new();
+        let mut in_a_row = 0u32;
+        let mut stop: Option<ashby::Error> = None;
+        let batch_size = self.cfg.description_batch.max(1);
+        let mut last_flush = std::time::Instant::now();
         let mut infos = self
             .client
             .job_posting_info_stream(need, self.cfg.job_board_id.clone());
-        let mut done = 0usize;
         while let Some((id, res)) = infos.next().await {
             match res {
                 Ok(info) => {
+                    in_a_row = 0;
                     let updated_at = info
                         .updated_at
-                        .or_else(|| list_updated.get(&id).cloned())
+                        .or_else(|| list_updated.get(id.as_str()).map(|s| s.to_string()))
                         .unwrap_or_default();
-                    descriptions.insert(
+                    batch.push((
                         id,
                         PostingDescription {
                             description_html: info.description_html.unwrap_or_default(),
                             description_plain: info.description_plain.unwrap_or_default(),
                             updated_at,
                         },
-                    );
+                    ));
                 }
-                // Deleted between the list and the info call: treat as gone.
+                // Deleted between the list and the info call: gone.
                 Err(ashby::Error::NotFound { .. }) => {
-                    gone.insert(id);
+                    in_a_row = 0;
+                    gone.push(id);
                 }
-                // Dropping `infos` cancels the calls still in flight.
-                Err(e) => return Err(e.into()),
+                Err(e) if plan::is_about_one_posting(&e) => {
+                    in_a_row += 1;
+                    tracing::warn!(posting = %id, code = %e.code(), "description failed: {e}");
+                    problems.push(RowProblem {
+                        id: Some(id),
+                        code: e.code(),
+                        reason: e.to_string(),
+                    });
+                    if in_a_row >= self.cfg.max_failures_in_a_row.max(1) {
+                        stop = Some(e);
+                        break;
+                    }
+                }
+                Err(e) => {
+                    stop = Some(e);
+                    break;
+                }
             }
-            done += 1;
-            t.emit(SyncStage::Descriptions, Some(stream), 0, done, Some(total));
+            phase.done += 1;
+            let all = phase.all.fetch_add(1, Ordering::Relaxed) + 1;
+            let remaining = phase.total.saturating_sub(all);
+            t.emit_eta(
+                SyncStage::Descriptions,
+                Some(Stream::Postings),
+                0,
+                all,
+                Some(phase.total),
+                phase.eta.secs_left(phase.done, remaining),
+            );
+            if batch.len() + gone.len() >= batch_size
+                || last_flush.elapsed() >= Duration::from_secs(2)
+            {
+                let (b, g) = (std::mem::take(&mut batch), std::mem::take(&mut gone));
+                self.store_descriptions(b, g, phase, t, false).await?;
+                last_flush = std::time::Instant::now();
+            }
         }
+        // Dropping the stream cancels the calls still in flight.
         drop(infos);
-        rows.retain(|p| !gone.contains(&p.id));
-        t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let now = self.now();
-        let before_commit = started.elapsed();
-        let listed = rows.len();
-        let counts = self
-            .blocking(move |s| s.commit_postings(&rows, &descriptions, now))
+        self.store_descriptions(batch, gone, phase, t, false)
             .await?;
-        tracing::debug!(
-            listed,
-            described = total,
-            fetch_and_parse_ms = fetched.as_millis() as u64,
-            diff_and_descriptions_ms = (before_commit - fetched).as_millis() as u64,
-            commit_ms = (started.elapsed() - before_commit).as_millis() as u64,
-            "posting list synced"
-        );
-        Ok((counts, true))
+        match stop {
+            Some(e) => {
+                tracing::warn!(
+                    code = %e.code(),
+                    stored = phase.done,
+                    "description phase stopped; what was fetched is kept"
+                );
+                Err(e.into())
+            }
+            None => Ok(problems),
+        }
     }
+
+    /// Commits one batch of descriptions (and removals) and accounts for it.
+    async fn store_descriptions(
+        &self,
+        batch: Vec<(String, PostingDescription)>,
+        gone: Vec<String>,
+        phase: &mut Descriptions,
+        t: &Throttle<'_>,
+        count_done: bool,
+    ) -> Result<(), StreamFailure> {
+        if batch.is_empty() && gone.is_empty() {
+            return Ok(());
+        }
+        let n = batch.len();
+        let (changed, removed) = self
+            .blocking(move |s| s.commit_descriptions(&batch, &gone))
+            .await?;
+        phase.changed.extend(changed);
+        phase.removed += removed;
+        if count_done {
+            // Board chunks are counted here; `jobPosting.info` answers as they arrive.
+            phase.done += n;
+            let all = phase.all.fetch_add(n, Ordering::Relaxed) + n;
+            t.emit(
+                SyncStage::Descriptions,
+                Some(Stream::Postings),
+                0,
+                all,
+                Some(phase.total),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The description phase's running totals.
+struct Descriptions {
+    total: usize,
+    /// Done by this part (the board's or `jobPosting.info`'s).
+    done: usize,
+    /// Done by both parts together (they run side by side).
+    all: Arc<AtomicUsize>,
+    changed: HashSet<String>,
+    removed: u32,
+    eta: Eta,
 }

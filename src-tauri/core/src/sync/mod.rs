@@ -11,9 +11,10 @@ mod streams;
 
 pub use clock::{ManualWallClock, SystemWallClock, TokioWallClock, WallClock};
 pub use engine::{
-    sync_once, Engine, EngineConfig, NoProgress, ProgressSink, SyncProgress, SyncStage,
-    SyncSummary, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_PASS_RESTARTS,
-    DEFAULT_PROGRESS_INTERVAL,
+    eta_words, sync_once, Engine, EngineConfig, NoProgress, ProgressSink, SyncProgress, SyncStage,
+    SyncSummary, DEFAULT_BOARD_FRESH_MARGIN, DEFAULT_BOARD_MIN_MATCH, DEFAULT_BOARD_MIN_POSTINGS,
+    DEFAULT_DESCRIPTION_BATCH, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_FAILURES_IN_A_ROW,
+    DEFAULT_MAX_PASS_RESTARTS, DEFAULT_PROGRESS_INTERVAL, FIRST_SYNC_NOTE,
 };
 pub use lock::{LockError, SyncLock, LOCK_FILE};
 pub use scheduler::{

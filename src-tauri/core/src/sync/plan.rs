@@ -5,11 +5,11 @@
 use crate::ashby::{self, Module};
 use crate::error::ErrorCode;
 use crate::store::{
-    self, PostingRecord, RunResult, Stream, StreamCounts, StreamOutcome, StreamRunSummary,
-    StreamState,
+    self, PostingRecord, RowProblem, RunResult, Stream, StreamCounts, StreamOutcome,
+    StreamRunSummary, StreamState, MAX_ROW_PROBLEMS,
 };
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 /// One stream's pass in a run.
@@ -87,6 +87,45 @@ pub fn descriptions_to_fetch(
         })
         .map(|p| p.id.clone())
         .collect()
+}
+
+/// The postings of `need` the public board may describe: listed ones (the board has only
+/// those) whose `updatedAt` is at least `margin` old (the board is cached for about a minute,
+/// so a just-edited posting may still show its old text there). An unreadable `updatedAt`
+/// counts as fresh.
+pub fn board_eligible(
+    postings: &[PostingRecord],
+    need: &[String],
+    now: DateTime<Utc>,
+    margin: Duration,
+) -> HashSet<String> {
+    let need: HashSet<&str> = need.iter().map(String::as_str).collect();
+    let margin = chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::MAX);
+    postings
+        .iter()
+        .filter(|p| p.is_listed && need.contains(p.id.as_str()))
+        .filter(|p| {
+            DateTime::parse_from_rfc3339(&p.updated_at)
+                .ok()
+                .and_then(|t| now.checked_sub_signed(margin).map(|cut| t <= cut))
+                .unwrap_or(false)
+        })
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+/// Whether a `jobPosting.info` error (after the client's retries) is about that posting
+/// alone, so the phase records it and goes on; otherwise (network, rate limit, key,
+/// permission) the next postings would fail the same way and the phase stops.
+pub fn is_about_one_posting(e: &ashby::Error) -> bool {
+    matches!(
+        e,
+        ashby::Error::Server(_)
+            | ashby::Error::Decode { .. }
+            | ashby::Error::Api { .. }
+            | ashby::Error::InvalidInput { .. }
+            | ashby::Error::TooLarge { .. }
+    )
 }
 
 /// What the engine must record after a stream error (the report decides, the engine writes).
@@ -168,6 +207,8 @@ impl RunReport {
             outcome,
             error_code,
             missing_module: None,
+            problems: Vec::new(),
+            more_problems: 0,
         });
     }
 
@@ -177,6 +218,31 @@ impl RunReport {
 
     pub fn ok(&mut self, stream: Stream, full: bool, counts: StreamCounts) {
         self.push_counts(stream, full, counts, StreamOutcome::Ok, None);
+    }
+
+    /// A stored pass: `ok`, or `partial` when some rows could not be stored (`problems`; the
+    /// first [`MAX_ROW_PROBLEMS`] are kept). The run goes on either way.
+    pub fn stored(
+        &mut self,
+        stream: Stream,
+        full: bool,
+        counts: StreamCounts,
+        mut problems: Vec<RowProblem>,
+    ) {
+        if problems.is_empty() {
+            return self.ok(stream, full, counts);
+        }
+        let code = problems[0].code;
+        let more = problems.len().saturating_sub(MAX_ROW_PROBLEMS) as u32;
+        problems.truncate(MAX_ROW_PROBLEMS);
+        for p in &mut problems {
+            p.reason = crate::ashby::bounded_text(&p.reason, 300);
+        }
+        self.push_counts(stream, full, counts, StreamOutcome::Partial, Some(code));
+        if let Some(last) = self.streams.last_mut() {
+            last.problems = problems;
+            last.more_problems = more;
+        }
     }
 
     /// An Ashby error ended the stream's pass; `planned_full` is what the plan asked for.
@@ -231,17 +297,32 @@ impl RunReport {
             .map(|m| m.label())
             .collect::<Vec<_>>()
             .join(" and ");
+        let partial: Vec<&StreamRunSummary> = self
+            .streams
+            .iter()
+            .filter(|s| s.outcome == StreamOutcome::Partial)
+            .collect();
+        let rows_message = rows_not_stored_message(&partial);
+        let rows_code = partial.first().and_then(|s| s.error_code);
         let (result, error_code, error_message) = match self.failure {
             Some((code, message)) => (RunResult::Failed, Some(code), Some(message)),
-            None if !missing.is_empty() => (
-                RunResult::Partial,
-                Some(ErrorCode::MissingPermission),
-                Some(format!(
+            None if !missing.is_empty() => {
+                let mut message = format!(
                     "The API key lacks read access to {labels}, so some data was not updated. In \
                      Ashby → Admin → API Keys, tick Read for {labels} on this key, save, then verify \
                      the key again."
-                )),
-            ),
+                );
+                if let Some(m) = rows_message {
+                    message.push(' ');
+                    message.push_str(&m);
+                }
+                (
+                    RunResult::Partial,
+                    Some(ErrorCode::MissingPermission),
+                    Some(message),
+                )
+            }
+            None if rows_message.is_some() => (RunResult::Partial, rows_code, rows_message),
             None => (RunResult::Ok, None, None),
         };
         RunOutcome {
@@ -253,6 +334,34 @@ impl RunReport {
             needs_key: self.needs_key,
         }
     }
+}
+
+/// The run's message for rows that could not be stored, naming the first.
+fn rows_not_stored_message(partial: &[&StreamRunSummary]) -> Option<String> {
+    let n: usize = partial.iter().map(|s| s.problem_count()).sum();
+    let (stream, first) = partial
+        .iter()
+        .find_map(|s| s.problems.first().map(|p| (s.stream, p)))?;
+    let id = first.id.as_deref().unwrap_or("without an id");
+    let reason = first.reason.trim_end_matches('.');
+    let others = if n > 1 {
+        format!(" and {} more", n - 1)
+    } else {
+        String::new()
+    };
+    Some(if first.code == ErrorCode::DecodeError {
+        format!(
+            "Ashby sent rows of {} the app could not read, so they were skipped: {id}{others} \
+             ({reason}). Everything else is up to date. If this keeps happening, update the app \
+             or report it with the app's log.",
+            stream.noun()
+        )
+    } else {
+        format!(
+            "Some job posting descriptions could not be downloaded: {id}{others} ({reason}). \
+             Everything else is up to date; the next sync tries them again."
+        )
+    })
 }
 
 #[cfg(test)]
