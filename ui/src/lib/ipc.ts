@@ -60,11 +60,7 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-<<<<<<< HEAD
 export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized";
-=======
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "unrecognized";
->>>>>>> h14
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -222,7 +218,6 @@ descriptionHtml: string | null, descriptionPlain: string | null, id: string, job
  */
 compensationTierSummary: string | null, shouldDisplayCompensation: boolean, updatedAt: string, };
 
-<<<<<<< HEAD
 export type ProxyInUse = { source: ProxySource, 
 /**
  * `http://host:port` (never the credentials); `None` for a direct connection.
@@ -248,17 +243,6 @@ hasCredentials: boolean,
  * What requests to Ashby go through now.
  */
 inUse: ProxyInUse, };
-=======
-export type RowProblem = { 
-/**
- * The row's Ashby id (`None` when the row was unreadable up to its id).
- */
-id: string | null, code: ErrorCode, 
-/**
- * What went wrong, in words (bounded, key scrubbed).
- */
-reason: string, };
->>>>>>> h14
 
 export type RunResult = "ok" | "partial" | "failed";
 
