@@ -1,9 +1,10 @@
 //! One sync at a time per cache, across processes: a whole run holds an advisory lock on
-//! `sync.lock` next to the cache file. The app's scheduler, a second window and a cron-started
+//! `<cache file>.sync-lock` next to the cache file (`ashby-sync.sqlite3.sync-lock` in the data
+//! directory; one per cache file, so two caches in one folder don't block each other). The app's scheduler, a second window and a cron-started
 //! `ashby-sync sync` all take it, so they never run two syncs on one SQLite file (double API
 //! traffic, and each one's start would close the other's live run as "interrupted"). The OS
 //! releases the lock when the holder dies (SIGKILL, lid closed and battery gone), so a crash
-//! never leaves a stale lock. The holder's pid is written to `sync.lock.pid` (a separate file:
+//! never leaves a stale lock. The holder's pid is written to `….sync-lock.pid` (a separate file:
 //! on Windows the locked file itself cannot be read by others) for the "already running" message.
 
 use fs4::{FileExt, TryLockError};
@@ -11,8 +12,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The lock file's name, in the cache's directory.
-pub const LOCK_FILE: &str = "sync.lock";
+/// What the lock file's name adds to the cache file's.
+pub const LOCK_SUFFIX: &str = ".sync-lock";
 
 /// Why the lock was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +57,7 @@ pub struct SyncLock {
 impl SyncLock {
     /// The lock file for the cache at `db_path`.
     pub fn path_for(db_path: &Path) -> PathBuf {
-        db_path.with_file_name(LOCK_FILE)
+        with_suffix(db_path, LOCK_SUFFIX)
     }
 
     /// Takes the lock for the cache at `db_path` without waiting.
