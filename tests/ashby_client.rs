@@ -566,6 +566,21 @@ async fn forbidden_json_body_is_still_invalid_key() {
 
 #[tokio::test]
 async fn forbidden_plain_text_body_is_invalid_key() {
+    // Ashby's own 403 carries its `Ashby-Version` header (every Ashby response does).
+    let (base, req) = one_shot_server(http_response(
+        "403 Forbidden",
+        &[
+            ("Content-Type", "text/plain"),
+            ("Ashby-Version", "2026-01-01"),
+        ],
+        "Forbidden",
+    ))
+    .await;
+    let (client, _) = client_for(&base, "some-key");
+    assert_eq!(client.api_key_info().await.unwrap_err(), Error::InvalidKey);
+    req.await.unwrap();
+
+    // The same 403 without it came from something else on the network: never "key invalid".
     let (base, req) = one_shot_server(http_response(
         "403 Forbidden",
         &[("Content-Type", "text/plain")],
@@ -573,7 +588,9 @@ async fn forbidden_plain_text_body_is_invalid_key() {
     ))
     .await;
     let (client, _) = client_for(&base, "some-key");
-    assert_eq!(client.api_key_info().await.unwrap_err(), Error::InvalidKey);
+    let e = client.api_key_info().await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::BlockedByNetwork, "{e:?}");
+    assert!(!e.is_auth());
     req.await.unwrap();
 }
 

@@ -539,6 +539,19 @@ async fn plain_http_beyond_loopback_is_refused() {
         err.contains("ASHBY_API_BASE_URL") && err.contains("https://"),
         "{err}"
     );
+
+    // Loopback http needs no certificates, even on a system without any.
+    let cli = Cli::new(&fake);
+    let none = [
+        ("SSL_CERT_FILE", "/nonexistent/ca.pem"),
+        ("SSL_CERT_DIR", "/nonexistent"),
+    ];
+    let o = cli
+        .run_with(Some(&fake.keys().full), &none, &["key", "verify"])
+        .await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
 /// Every run of the history finished (none left "running" or closed as interrupted) and ok.
 fn assert_history_ok(db: &std::path::Path, runs: usize) {
     let store = ashby_sync_core::store::Store::open(db).unwrap().store;

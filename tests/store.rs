@@ -1469,9 +1469,9 @@ fn codes_from_a_newer_version_still_read() {
         .unwrap();
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     conn.execute_batch(
-        "UPDATE sync_state SET last_error_code = 'proxy_auth_required';
-         UPDATE sync_runs SET error_code = 'proxy_auth_required',
-             streams_json = replace(streams_json, 'server_error', 'proxy_auth_required');
+        "UPDATE sync_state SET last_error_code = 'code_from_the_future';
+         UPDATE sync_runs SET error_code = 'code_from_the_future',
+             streams_json = replace(streams_json, 'server_error', 'code_from_the_future');
          UPDATE key_verification SET invalid_code = 'key_from_the_future';",
     )
     .unwrap();

@@ -284,6 +284,12 @@ async fn unreachable_ashby_says_so_with_a_proxy_hint() {
     assert!(v.message.contains("couldn't reach Ashby"), "{}", v.message);
     assert!(v.message.contains("HTTPS_PROXY"), "{}", v.message);
     assert!(v.message.contains("127.0.0.1"), "{}", v.message);
+    let n = v
+        .network
+        .as_ref()
+        .expect("the wizard's inline network problem");
+    assert_eq!(n.code, ashby_sync_core::error::ErrorCode::Network);
+    assert!(n.it_details.is_none(), "nothing for IT in a plain outage");
     assert!(v.modules.iter().all(|m| m.access == Access::Unknown));
     assert_eq!(
         c.request_count(),

@@ -269,9 +269,9 @@ pub async fn test_connection(cfg: &ClientConfig, key: Option<&ApiKey>) -> Connec
                 };
                 let mut t = failed(target, proxy, steps, "Proxy", e);
                 if status != 0 {
-                    t.steps
-                        .last_mut()
-                        .map(|s| s.detail = format!("HTTP {status}: {}", s.detail));
+                    if let Some(s) = t.steps.last_mut() {
+                        s.detail = format!("HTTP {status}: {}", s.detail);
+                    }
                 }
                 return t;
             }

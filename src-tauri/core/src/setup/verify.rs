@@ -363,8 +363,9 @@ fn conclude(
                 Some(e) if e.is_network_policy() => e.to_string(),
                 other => format!(
                 "Ashby Sync couldn't reach Ashby at {} ({}). Check your internet connection. If \
-                 your network uses a proxy that your system settings don't name, enter it under \
-                 Proxy (Settings → Proxy); if a firewall blocks it, ask your IT team to allow {}.",
+                 your network uses a proxy that neither your system settings nor HTTPS_PROXY name, \
+                 enter it under Proxy (Settings → Proxy); if a firewall blocks it, ask your IT team \
+                 to allow {}.",
                 client.base_url(),
                 other.as_ref().map_or("no connection".to_string(), unreachable_detail),
                 host_of(client.base_url())
