@@ -657,6 +657,8 @@ async fn two_cli_syncs_racing_take_turns() {
     assert_eq!(waited, 1, "one waited: {} / {}", stderr(&a), stderr(&b));
     snapshot(&cli.db()).assert_eq(&expected(&fake.dataset(), true), "after both");
     assert_history_ok(&cli.db(), 2);
+}
+
 /// Ashby text reaches the terminal without its escape sequences: a job title cannot retitle the
 /// window, colour or hide the rest of the table, or plant a link; `--json` keeps the exact text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
