@@ -85,6 +85,8 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
     }
     let app = builder
         .plugin(navigation_guard())
+        // Launches the browser for Ashby links from Rust (external.rs); no JS permission.
+        .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![START_HIDDEN_ARG]),

@@ -2,12 +2,15 @@
 //!
 //! The window never navigates away from the app (see `app::navigation_guard`); links go through
 //! [`open`], which lets only Ashby's own https pages through and starts the system opener
-//! (`xdg-open`, `open`, the Windows shell) without `ASHBY_API_KEY` and without the WebKit
-//! variables the app set for its own web view: a browser started with
-//! `WEBKIT_DISABLE_COMPOSITING_MODE` would render without the GPU for the rest of its life.
+//! (`xdg-open`, `open`, the Windows shell) through tauri-plugin-shell's command API, without
+//! `ASHBY_API_KEY` and without the WebKit variables the app set for its own web view: a browser
+//! started with `WEBKIT_DISABLE_COMPOSITING_MODE` would render without the GPU for the rest of
+//! its life. (The plugin's own `open` passes the whole environment on, so it is not used; the
+//! web view gets no shell permission at all.)
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use std::process::{Command, Stdio};
+use tauri_plugin_shell::Shell;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -54,15 +57,28 @@ pub fn allowed(url: &str) -> bool {
         && !url.chars().any(char::is_whitespace)
 }
 
-/// The opener commands for `url`, with the environment the browser should get.
-pub fn commands(url: &str) -> Vec<Command> {
+/// A launcher built by tauri-plugin-shell's command API (which also keeps a console window from
+/// flashing up on Windows) for one opener command.
+pub fn via_shell<R: tauri::Runtime>(shell: &Shell<R>) -> impl Fn(&Command) -> Command + '_ {
+    move |opener| {
+        shell
+            .command(opener.get_program())
+            .args(opener.get_args())
+            .into()
+    }
+}
+
+/// The opener commands for `url`, each built by `build`, with the environment the browser
+/// should get.
+pub fn commands(url: &str, build: impl Fn(&Command) -> Command) -> Vec<Command> {
     let ours = SET_FOR_OURSELVES
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     open::commands(url)
         .into_iter()
-        .map(|mut cmd| {
+        .map(|opener| {
+            let mut cmd = build(&opener);
             cmd.env_remove(crate::config::vars::API_KEY);
             for name in &ours {
                 cmd.env_remove(name);
@@ -87,7 +103,7 @@ pub fn commands(url: &str) -> Vec<Command> {
 }
 
 /// Opens `url` in the default browser: the first opener that starts and does not fail at once.
-pub fn open(url: &str) -> AppResult<()> {
+pub fn open(url: &str, build: impl Fn(&Command) -> Command) -> AppResult<()> {
     if !allowed(url) {
         return Err(AppError::new(
             ErrorCode::InvalidInput,
@@ -95,7 +111,7 @@ pub fn open(url: &str) -> AppResult<()> {
         ));
     }
     let mut last_error = String::from("no opener found");
-    for mut cmd in commands(url) {
+    for mut cmd in commands(url, build) {
         let program = cmd.get_program().to_string_lossy().into_owned();
         let mut child = match cmd.spawn() {
             Ok(c) => c,
@@ -144,6 +160,12 @@ pub fn open(url: &str) -> AppResult<()> {
 mod tests {
     use super::*;
 
+    fn plain(opener: &Command) -> Command {
+        let mut c = Command::new(opener.get_program());
+        c.args(opener.get_args());
+        c
+    }
+
     #[test]
     fn only_ashby_pages_are_allowed() {
         for ok in [
@@ -167,14 +189,14 @@ mod tests {
         ] {
             assert!(!allowed(bad), "{bad}");
         }
-        let err = open("https://evil.example/").unwrap_err();
+        let err = open("https://evil.example/", plain).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput);
     }
 
     #[test]
     fn the_browser_gets_neither_the_key_nor_our_webkit_settings() {
         set_for_ourselves("WEBKIT_DISABLE_COMPOSITING_MODE");
-        let cmds = commands("https://app.ashbyhq.com/");
+        let cmds = commands("https://app.ashbyhq.com/", plain);
         assert!(!cmds.is_empty());
         for cmd in &cmds {
             let removed: Vec<String> = cmd

@@ -146,6 +146,8 @@ impl SyncRunner for Scripted {
                 },
                 error_code: None,
                 missing_module: None,
+                problems: Vec::new(),
+                more_problems: 0,
             };
             SyncSummary {
                 run_id: Some(id),

@@ -174,8 +174,9 @@ command! {
 command! {
     /// Opens an Ashby page in the default browser. Only https://app|developers|jobs.ashbyhq.com
     /// pages; the browser starts without the API key or the WebKit settings the app uses.
-    pub fn open_external(url: String) -> AppResult<()> {
-        crate::external::open(&url)
+    pub fn open_external(app: tauri::AppHandle, url: String) -> AppResult<()> {
+        use tauri_plugin_shell::ShellExt;
+        crate::external::open(&url, crate::external::via_shell(app.shell()))
     }
 }
 
