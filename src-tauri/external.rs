@@ -10,9 +10,9 @@
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use std::process::{Command, Stdio};
-use tauri_plugin_shell::Shell;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tauri_plugin_shell::Shell;
 
 /// Variables the app set for itself (not the user's own), removed from the browser's environment.
 static SET_FOR_OURSELVES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());

@@ -59,6 +59,7 @@ describe("syncProblem", () => {
   });
   it("stays quiet about a run superseded by a key change", () => {
     expect(syncProblem(status(null), summary({ result: "failed", errorCode: "sync_superseded" }))).toBeNull();
+  });
   it("names the rows a partial run could not store", () => {
     const msg = "Some job posting descriptions could not be downloaded: p1 (Ashby is having a problem). Everything else is up to date; the next sync tries them again.";
     const p = syncProblem(status({ result: "partial", errorCode: "server_error", errorMessage: msg }), null);
@@ -115,6 +116,7 @@ describe("syncProblem", () => {
   });
   it("says offline for network failures and offers retry for others", () => {
     const off = status({ result: "failed", errorCode: "network", errorMessage: "x" }, { online: false });
+    off.cache.counts.jobs = 0;
     expect(syncProblem(off, null)?.kind).toBe("offline");
     expect(syncProblem(off, null)?.message).toMatch(/nothing could be synced yet/);
     const offAfterSync = { ...off, cache: { ...off.cache, lastSuccessAt: "2025-03-10T11:00:00Z" } };
