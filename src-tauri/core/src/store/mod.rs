@@ -245,13 +245,17 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn make_files_private(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    if !path.exists() {
-        // An empty file is an empty database to SQLite.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)?;
+    // An empty file is an empty database to SQLite. Another process (the app and a cron
+    // `ashby-sync sync`) may create it between our check and ours: that file is as good.
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
     }
     for p in [
         path.to_path_buf(),
@@ -496,15 +500,15 @@ impl Store {
                 source,
             })?;
         }
+        // Two processes opening a new cache at once (the CLI from cron and the app at login)
+        // must not both create it, nor one take the other's half-made file for unusable and
+        // move it aside: opening is serialised across processes.
+        let _open_lock = OpenLock::acquire(path);
         #[cfg(unix)]
         make_files_private(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        // Two processes opening a new cache at once (the CLI from cron and the app at login)
-        // must not both create it, nor one take the other's half-made file for unusable and
-        // move it aside: opening is serialised across processes.
-        let _open_lock = OpenLock::acquire(path);
         match Self::try_open_waiting(path) {
             Ok(store) => Ok(OpenOutcome {
                 store,
