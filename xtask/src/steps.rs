@@ -93,7 +93,7 @@ fn build_ui() -> Result<()> {
     sh(&["npm", "run", "build"], &root().join("ui"), &[])
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
@@ -209,11 +209,21 @@ pub fn test(e2e: bool) -> Result<()> {
     let path = path_with_cargo_bin();
     let env: Vec<(&str, &str)> = vec![("PATH", path.as_str())];
     let ui = root().join("ui");
+    let actionlint = prereqs::ensure_actionlint()?.display().to_string();
 
     let mut plan: Vec<(&str, Vec<&str>, PathBuf)> = vec![
         (
             "cargo fmt --check",
             vec!["cargo", "fmt", "--all", "--check"],
+            root().into(),
+        ),
+        (
+            "actionlint",
+            vec![
+                actionlint.as_str(),
+                ".github/workflows/ci.yml",
+                ".github/workflows/release.yml",
+            ],
             root().into(),
         ),
         (
