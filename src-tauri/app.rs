@@ -83,8 +83,20 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
     if single_instance_available() {
         builder = builder.plugin(tauri_plugin_single_instance::init(on_second_launch));
     }
+    #[cfg(target_os = "macos")]
+    {
+        builder = builder.menu(macos::app_menu).on_menu_event(|app, event| {
+            if event.id().as_ref() == macos::QUIT_ID {
+                // The same path as the tray's Quit: ExitRequested stops the sync cleanly.
+                app.exit(0);
+            }
+        });
+    }
     let app = builder
         .plugin(navigation_guard())
+        // "Check for updates" (updater.rs): the public key and endpoint come from tauri.conf.json.
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(crate::updater::PendingUpdate::default())
         // Launches the browser for Ashby links from Rust (external.rs); no JS permission.
         .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_autostart::init(
@@ -120,6 +132,17 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
         }
     };
     app.run(|handle, event| {
+        // macOS: a click on the Dock icon while the window is hidden (closed to the tray) opens it.
+        #[cfg(target_os = "macos")]
+        if let RunEvent::Reopen {
+            has_visible_windows,
+            ..
+        } = &event
+        {
+            if !has_visible_windows {
+                show_main_window(handle);
+            }
+        }
         if let RunEvent::ExitRequested { .. } = event {
             // Stop the scheduler first: a sync in flight rolls back its open pass, committed
             // streams stay, and the run is recorded as interrupted. Nothing is lost.
@@ -297,6 +320,22 @@ fn build_tray(handle: &AppHandle) -> tauri::Result<()> {
     let mut tray = TrayIconBuilder::with_id("main")
         .tooltip(config::APP_NAME)
         .menu(&menu)
+        // Windows: a left click opens the window, the menu is on the right button (as in the
+        // notification area's other apps). macOS keeps the menu on a click; Linux's
+        // StatusNotifier hosts send no click events.
+        .show_menu_on_left_click(!cfg!(target_os = "windows"))
+        .on_tray_icon_event(|tray, event| {
+            if cfg!(target_os = "windows") {
+                if let tauri::tray::TrayIconEvent::Click {
+                    button: tauri::tray::MouseButton::Left,
+                    button_state: tauri::tray::MouseButtonState::Up,
+                    ..
+                } = event
+                {
+                    show_main_window(tray.app_handle());
+                }
+            }
+        })
         .on_menu_event(|app, event| match event.id().as_ref() {
             "open" => show_main_window(app),
             "sync" => {
@@ -312,6 +351,70 @@ fn build_tray(handle: &AppHandle) -> tauri::Result<()> {
     }
     tray.build(handle)?;
     Ok(())
+}
+
+/// The macOS menu bar: the app menu (About, Hide, Hide Others, Show All, Quit ⌘Q), Edit (without
+/// it ⌘C/⌘V do nothing in the web view's text fields) and Window.
+#[cfg(target_os = "macos")]
+mod macos {
+    use crate::config;
+    use tauri::menu::{AboutMetadata, Menu, MenuItem, PredefinedMenuItem, Submenu};
+    use tauri::{AppHandle, Wry};
+
+    pub const QUIT_ID: &str = "app-quit";
+
+    pub fn app_menu(h: &AppHandle) -> tauri::Result<Menu<Wry>> {
+        let about = AboutMetadata {
+            name: Some(config::APP_NAME.into()),
+            version: Some(config::APP_VERSION.into()),
+            ..Default::default()
+        };
+        let quit = MenuItem::with_id(
+            h,
+            QUIT_ID,
+            format!("Quit {}", config::APP_NAME),
+            true,
+            Some("CmdOrCtrl+Q"),
+        )?;
+        let app = Submenu::with_items(
+            h,
+            config::APP_NAME,
+            true,
+            &[
+                &PredefinedMenuItem::about(h, None, Some(about))?,
+                &PredefinedMenuItem::separator(h)?,
+                &PredefinedMenuItem::hide(h, None)?,
+                &PredefinedMenuItem::hide_others(h, None)?,
+                &PredefinedMenuItem::show_all(h, None)?,
+                &PredefinedMenuItem::separator(h)?,
+                &quit,
+            ],
+        )?;
+        let edit = Submenu::with_items(
+            h,
+            "Edit",
+            true,
+            &[
+                &PredefinedMenuItem::undo(h, None)?,
+                &PredefinedMenuItem::redo(h, None)?,
+                &PredefinedMenuItem::separator(h)?,
+                &PredefinedMenuItem::cut(h, None)?,
+                &PredefinedMenuItem::copy(h, None)?,
+                &PredefinedMenuItem::paste(h, None)?,
+                &PredefinedMenuItem::select_all(h, None)?,
+            ],
+        )?;
+        let window = Submenu::with_items(
+            h,
+            "Window",
+            true,
+            &[
+                &PredefinedMenuItem::minimize(h, None)?,
+                &PredefinedMenuItem::close_window(h, None)?,
+            ],
+        )?;
+        Menu::with_items(h, &[&app, &edit, &window])
+    }
 }
 
 #[cfg(test)]

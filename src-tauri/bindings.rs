@@ -187,6 +187,7 @@ pub fn generate() -> String {
         crate::sync::SyncStage,
         crate::sync::SyncSummary,
         crate::sync::SchedulerState,
+        crate::update::UpdateStatus,
     ];
     decls.sort();
     let mut out = String::from(

@@ -5,13 +5,14 @@
 //! the settings and the set-up.
 //! This crate adapts it: `commands` to IPC, `app` to the Tauri runtime, `cli` to a terminal.
 
-pub use ashby_sync_core::{ashby, config, error, keys, network, setup, store, sync, vault};
+pub use ashby_sync_core::{ashby, config, error, keys, network, setup, store, sync, update, vault};
 
 pub mod bindings;
 pub mod cli;
 pub mod external;
 pub mod logging;
 pub mod state;
+pub mod updater;
 
 mod app;
 mod commands;

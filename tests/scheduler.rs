@@ -670,3 +670,55 @@ async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
     assert_eq!(st.running, None);
     assert_eq!(st.next_run_at, None);
 }
+
+/// Installing an update never happens mid-sync: the running sync is cancelled and awaited before
+/// the install starts, nothing starts while it runs, and a failed install lets syncing go on.
+#[tokio::test(start_paused = true)]
+async fn an_update_installs_only_after_the_running_sync_stopped() {
+    use ashby_sync_core::error::AppError;
+    use ashby_sync_core::update::{install_with_sync_stopped, InstallGate};
+
+    let s = setup(ScheduleFacts::default(), 30 * MIN, &[], Duration::ZERO);
+    until(&s.clock, 1).await;
+    assert_eq!(s.handle.state().running, Some(Trigger::Startup));
+    let seen = Arc::new(Mutex::new(None));
+    let (h, cancelled, seen2) = (s.handle.clone(), s.runner.cancelled.clone(), seen.clone());
+    let gate = install_with_sync_stopped(Some(&s.handle), move || {
+        // What the installer would see when it starts writing the new version.
+        *seen2.lock().unwrap() = Some((h.state().running, cancelled.load(Ordering::SeqCst)));
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        gate,
+        InstallGate::StopSyncFirst {
+            trigger: Trigger::Startup
+        }
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Some((None, 1)),
+        "the sync was cancelled and had stopped before the install began"
+    );
+    // Installed: the app restarts next, so nothing starts meanwhile.
+    until(&s.clock, 240).await;
+    assert_eq!(s.runner.calls().len(), 1);
+
+    // No sync running: the install runs at once; when it fails, syncing resumes.
+    let s = setup(synced_ago(5), MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(s.handle.state().running, None);
+    let err = install_with_sync_stopped(Some(&s.handle), || {
+        Err(AppError::new(ErrorCode::UpdateInstallFailed, "disk full"))
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UpdateInstallFailed);
+    let ok = s.handle.sync_now(false).await.unwrap();
+    assert_eq!(
+        ok.result,
+        RunResult::Ok,
+        "released after the failed install"
+    );
+}

@@ -50,6 +50,8 @@ ipc_table![
     proxy_status,
     set_proxy,
     test_connection,
+    check_for_update,
+    install_update,
     jobs::list_jobs,
     jobs::job_detail,
     jobs::facets,
@@ -162,6 +164,59 @@ command! {
         let problem = crate::app::start_up(&app, Some(aside));
         startup.set_problem(problem.clone());
         Ok(problem)
+    }
+}
+
+command! {
+    /// "Check for updates": asks the update server for the newest release. Downloads nothing.
+    pub async fn check_for_update(
+        app: tauri::AppHandle,
+        state: State<'_, AppState>,
+        pending: State<'_, crate::updater::PendingUpdate>,
+    ) -> AppResult<crate::update::UpdateStatus> {
+        let (status, update) =
+            crate::updater::check(&app, state.settings.update_url.as_deref()).await?;
+        pending.set(update);
+        Ok(status)
+    }
+}
+
+command! {
+    /// "Install and restart", once the user agreed: downloads the update the last check found,
+    /// checks its signature, stops a running sync (and waits for it), installs and restarts.
+    pub async fn install_update(
+        app: tauri::AppHandle,
+        state: State<'_, AppState>,
+        pending: State<'_, crate::updater::PendingUpdate>,
+    ) -> AppResult<()> {
+        use crate::updater;
+        if !updater::installed_from_package() {
+            return Err(AppError::new(
+                ErrorCode::UpdateUnavailable,
+                "This copy of Ashby Sync was built from source, not installed from a release package, so it cannot update itself. Install the new version from the release page.",
+            ));
+        }
+        let update = pending.take().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::UpdateUnavailable,
+                "There is no update to install. Choose Check for updates first.",
+            )
+        })?;
+        let bytes = match updater::download_verified(&update).await {
+            Ok(b) => b,
+            Err(e) => {
+                // Still on offer: "Install" may be tried again.
+                pending.set(Some(update));
+                return Err(e);
+            }
+        };
+        tracing::info!(version = %update.version, "installing a verified update");
+        let gate = crate::update::install_with_sync_stopped(state.scheduler.get(), move || {
+            update.install(bytes).map_err(updater::map_error)
+        })
+        .await?;
+        tracing::info!(?gate, "update installed; restarting");
+        app.restart()
     }
 }
 

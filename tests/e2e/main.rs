@@ -5,6 +5,7 @@ mod harness;
 mod jobs;
 mod network;
 mod shell;
+mod updates;
 mod wizard;
 
 use harness::{App, Desktop, Res};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 const VERIFY_T: Duration = Duration::from_secs(30);
 
-async fn fake() -> FakeAshby {
+pub(crate) async fn fake() -> FakeAshby {
     FakeAshby::start(FakeConfig {
         jobs: 40,
         ..Default::default()
@@ -28,7 +28,7 @@ async fn launch(desk: &Desktop, name: &str, fake: &FakeAshby) -> App {
 }
 
 /// Clicks Next until the step with `id` shows.
-async fn next_until(app: &App, id: &str) -> Res<()> {
+pub(crate) async fn next_until(app: &App, id: &str) -> Res<()> {
     for _ in 0..8 {
         if app.find(&format!("[data-step='{id}']")).await.is_ok() {
             return Ok(());
@@ -39,7 +39,7 @@ async fn next_until(app: &App, id: &str) -> Res<()> {
     Err(format!("never reached step {id}"))
 }
 
-async fn paste_and_verify(app: &App, key: &str) -> Res<String> {
+pub(crate) async fn paste_and_verify(app: &App, key: &str) -> Res<String> {
     app.clear("#api-key").await?;
     // Surrounding whitespace and a newline, as a copy from a web page brings along.
     app.type_into("#api-key", &format!("  {key}\n")).await?;

@@ -30,6 +30,7 @@ pub mod vars {
     pub const RATE_LIMIT_PER_MINUTE: &str = "ASHBY_SYNC_RATE_LIMIT_PER_MINUTE";
     pub const KEYCHAIN_ACCOUNT: &str = "ASHBY_SYNC_KEYCHAIN_ACCOUNT";
     pub const PUBLIC_BOARD: &str = "ASHBY_SYNC_PUBLIC_BOARD";
+    pub const UPDATE_URL: &str = "ASHBY_SYNC_UPDATE_URL";
 }
 
 /// Everything the environment configures, parsed once at start-up. The GUI and the CLI both
@@ -58,6 +59,9 @@ pub struct Settings {
     /// from the organisation's public job board in one request (else one `jobPosting.info`
     /// per posting).
     pub use_public_board: bool,
+    /// `ASHBY_SYNC_UPDATE_URL`: where "Check for updates" reads `latest.json` instead of the
+    /// endpoint built into the app (a company mirror, a test server). `None` = the built-in one.
+    pub update_url: Option<String>,
 }
 
 /// A setting the environment gives but the app cannot use. The message names the variable and
@@ -201,7 +205,23 @@ impl Settings {
             },
             None => true,
         };
+        let update_url = match text(vars::UPDATE_URL)? {
+            Some(raw) if !raw.trim().is_empty() => {
+                let url = raw.trim().to_string();
+                // The manifest is not signed (the artifact is): fetch it over TLS, as the key.
+                if crate::ashby::transport::check_base_url(&url).is_err() {
+                    return Err(SettingsError::Invalid {
+                        name: vars::UPDATE_URL,
+                        expected: "an https:// URL of a latest.json (plain http:// only for 127.0.0.1, ::1 or localhost)",
+                        value: raw,
+                    });
+                }
+                Some(url)
+            }
+            _ => None,
+        };
         Ok(Settings {
+            update_url,
             use_public_board,
             api_key,
             api_base_url,
@@ -345,6 +365,35 @@ mod tests {
             msg.contains("ASHBY_SYNC_PUBLIC_BOARD") && msg.contains("on or off"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn the_update_url_setting() {
+        assert_eq!(parse(&[]).unwrap().update_url, None);
+        assert_eq!(
+            parse(&[("ASHBY_SYNC_UPDATE_URL", " ")]).unwrap().update_url,
+            None
+        );
+        for ok in [
+            "https://updates.example.com/ashby-sync/latest.json",
+            "http://127.0.0.1:8123/latest.json",
+        ] {
+            let s = parse(&[("ASHBY_SYNC_UPDATE_URL", ok)]).unwrap();
+            assert_eq!(s.update_url.as_deref(), Some(ok));
+        }
+        for bad in [
+            "http://updates.example.com/latest.json",
+            "latest.json",
+            "ftp://x/y",
+        ] {
+            let msg = parse(&[("ASHBY_SYNC_UPDATE_URL", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                msg.contains("ASHBY_SYNC_UPDATE_URL") && msg.contains("https://"),
+                "{msg}"
+            );
+        }
     }
 
     #[test]

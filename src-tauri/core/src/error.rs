@@ -76,6 +76,14 @@ closed_enum!(
         SyncBusy => "sync_busy",
         /// The key changed (or the cache was cleared) during the run: its results were dropped.
         SyncSuperseded => "sync_superseded",
+        // Updates (`update`, the app's updater).
+        /// This build has no update server or no updater key configured.
+        UpdateUnavailable => "update_unavailable",
+        /// The update server could not be reached or sent something unreadable.
+        UpdateCheckFailed => "update_check_failed",
+        /// The downloaded update does not match its signature: nothing was installed.
+        UpdateSignatureInvalid => "update_signature_invalid",
+        UpdateInstallFailed => "update_install_failed",
     } else Unrecognized
 );
 

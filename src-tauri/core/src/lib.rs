@@ -16,4 +16,5 @@ pub mod network;
 pub mod setup;
 pub mod store;
 pub mod sync;
+pub mod update;
 pub mod vault;

@@ -453,6 +453,28 @@ mod tests {
         ApiKey::parse(s).unwrap()
     }
 
+    /// One service name on macOS, Windows and Linux: every item is built by `build_entry` with
+    /// the app's identifier (the bundle id in tauri.conf.json), so a key stored by one build is
+    /// found by every other and by the CLI. This is the macOS/Windows path (no modifiers); the
+    /// Linux one (with a label, which the mock store refuses) is checked against gnome-keyring
+    /// in tests/vault.rs, which finds the item by `service com.ashbysync.desktop`; the real
+    /// Keychain and Credential Manager in tests/vault_native.rs (CI's macOS and Windows jobs).
+    #[test]
+    fn every_item_uses_the_same_service_on_every_platform() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
+        assert_eq!(conf["identifier"], APP_IDENTIFIER);
+        assert_eq!(APP_IDENTIFIER, "com.ashbysync.desktop");
+        let store: Arc<CredentialStore> = mock::Store::new().unwrap();
+        for account in [ACCOUNT, "demo", "api-key.proxy"] {
+            let entry = build_entry(&store, account, &[]).unwrap();
+            assert_eq!(
+                entry.get_specifiers(),
+                Some((APP_IDENTIFIER.to_string(), account.to_string()))
+            );
+        }
+    }
+
     /// Makes the next operation on the vault's mock credential fail with `err`.
     fn fail_next(store: &Arc<CredentialStore>, err: keyring_core::Error) {
         let entry = Entry::new_in_store(store, APP_IDENTIFIER, ACCOUNT).unwrap();

@@ -60,7 +60,7 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -426,6 +426,16 @@ totalCount: number, };
 
 export type Trigger = "schedule" | "manual" | "startup" | "cli";
 
+export type UpdateStatus = { "kind": "upToDate", current: string, } | { "kind": "available", current: string, version: string, 
+/**
+ * The release notes, as plain text.
+ */
+notes: string | null, 
+/**
+ * When it was published (RFC 3339), if the manifest says.
+ */
+date: string | null, };
+
 export type ValueCount = { value: string, count: number, };
 
 export type Verification = { outcome: Outcome, 
@@ -558,6 +568,8 @@ export type Commands = {
   proxy_status: { args: null; result: ProxyStatus };
   set_proxy: { args: { proxy: string }; result: ProxyStatus };
   test_connection: { args: null; result: ConnectionTest };
+  check_for_update: { args: null; result: UpdateStatus };
+  install_update: { args: null; result: void };
   list_jobs: { args: { query: JobQuery }; result: JobPage };
   job_detail: { args: { id: string }; result: JobDetail | null };
   facets: { args: { statuses: Array<JobStatus> }; result: Facets };
