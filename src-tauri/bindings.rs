@@ -187,6 +187,10 @@ pub fn generate() -> String {
         crate::sync::SyncStage,
         crate::sync::SyncSummary,
         crate::sync::SchedulerState,
+        crate::notify::NotificationPrefs,
+        crate::notify::NoticeTarget,
+        crate::export::ExportFormat,
+        crate::commands::export::ExportOutcome,
     ];
     decls.sort();
     let mut out = String::from(

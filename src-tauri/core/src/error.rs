@@ -76,6 +76,8 @@ closed_enum!(
         SyncBusy => "sync_busy",
         /// The key changed (or the cache was cleared) during the run: its results were dropped.
         SyncSuperseded => "sync_superseded",
+        /// The export file could not be written (folder not writable, disk full).
+        ExportFailed => "export_failed",
     } else Unrecognized
 );
 
