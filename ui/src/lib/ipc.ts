@@ -60,9 +60,17 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "export_failed";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
+
+export type ExportFormat = "csv" | "json";
+
+export type ExportOutcome = { path: string, jobs: number, 
+/**
+ * A search matched more jobs than the list ranks (as the list's "2,000+").
+ */
+truncated: boolean, };
 
 export type Facets = { 
 /**
@@ -205,6 +213,22 @@ message: string,
  * issuer and chain. Never the key.
  */
 itDetails: string | null, };
+
+export type NoticeTarget = "settings" | "jobs" | "history";
+
+export type NotificationPrefs = { 
+/**
+ * Key rejected, permission lost, keychain locked, nothing synced for a day.
+ */
+actionNeeded: boolean, 
+/**
+ * "5 new jobs, 2 closed" after a sync with changes.
+ */
+digest: boolean, 
+/**
+ * Only changes in these departments (ids) count for the digest; empty means all.
+ */
+digestDepartments: Array<string>, };
 
 export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
 
@@ -564,6 +588,9 @@ export type Commands = {
   sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
   sync_status: { args: null; result: SyncStatus };
   sync_now: { args: null; result: void };
+  export_jobs: { args: { query: JobQuery; format: ExportFormat }; result: ExportOutcome | null };
+  notification_prefs: { args: null; result: NotificationPrefs };
+  set_notification_prefs: { args: { prefs: NotificationPrefs }; result: NotificationPrefs };
 };
 
 export type CommandName = keyof Commands;
@@ -574,6 +601,7 @@ export const EVENTS = {
   syncFinished: "sync://finished",
   syncState: "sync://state",
   cacheProblem: "app://cache-problem",
+  openScreen: "app://open-screen",
 } as const;
 
 /** Each event's payload. */
@@ -582,6 +610,7 @@ export type Events = {
   "sync://finished": SyncSummary;
   "sync://state": SchedulerState;
   "app://cache-problem": StartupProblem;
+  "app://open-screen": NoticeTarget;
 };
 
 /** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
