@@ -31,6 +31,7 @@ impl SchedulerEvents for WindowEvents {
     }
     fn finished(&self, s: &SyncSummary) {
         commands::SYNC_FINISHED.emit(&self.0, s);
+        crate::notifications::after_run(&self.0, s);
         // The cache went bad under the sync: the window offers to start fresh.
         if s.error_code == Some(crate::error::ErrorCode::DbCorrupt) {
             if let Some(state) = self.0.try_state::<AppState>() {
@@ -99,6 +100,9 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
         .manage(crate::updater::PendingUpdate::default())
         // Launches the browser for Ashby links from Rust (external.rs); no JS permission.
         .plugin(tauri_plugin_shell::init())
+        // Notifications and the export's save dialog, both from Rust: no JS permission.
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![START_HIDDEN_ARG]),
@@ -222,7 +226,7 @@ fn on_second_launch(app: &AppHandle, argv: Vec<String>, _cwd: String) {
     }
 }
 
-fn show_main_window(app: &AppHandle) {
+pub(crate) fn show_main_window(app: &AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.unminimize();
         let _ = w.show();
@@ -296,6 +300,7 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
         sync::start_scheduler(Arc::new(runner), events, facts, SchedulerConfig::default())
     });
     let _ = state.scheduler.set(sched);
+    crate::notifications::start_ticking(handle);
 }
 
 /// A tray icon only helps where something shows it: on Linux that is a StatusNotifier host on the

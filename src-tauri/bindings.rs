@@ -188,6 +188,10 @@ pub fn generate() -> String {
         crate::sync::SyncSummary,
         crate::sync::SchedulerState,
         crate::update::UpdateStatus,
+        crate::notify::NotificationPrefs,
+        crate::notify::NoticeTarget,
+        crate::export::ExportFormat,
+        crate::commands::export::ExportOutcome,
     ];
     decls.sort();
     let mut out = String::from(

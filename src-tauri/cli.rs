@@ -50,8 +50,12 @@ pub enum Command {
     /// List the cached jobs (works offline). All statuses unless --status is given.
     Jobs {
         /// Print a JSON array (with hiring team and postings) instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (RFC 4180, a header row, one row per job with its postings), as the app's
+        /// Export… writes it; cells a spreadsheet would run as a formula start with `'`.
+        #[arg(long)]
+        csv: bool,
         /// Only jobs matching this text (title, department, location, postings).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
@@ -168,9 +172,10 @@ pub fn run(settings: &Settings, cmd: Command) -> ExitCode {
         Command::Sync { full, no_wait } => block_on(cmd_sync(settings, full, no_wait)),
         Command::Jobs {
             json,
+            csv,
             search,
             status,
-        } => cmd_jobs(settings, json, search, status),
+        } => cmd_jobs(settings, JobsFormat::pick(json, csv), search, status),
         Command::Key {
             command: KeyCommand::Verify { json },
         } => block_on(cmd_key_verify(settings, json)),
@@ -361,9 +366,27 @@ struct CliPosting {
     description_html: Option<String>,
 }
 
+/// How `jobs` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+impl JobsFormat {
+    fn pick(json: bool, csv: bool) -> JobsFormat {
+        match (json, csv) {
+            (true, _) => JobsFormat::Json,
+            (_, true) => JobsFormat::Csv,
+            _ => JobsFormat::Table,
+        }
+    }
+}
+
 fn cmd_jobs(
     settings: &Settings,
-    json: bool,
+    format: JobsFormat,
     search: Option<String>,
     status: Vec<String>,
 ) -> Result<ExitCode, AppError> {
@@ -390,26 +413,26 @@ fn cmd_jobs(
         statuses = JobStatus::KNOWN.to_vec();
     }
     let store = open_store(settings)?;
-    let mut query = JobQuery {
+    let query = JobQuery {
         search: search.filter(|s| !s.trim().is_empty()),
         statuses,
-        limit: Some(crate::store::MAX_PAGE_SIZE),
         ..Default::default()
     };
-    let mut rows = Vec::new();
-    let mut truncated = false;
-    loop {
-        let page = store.list_jobs(&query)?;
-        truncated |= page.truncated;
-        let n = page.rows.len() as u32;
-        rows.extend(page.rows);
-        if n == 0 || rows.len() as u32 >= page.total {
-            break;
+    if format == JobsFormat::Csv {
+        // The same rows and cells as the window's Export…, without the BOM (this is for pipes).
+        let list = crate::export::collect(&store, &query)?;
+        let stdout = std::io::stdout();
+        crate::export::write_csv(stdout.lock(), &list.jobs, false).map_err(|e| {
+            AppError::new(ErrorCode::ExportFailed, format!("Could not write CSV: {e}"))
+        })?;
+        if list.truncated {
+            eprintln!("(search matched more; these are the best matches — refine the search)");
         }
-        query.offset += n;
+        return Ok(ExitCode::SUCCESS);
     }
+    let (rows, truncated) = crate::export::list_all(&store, &query)?;
 
-    if json {
+    if format == JobsFormat::Json {
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let Some(d) = store.job_detail(&row.id)? else {

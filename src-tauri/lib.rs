@@ -5,7 +5,9 @@
 //! the settings and the set-up.
 //! This crate adapts it: `commands` to IPC, `app` to the Tauri runtime, `cli` to a terminal.
 
-pub use ashby_sync_core::{ashby, config, error, keys, network, setup, store, sync, update, vault};
+pub use ashby_sync_core::{
+    ashby, config, error, export, keys, network, notify, setup, store, sync, update, vault,
+};
 
 pub mod bindings;
 pub mod cli;
@@ -16,6 +18,7 @@ pub mod updater;
 
 mod app;
 mod commands;
+mod notifications;
 
 use std::process::ExitCode;
 

@@ -704,3 +704,45 @@ async fn a_job_title_with_escape_sequences_prints_harmlessly() {
         .expect("the job is in the JSON");
     assert_eq!(job["title"], evil, "JSON carries the exact title");
 }
+
+/// `jobs --csv`: a header, one RFC 4180 row per job the list shows (same filters, same order as
+/// `--json`), titles with commas, quotes and line breaks kept, formulas neutralised, no BOM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_as_csv() {
+    let fake = fake(20).await;
+    let key = fake.keys().full;
+    let tricky = "=HYPERLINK(\"https://evil.example\"), \"Lead\"\nEngineer";
+    let id = fake.create_job(tricky);
+    let cli = Cli::new(&fake);
+    let o = cli.run(Some(&key), &["sync"]).await;
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    let o = cli.run(None, &["jobs", "--csv", "--status", "Open"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        o.stdout.starts_with(b"Job ID,Title,Status,"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).ends_with("\r\n"));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let o = cli.run(None, &["jobs", "--json", "--status", "Open"]).await;
+    let listed: Vec<String> = json(&o)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap().to_string())
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids, listed);
+    let row = rows.iter().find(|r| &r[0] == id.as_str()).unwrap();
+    assert_eq!(&row[1], format!("'{tricky}"));
+    assert_eq!(&row[2], "Open");
+    assert_eq!(&row[13], "Yes", "the new job's posting is listed");
+    assert!(row[16].starts_with("https://"), "a job board link: {row:?}");
+
+    // --csv and --json are one or the other.
+    let o = cli.run(None, &["jobs", "--csv", "--json"]).await;
+    assert_ne!(code(&o), 0);
+}

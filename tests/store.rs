@@ -1680,3 +1680,125 @@ fn a_run_bound_to_an_old_generation_cannot_commit() {
     );
     assert_eq!(store.status().unwrap().counts.departments, 0);
 }
+
+/// The export is the list: for the same filters and sort, the same jobs in the same order, every
+/// page (more than one export page of 500 here), and the CSV carries them with their postings.
+#[test]
+fn export_has_the_rows_the_list_shows_for_the_same_filters() {
+    use ashby_sync_core::export;
+    let (_d, store) = open();
+    seed(&store);
+    let many: Vec<JobRecord> = (0..1200)
+        .map(|i| {
+            let title = match i % 4 {
+                0 => format!("Engineer {i}, Platform"),
+                1 => format!("=HYPERLINK(\"x\") engineer {i}"),
+                2 => format!("Analyst {i}\nsecond line"),
+                _ => format!("Designer \"{i}\""),
+            };
+            let status = if i % 5 == 0 { "Closed" } else { "Open" };
+            let dept = if i % 3 == 0 { "d-plat" } else { "d-data" };
+            let updated = format!("2025-{:02}-{:02}T00:00:00.000Z", 1 + i % 12, 1 + i % 28);
+            job(&format!("x{i:04}"), &title, status, dept, "l-ber", &updated)
+        })
+        .collect();
+    store
+        .commit_list(&many, PassKind::Incremental, Some("jtok2"), t(NOW))
+        .unwrap();
+
+    /// What the window shows, page after page of the list's own size.
+    fn shown(store: &Store, q: &JobQuery) -> Vec<String> {
+        let mut q = q.clone();
+        let mut out = Vec::new();
+        loop {
+            let page = store.list_jobs(&q).unwrap();
+            if page.rows.is_empty() {
+                break;
+            }
+            q.offset += page.rows.len() as u32;
+            out.extend(page.rows.into_iter().map(|r| r.id));
+        }
+        out
+    }
+    let queries = [
+        JobQuery::default(),
+        JobQuery {
+            statuses: vec!["Open".into(), "Closed".into(), "Draft".into()],
+            sort: Some(JobSort::Title),
+            ..Default::default()
+        },
+        JobQuery {
+            department_id: Some("d-eng".into()),
+            sort: Some(JobSort::Opened),
+            descending: Some(false),
+            ..Default::default()
+        },
+        JobQuery {
+            search: Some("engineer".into()),
+            ..Default::default()
+        },
+        JobQuery {
+            search: Some("analyst".into()),
+            statuses: vec!["Closed".into()],
+            sort: Some(JobSort::Updated),
+            ..Default::default()
+        },
+        JobQuery {
+            listed: Some(true),
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        let want = shown(&store, q);
+        assert!(!want.is_empty(), "{q:?}");
+        let list = export::collect(&store, q).unwrap();
+        let got: Vec<String> = list.jobs.iter().map(|j| j.id.clone()).collect();
+        assert_eq!(got, want, "{q:?}");
+        let mut csv_bytes = Vec::new();
+        export::write_csv(&mut csv_bytes, &list.jobs, false).unwrap();
+        let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
+        let ids: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        assert_eq!(ids, want, "{q:?}");
+    }
+    assert!(queries.iter().any(|q| shown(&store, q).len() > 500));
+
+    // A row with its postings, department, location, dates and compensation.
+    let list = export::collect(
+        &store,
+        &JobQuery {
+            listed: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let j1 = list.jobs.iter().find(|j| j.id == "j1").unwrap();
+    assert_eq!(j1.department.as_deref(), Some("Platform"));
+    assert_eq!(j1.location.as_deref(), Some("Berlin"));
+    assert!(j1.listed);
+    assert_eq!(j1.postings.len(), 1);
+    assert_eq!(
+        j1.postings[0].link.as_deref(),
+        Some("https://jobs.example.com/p1/apply")
+    );
+    assert_eq!(
+        j1.postings[0].compensation.as_deref(),
+        Some("$100K – $150K")
+    );
+    let mut csv_bytes = Vec::new();
+    export::write_csv(&mut csv_bytes, &list.jobs, false).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
+    let row = reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == "j1")
+        .unwrap();
+    assert_eq!(&row[1], "Senior Rust Engineer");
+    assert_eq!(&row[3], "Platform");
+    assert_eq!(&row[10], "2026-02-10T00:00:00.000Z");
+    assert_eq!(&row[14], "Senior Rust Engineer (Berlin) (listed)");
+    assert_eq!(&row[16], "https://jobs.example.com/p1/apply");
+    assert_eq!(&row[17], "$100K – $150K");
+}

@@ -5,8 +5,10 @@
 //! signature, see [`ipc`]) and listed once in `ipc_table!` below; the handler Tauri runs and the
 //! TypeScript `Commands` type both come from that list.
 
+pub mod export;
 pub mod ipc;
 pub mod jobs;
+pub mod notifications;
 
 use crate::__ipc_command as command;
 use crate::sync::{SchedulerState, SyncProgress, SyncSummary};
@@ -58,6 +60,9 @@ ipc_table![
     jobs::sync_history,
     jobs::sync_status,
     jobs::sync_now,
+    export::export_jobs,
+    notifications::notification_prefs,
+    notifications::set_notification_prefs,
 ];
 
 /// The events the window listens to (`app.rs` forwards the scheduler's reports through them).
@@ -66,6 +71,9 @@ pub const SYNC_FINISHED: Event<SyncSummary> = Event::new("syncFinished", "sync:/
 pub const SYNC_STATE: Event<SchedulerState> = Event::new("syncState", "sync://state");
 /// The open cache turned out damaged (a sync hit SQLITE_CORRUPT): the window offers to start fresh.
 pub const CACHE_PROBLEM: Event<StartupProblem> = Event::new("cacheProblem", "app://cache-problem");
+/// A notification was clicked: the window shows this screen.
+pub const OPEN_SCREEN: Event<crate::notify::NoticeTarget> =
+    Event::new("openScreen", "app://open-screen");
 
 /// The generated TypeScript for the commands, the events and the UI's interval copy.
 pub fn typescript(cfg: &ts_rs::Config) -> String {
@@ -74,6 +82,7 @@ pub fn typescript(cfg: &ts_rs::Config) -> String {
         SYNC_FINISHED.sig(cfg),
         SYNC_STATE.sig(cfg),
         CACHE_PROBLEM.sig(cfg),
+        OPEN_SCREEN.sig(cfg),
     ];
     let consts = [
         (

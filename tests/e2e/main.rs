@@ -4,6 +4,7 @@
 mod harness;
 mod jobs;
 mod network;
+mod outside;
 mod shell;
 mod updates;
 mod wizard;

@@ -84,6 +84,8 @@ closed_enum!(
         /// The downloaded update does not match its signature: nothing was installed.
         UpdateSignatureInvalid => "update_signature_invalid",
         UpdateInstallFailed => "update_install_failed",
+        /// The export file could not be written (folder not writable, disk full).
+        ExportFailed => "export_failed",
     } else Unrecognized
 );
 

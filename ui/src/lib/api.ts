@@ -2,7 +2,16 @@
 // generated `Commands` in ipc.ts (src-tauri/commands/ipc.rs): renaming a command or an argument
 // in Rust breaks this file's typecheck.
 import { invoke } from "@tauri-apps/api/core";
-import type { CommandName, Commands, ErrorCode, ErrorPayload, JobQuery, WizardProgress } from "./ipc";
+import type {
+  CommandName,
+  Commands,
+  ErrorCode,
+  ErrorPayload,
+  ExportFormat,
+  JobQuery,
+  NotificationPrefs,
+  WizardProgress,
+} from "./ipc";
 
 /** A failed command, with the stable machine code from Rust. */
 export class IpcError extends Error {
@@ -79,4 +88,7 @@ export const api = {
   syncHistory: (limit: number) => call("sync_history", { limit }),
   syncStatus: () => call("sync_status"),
   syncNow: () => call("sync_now"),
+  exportJobs: (query: JobQuery, format: ExportFormat) => call("export_jobs", { query, format }),
+  notificationPrefs: () => call("notification_prefs"),
+  setNotificationPrefs: (prefs: NotificationPrefs) => call("set_notification_prefs", { prefs }),
 };

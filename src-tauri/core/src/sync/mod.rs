@@ -17,6 +17,7 @@ pub use engine::{
     DEFAULT_MAX_PASS_RESTARTS, DEFAULT_PROGRESS_INTERVAL, FIRST_SYNC_NOTE,
 };
 pub use lock::{LockError, SyncLock, LOCK_SUFFIX};
+pub use plan::key_worked;
 pub use scheduler::{
     interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
     NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
