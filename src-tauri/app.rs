@@ -154,7 +154,9 @@ pub fn run_blank_window() -> ExitCode {
     let built = tauri::Builder::default()
         .setup(move |app| {
             let url = tauri::WebviewUrl::External("about:blank".parse()?);
-            let (w, h) = window.as_ref().map_or((1280.0, 800.0), |c| (c.width, c.height));
+            let (w, h) = window
+                .as_ref()
+                .map_or((1280.0, 800.0), |c| (c.width, c.height));
             tauri::WebviewWindowBuilder::new(app, "blank", url)
                 .title("Ashby Sync (blank window)")
                 .inner_size(w, h)

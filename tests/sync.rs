@@ -1078,7 +1078,12 @@ fn job_list_requests(fake: &FakeAshby) -> Vec<(bool, u16)> {
     fake.requests()
         .iter()
         .filter(|r| r.endpoint == "job.list")
-        .map(|r| (r.body.get("cursor").is_some_and(|c| c.is_string()), r.status))
+        .map(|r| {
+            (
+                r.body.get("cursor").is_some_and(|c| c.is_string()),
+                r.status,
+            )
+        })
         .collect()
 }
 
@@ -1103,7 +1108,10 @@ async fn cut_off_job_list() -> Harness {
     assert_eq!(jobs.outcome, StreamOutcome::Failed, "{jobs:?}");
     // The pages it got are kept; no token was stored for the broken pass.
     assert_eq!(staged_pages(&h.db(), "jobs"), 4);
-    assert!(snapshot(&h.db()).jobs.is_empty(), "a broken pass commits nothing");
+    assert!(
+        snapshot(&h.db()).jobs.is_empty(),
+        "a broken pass commits nothing"
+    );
     h.fake.clear_faults();
     h.fake.reset_log();
     h
@@ -1117,16 +1125,29 @@ async fn a_list_pass_cut_off_half_way_continues_from_its_cursor() {
     // Only the 6 pages it did not have, the first of them from the kept cursor.
     let sent = job_list_requests(&h.fake);
     assert_eq!(sent.len(), 6, "{sent:?}");
-    assert!(sent.iter().all(|(cursor, status)| *cursor && *status == 200), "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|(cursor, status)| *cursor && *status == 200),
+        "{sent:?}"
+    );
     h.assert_converged("after the resumed pass");
-    assert_eq!(staged_pages(&h.db(), "jobs"), 0, "the committed pass drops its pages");
+    assert_eq!(
+        staged_pages(&h.db(), "jobs"),
+        0,
+        "the committed pass drops its pages"
+    );
 
     // The token came with the pass: the next sync is incremental and converges too.
-    h.fake.edit_job(&h.fake.dataset().jobs[3].id, |j| j.title = "Renamed".into());
+    h.fake
+        .edit_job(&h.fake.dataset().jobs[3].id, |j| j.title = "Renamed".into());
     h.fake.reset_log();
     let s = h.sync().await;
     assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
-    assert!(!streams_full(&s).contains(&(Stream::Jobs, true)), "{:?}", streams_full(&s));
+    assert!(
+        !streams_full(&s).contains(&(Stream::Jobs, true)),
+        "{:?}",
+        streams_full(&s)
+    );
     assert_eq!(job_list_requests(&h.fake).len(), 1);
     h.assert_converged("after the incremental pass");
 }

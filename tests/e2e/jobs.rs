@@ -624,8 +624,12 @@ async fn empty_states_first_sync_and_never_synced() {
             T,
         )
         .await?;
-        app.wait_text("[data-testid='first-sync-note']", "carries on from where", T)
-            .await?;
+        app.wait_text(
+            "[data-testid='first-sync-note']",
+            "carries on from where",
+            T,
+        )
+        .await?;
         app.wait_for("[data-testid='sync-progress']", T).await?;
         app.screenshot("first-sync").await?;
         Ok(())

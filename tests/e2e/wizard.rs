@@ -130,8 +130,12 @@ async fn walks_all_steps_saves_to_the_keychain_and_survives_a_restart() {
             T,
         )
         .await?;
-        app.wait_text("[data-testid='first-sync-estimate']", "published job postings", T)
-            .await?;
+        app.wait_text(
+            "[data-testid='first-sync-estimate']",
+            "published job postings",
+            T,
+        )
+        .await?;
         app.screenshot("step7-save").await?;
         app.click("[data-action='save']").await?;
         app.wait_for("[data-screen='jobs']", T).await?;

@@ -278,7 +278,13 @@ impl Pager {
             rows_so_far: self.rows,
             more_data_available: more,
         };
-        tracing::debug!(endpoint, page = self.page, rows = self.rows, more, "Ashby page received");
+        tracing::debug!(
+            endpoint,
+            page = self.page,
+            rows = self.rows,
+            more,
+            "Ashby page received"
+        );
         let next_cursor = if more {
             if self.page >= self.cap {
                 return Err(Error::PageCapExceeded {

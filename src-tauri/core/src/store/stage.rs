@@ -23,7 +23,10 @@ impl ListStage {
 }
 
 pub(crate) fn clear_on(tx: &Transaction<'_>, stream: Stream) -> rusqlite::Result<usize> {
-    tx.execute("DELETE FROM list_stage WHERE stream = ?1", [stream.as_str()])
+    tx.execute(
+        "DELETE FROM list_stage WHERE stream = ?1",
+        [stream.as_str()],
+    )
 }
 
 impl Store {
@@ -105,8 +108,10 @@ impl Store {
     }
 
     pub fn clear_list_stage(&self, stream: Stream) -> Result<()> {
-        self.writer()
-            .execute("DELETE FROM list_stage WHERE stream = ?1", [stream.as_str()])?;
+        self.writer().execute(
+            "DELETE FROM list_stage WHERE stream = ?1",
+            [stream.as_str()],
+        )?;
         Ok(())
     }
 }
@@ -126,23 +131,33 @@ mod tests {
         let (_d, s) = store();
         let t0 = Utc::now();
         let hour = Duration::from_secs(3600);
-        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[1]", t0).unwrap();
-        s.stage_list_page(Stream::Jobs, "q", 2, "c2", "[2]", t0).unwrap();
+        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[1]", t0)
+            .unwrap();
+        s.stage_list_page(Stream::Jobs, "q", 2, "c2", "[2]", t0)
+            .unwrap();
         let got = s.list_stage(Stream::Jobs, "q", hour, t0).unwrap().unwrap();
         assert_eq!(got.pages, vec!["[1]", "[2]"]);
         assert_eq!(got.next_cursor, "c2");
         // Another stream's stage is its own.
-        assert_eq!(s.list_stage(Stream::Departments, "q", hour, t0).unwrap(), None);
+        assert_eq!(
+            s.list_stage(Stream::Departments, "q", hour, t0).unwrap(),
+            None
+        );
         // Too old: dropped.
         let later = t0 + chrono::Duration::hours(2);
         assert_eq!(s.list_stage(Stream::Jobs, "q", hour, later).unwrap(), None);
-        assert_eq!(s.list_stage(Stream::Jobs, "q", hour * 10, t0).unwrap(), None);
+        assert_eq!(
+            s.list_stage(Stream::Jobs, "q", hour * 10, t0).unwrap(),
+            None
+        );
 
         // Another question: dropped.
-        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[1]", t0).unwrap();
+        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[1]", t0)
+            .unwrap();
         assert_eq!(s.list_stage(Stream::Jobs, "other", hour, t0).unwrap(), None);
         // A gap (page 1 missing): dropped.
-        s.stage_list_page(Stream::Jobs, "q", 2, "c2", "[2]", t0).unwrap();
+        s.stage_list_page(Stream::Jobs, "q", 2, "c2", "[2]", t0)
+            .unwrap();
         assert_eq!(s.list_stage(Stream::Jobs, "q", hour, t0).unwrap(), None);
     }
 
@@ -151,12 +166,25 @@ mod tests {
         let (_d, s) = store();
         let now = Utc::now();
         let hour = Duration::from_secs(3600);
-        s.stage_list_page(Stream::Departments, "q", 1, "c1", "[]", now).unwrap();
-        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[]", now).unwrap();
-        s.commit_list::<crate::store::DepartmentRecord>(&[], super::super::PassKind::Full, Some("t"), now)
+        s.stage_list_page(Stream::Departments, "q", 1, "c1", "[]", now)
             .unwrap();
-        assert_eq!(s.list_stage(Stream::Departments, "q", hour, now).unwrap(), None);
-        assert!(s.list_stage(Stream::Jobs, "q", hour, now).unwrap().is_some());
+        s.stage_list_page(Stream::Jobs, "q", 1, "c1", "[]", now)
+            .unwrap();
+        s.commit_list::<crate::store::DepartmentRecord>(
+            &[],
+            super::super::PassKind::Full,
+            Some("t"),
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            s.list_stage(Stream::Departments, "q", hour, now).unwrap(),
+            None
+        );
+        assert!(s
+            .list_stage(Stream::Jobs, "q", hour, now)
+            .unwrap()
+            .is_some());
         s.clear_cache().unwrap();
         assert_eq!(s.list_stage(Stream::Jobs, "q", hour, now).unwrap(), None);
     }

@@ -835,9 +835,9 @@ impl Engine {
         'pass: loop {
             let mut rows: Vec<S::Record> = Vec::new();
             let mut skipped = Vec::new();
-            let mut pager = self
-                .client
-                .pager(S::ENDPOINT, S::params_object(), sync_token.as_deref());
+            let mut pager =
+                self.client
+                    .pager(S::ENDPOINT, S::params_object(), sync_token.as_deref());
             let mut on_resumed_cursor = false;
             match stage.take() {
                 Some(st) => match self.decode_stage::<S>(&st, &mut skipped) {
@@ -928,7 +928,10 @@ impl Engine {
         {
             Ok(st) => st,
             Err(e) => {
-                tracing::warn!(stream = stream.as_str(), "could not read the kept pages: {e}");
+                tracing::warn!(
+                    stream = stream.as_str(),
+                    "could not read the kept pages: {e}"
+                );
                 None
             }
         }
@@ -939,7 +942,10 @@ impl Engine {
         match self.blocking(move |s| s.clear_list_stage(stream)).await {
             Ok(()) => true,
             Err(e) => {
-                tracing::warn!(stream = stream.as_str(), "could not drop the kept pages: {e}");
+                tracing::warn!(
+                    stream = stream.as_str(),
+                    "could not drop the kept pages: {e}"
+                );
                 false
             }
         }

@@ -191,7 +191,11 @@ mod tests {
         let e = estimate_first_sync(&input(10_000, 8_500, 300));
         assert_eq!(e.requests, 2 + 3 + 100 + 1 + 1 + 1_500);
         assert!((300..=380).contains(&e.secs), "{}", e.secs);
-        assert!(e.message.contains("10,000 published job postings"), "{}", e.message);
+        assert!(
+            e.message.contains("10,000 published job postings"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("8,500 descriptions"), "{}", e.message);
         assert!(e.message.contains("1,500 one by one"), "{}", e.message);
     }
@@ -218,8 +222,12 @@ mod tests {
         assert_eq!(e.from_board, 40);
         assert_eq!(e.requests, 1 + 1 + 1 + 1 + 1);
         assert!(e.secs < 60, "{}", e.secs);
-        assert!(e.message.starts_with("Your first sync should take less than a minute"));
-        assert!(e.message.contains("every description comes from your public job board"));
+        assert!(e
+            .message
+            .starts_with("Your first sync should take less than a minute"));
+        assert!(e
+            .message
+            .contains("every description comes from your public job board"));
     }
 
     #[test]
@@ -239,6 +247,10 @@ mod tests {
         assert_eq!(duration_words(2 * 3_600 + 600), "about 2 h 10 min");
         assert_eq!(thousands(1_234_567), "1,234,567");
         let none = estimate_first_sync(&input(0, 0, 300));
-        assert!(none.message.contains("your 0 published job postings."), "{}", none.message);
+        assert!(
+            none.message.contains("your 0 published job postings."),
+            "{}",
+            none.message
+        );
     }
 }
