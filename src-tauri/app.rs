@@ -65,6 +65,7 @@ fn software_compositing_by_default() {
 
 pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitCode {
     software_compositing_by_default();
+    let context = context();
     let _log_guard = match &settings {
         Ok(s) => logging::init(&s.log_dir(), s.log_filter.as_deref(), true),
         Err(_) => logging::init_stderr(),
@@ -126,7 +127,7 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             }
         })
         .invoke_handler(commands::handler())
-        .build(tauri::generate_context!());
+        .build(context);
     let app = match app {
         Ok(a) => a,
         Err(e) => {
@@ -161,6 +162,49 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The one place the window's config and assets are embedded (both windows use it).
+fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
+/// Diagnostics (`--blank-window`, hidden): the same binary, WebKitGTK settings and window size
+/// showing `about:blank` — no UI code, no cache, no key, no plugins — so the benchmark can tell
+/// the app's idle memory from what any WebKitGTK window costs on the machine. Writes
+/// `ASHBY_SYNC_READY_FILE` once the page has loaded, like the app's first paint.
+pub fn run_blank_window() -> ExitCode {
+    software_compositing_by_default();
+    let mut context = context();
+    let window = context.config_mut().app.windows.drain(..).next();
+    let built = tauri::Builder::default()
+        .setup(move |app| {
+            let url = tauri::WebviewUrl::External("about:blank".parse()?);
+            let (w, h) = window
+                .as_ref()
+                .map_or((1280.0, 800.0), |c| (c.width, c.height));
+            tauri::WebviewWindowBuilder::new(app, "blank", url)
+                .title("Ashby Sync (blank window)")
+                .inner_size(w, h)
+                .on_page_load(|_, payload| {
+                    if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                        commands::mark_ready();
+                    }
+                })
+                .build()?;
+            Ok(())
+        })
+        .build(context);
+    match built {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("Ashby Sync could not open its window: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

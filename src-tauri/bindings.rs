@@ -185,6 +185,7 @@ pub fn generate() -> String {
         crate::store::RunResult,
         crate::sync::SyncProgress,
         crate::sync::SyncStage,
+        crate::sync::FirstSyncEstimate,
         crate::sync::SyncSummary,
         crate::sync::SchedulerState,
         crate::update::UpdateStatus,

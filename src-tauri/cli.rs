@@ -32,6 +32,10 @@ pub struct Cli {
     /// Start without showing the window (used by "Start at login"; needs a tray to reopen it).
     #[arg(long)]
     pub background: bool,
+    /// Diagnostics: open an empty WebKitGTK window (no UI, no data) and nothing else; the
+    /// benchmark's memory baseline.
+    #[arg(long, hide = true)]
+    pub blank_window: bool,
 }
 
 #[derive(Debug, Subcommand)]

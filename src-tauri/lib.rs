@@ -32,6 +32,9 @@ pub fn main_entry() -> ExitCode {
     let settings = config::Settings::from_env();
     // Read: nothing started from here on (WebKit's processes, the browser) inherits the key.
     std::env::remove_var(config::vars::API_KEY);
+    if cli.blank_window && cli.command.is_none() {
+        return app::run_blank_window();
+    }
     match cli.command {
         Some(cmd) => match settings {
             Ok(s) => cli::run(&s, cmd),

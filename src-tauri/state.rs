@@ -32,6 +32,8 @@ pub struct Shared {
     pub pending_key: Mutex<Option<(ApiKey, crate::setup::Verification)>>,
     /// The verification in flight, so Cancel can stop it.
     pub verify_task: Mutex<Option<tokio::task::AbortHandle>>,
+    /// The first-sync estimate and the key it was asked with (asked once per key).
+    pub first_sync_estimate: Mutex<Option<(ApiKey, crate::sync::FirstSyncEstimate)>>,
     /// The scheduled sync; set once at start-up (the CLI runs without one).
     pub scheduler: std::sync::OnceLock<crate::sync::SchedulerHandle>,
 }
@@ -46,6 +48,7 @@ impl AppState {
             db_recovered_from,
             pending_key: Mutex::new(None),
             verify_task: Mutex::new(None),
+            first_sync_estimate: Mutex::new(None),
             scheduler: std::sync::OnceLock::new(),
         }))
     }

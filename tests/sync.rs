@@ -1072,3 +1072,114 @@ async fn progress_tells_the_phase_done_total_and_time_left() {
     let first = desc[0];
     assert_eq!(first.eta_secs, Some((total - first.items).div_ceil(100)));
 }
+
+/// The `job.list` requests the fake received, in order: `(sent a cursor, HTTP status)`.
+fn job_list_requests(fake: &FakeAshby) -> Vec<(bool, u16)> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.endpoint == "job.list")
+        .map(|r| {
+            (
+                r.body.get("cursor").is_some_and(|c| c.is_string()),
+                r.status,
+            )
+        })
+        .collect()
+}
+
+fn staged_pages(db: &std::path::Path, stream: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM list_stage WHERE stream = ?1",
+        [stream],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// A first sync whose `job.list` pass dies (network gone) after 4 of its 10 pages.
+async fn cut_off_job_list() -> Harness {
+    let h = Harness::new(1_000).await;
+    h.fake
+        .push_fault_after("job.list", 4, Fault::ConnectionReset, 100_000);
+    let s = h.sync().await;
+    assert_ne!(s.result, RunResult::Ok, "{}", s.one_line());
+    let jobs = s.streams.iter().find(|x| x.stream == Stream::Jobs).unwrap();
+    assert_eq!(jobs.outcome, StreamOutcome::Failed, "{jobs:?}");
+    // The pages it got are kept; no token was stored for the broken pass.
+    assert_eq!(staged_pages(&h.db(), "jobs"), 4);
+    assert!(
+        snapshot(&h.db()).jobs.is_empty(),
+        "a broken pass commits nothing"
+    );
+    h.fake.clear_faults();
+    h.fake.reset_log();
+    h
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_pass_cut_off_half_way_continues_from_its_cursor() {
+    let h = cut_off_job_list().await;
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    // Only the 6 pages it did not have, the first of them from the kept cursor.
+    let sent = job_list_requests(&h.fake);
+    assert_eq!(sent.len(), 6, "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|(cursor, status)| *cursor && *status == 200),
+        "{sent:?}"
+    );
+    h.assert_converged("after the resumed pass");
+    assert_eq!(
+        staged_pages(&h.db(), "jobs"),
+        0,
+        "the committed pass drops its pages"
+    );
+
+    // The token came with the pass: the next sync is incremental and converges too.
+    h.fake
+        .edit_job(&h.fake.dataset().jobs[3].id, |j| j.title = "Renamed".into());
+    h.fake.reset_log();
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    assert!(
+        !streams_full(&s).contains(&(Stream::Jobs, true)),
+        "{:?}",
+        streams_full(&s)
+    );
+    assert_eq!(job_list_requests(&h.fake).len(), 1);
+    h.assert_converged("after the incremental pass");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_cursor_ashby_rejects_restarts_the_pass_cleanly() {
+    let h = cut_off_job_list().await;
+    // The kept cursor has expired meanwhile.
+    h.fake.expire_all_tokens();
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let sent = job_list_requests(&h.fake);
+    // One request on the rejected cursor, then the whole pass from page one.
+    assert_eq!(sent.len(), 1 + 10, "{sent:?}");
+    assert!(sent[0].0, "the first request continues the kept cursor");
+    assert!(!sent[1].0, "then page one, without a cursor");
+    h.assert_converged("after the restarted pass");
+    assert_eq!(staged_pages(&h.db(), "jobs"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_pages_are_not_continued_when_resuming_is_off() {
+    let h = cut_off_job_list().await;
+    let mut cfg = info_only();
+    cfg.resume_list_passes = false;
+    let store = open_store(h.dir.path());
+    let (client, _clock) = client(&h.fake, &h.key);
+    let engine = Engine::with_config(client, store, cfg);
+    let s = engine.run(Trigger::Manual, false, &NoProgress).await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let sent = job_list_requests(&h.fake);
+    assert_eq!(sent.len(), 10, "{sent:?}");
+    assert!(!sent[0].0);
+    h.assert_converged("without resuming");
+}

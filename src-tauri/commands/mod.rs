@@ -44,6 +44,7 @@ ipc_table![
     cancel_verification,
     save_key,
     check_organization,
+    first_sync_estimate,
     key_status,
     reverify_key,
     remove_key,
@@ -105,6 +106,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::network::{ConnectionTest, ProxyStatus};
 use crate::setup::{self, Verification, WizardStep};
 use crate::state::{AppState, BootState, KeyStatus, Startup, StartupProblem, WizardProgress};
+use crate::sync::FirstSyncEstimate;
 use serde::Serialize;
 use std::time::Duration;
 use tauri::{Manager, State};
@@ -310,6 +312,63 @@ command! {
         Ok(setup::same_organization(&client, &state.store).await)
     }
 }
+
+command! {
+    /// How long this organisation's first sync should take (the wizard's last step, the jobs
+    /// view before the first sync has its own rate): one `jobPosting.list` call with the
+    /// verified (or saved) key, asked once per key and remembered. `None` when there is no key
+    /// or Ashby could not be asked (the generic note then stands).
+    pub async fn first_sync_estimate(state: State<'_, AppState>) -> AppResult<Option<FirstSyncEstimate>> {
+        let pending = lock(&state.pending_key).as_ref().map(|(k, _)| k.clone());
+        let key = match pending {
+            Some(k) => Some(k),
+            None => {
+                let st = state.inner().clone();
+                tauri::async_runtime::spawn_blocking(move || st.keys.current())
+                    .await
+                    .map_err(internal)?
+                    .ok()
+                    .flatten()
+                    .map(|(k, _)| k)
+            }
+        };
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        if let Some((k, e)) = lock(&state.first_sync_estimate).as_ref() {
+            if k.expose() == key.expose() {
+                return Ok(Some(e.clone()));
+            }
+        }
+        let remembered = key.clone();
+        let cfg = state.keys.client_config()?;
+        let concurrency = cfg.concurrency as u32;
+        let client = crate::ashby::Client::new(key, cfg).map_err(AppError::from)?;
+        let engine = state.settings.engine_config();
+        let asked = tokio::time::timeout(
+            ESTIMATE_TIMEOUT,
+            crate::sync::estimate_for(&client, engine.use_public_board, engine.job_board_id, concurrency),
+        )
+        .await;
+        match asked {
+            Ok(Ok(e)) => {
+                *lock(&state.first_sync_estimate) = Some((remembered, e.clone()));
+                Ok(Some(e))
+            }
+            Ok(Err(e)) => {
+                tracing::info!(code = %e.code(), "no first-sync estimate: {e}");
+                Ok(None)
+            }
+            Err(_) => {
+                tracing::info!("no first-sync estimate: Ashby did not answer in time");
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The estimate's one request waits at most this long (the wizard shows the generic note meanwhile).
+const ESTIMATE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 command! {
     pub async fn key_status(state: State<'_, AppState>) -> AppResult<KeyStatus> {

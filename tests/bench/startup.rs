@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 const PAINT_BUDGET: f64 = 1.5;
 const TREE_RSS_BUDGET: u64 = 200_000_000;
+/// The app's idle PSS at most this many times an empty WebKitGTK window's (issue 14).
+const PSS_RATIO_BUDGET: f64 = 1.3;
 const BINARY_BUDGET: u64 = 20_000_000;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -159,26 +161,62 @@ pub async fn run(opts: &Opts, report: &mut Report, fakes: Option<&syncbench::Fak
         format!("< {}", secs(PAINT_BUDGET)),
         Status::check(median < PAINT_BUDGET),
     );
+    let tree = &m.tree;
     report.row(
         "5b",
         format!(
-            "RSS of the app's process tree{debug}, {} s after start, idle, {jobs} cached jobs",
+            "Idle memory of the app's process tree{debug}, {} s after start, {jobs} cached jobs: \
+             RSS (PSS / USS)",
             idle.as_secs()
         ),
-        format!("{} (PSS {})", mb(m.tree_rss), mb(m.tree_pss)),
-        format!("< {}", mb(TREE_RSS_BUDGET)),
-        Status::check(m.tree_rss < TREE_RSS_BUDGET),
+        format!(
+            "{} (PSS {} / USS {})",
+            mb(tree.rss),
+            mb(tree.pss),
+            mb(tree.uss)
+        ),
+        format!("< {} RSS", mb(TREE_RSS_BUDGET)),
+        Status::check(tree.rss < TREE_RSS_BUDGET),
+    );
+    let blank = &m.blank;
+    report.row(
+        "5e",
+        format!(
+            "Baseline{debug}: the same binary showing an empty window (--blank-window: \
+             about:blank, no UI code, no data), same desktop, same idle time"
+        ),
+        format!(
+            "{} (PSS {} / USS {})",
+            mb(blank.rss),
+            mb(blank.pss),
+            mb(blank.uss)
+        ),
+        "— (reported)",
+        Status::Info,
+    );
+    let ratio = tree.pss as f64 / blank.pss.max(1) as f64;
+    report.row(
+        "5f",
+        "The app's idle PSS against the blank window's (what the app adds to WebKitGTK's own)",
+        format!(
+            "{ratio:.2} × ({} of {} is the app's; USS {} more than the blank window's)",
+            mb(tree.pss.saturating_sub(blank.pss)),
+            mb(tree.pss),
+            mb(tree.uss.saturating_sub(blank.uss))
+        ),
+        format!("≤ {PSS_RATIO_BUDGET} ×"),
+        Status::check(ratio <= PSS_RATIO_BUDGET),
     );
     report.note(format!(
         "5a: \"first interactive paint\" = launch until the app has served the first jobs page to \
          the window (boot state read, jobs view mounted, rows requested); it writes \
          ASHBY_SYNC_READY_FILE then. Launches follow one another, so only the first is cold for \
-         the page cache. 5b processes: {}. RSS counts shared pages (GTK, WebKitGTK, ICU, fonts) \
-         once per process; PSS splits them between processes; private = pages no other process \
-         maps.",
-        m.tree_detail
+         the page cache. 5b processes: {}. 5e processes: {}. RSS counts shared pages (GTK, \
+         WebKitGTK, ICU, fonts) once per process; PSS splits them between processes; USS = \
+         pages no other process maps (what stopping the process gives back).",
+        tree.detail, blank.detail
     ));
-    if let Some((rss, pss, detail)) = &m.variant {
+    if let Some(v) = &m.variant {
         report.row(
             "5b′",
             format!(
@@ -186,13 +224,13 @@ pub async fn run(opts: &Opts, report: &mut Report, fakes: Option<&syncbench::Fak
                  (comparison, not the shipped configuration)",
                 VARIANT_ENV.0, VARIANT_ENV.1
             ),
-            format!("{} (PSS {})", mb(*rss), mb(*pss)),
+            format!("{} (PSS {} / USS {})", mb(v.rss), mb(v.pss), mb(v.uss)),
             "— (reported)",
             Status::Info,
         );
-        report.note(format!("5b′ processes: {detail}."));
+        report.note(format!("5b′ processes: {}.", v.detail));
     }
-    if m.tree_rss >= TREE_RSS_BUDGET {
+    if tree.rss >= TREE_RSS_BUDGET {
         report.note(
             "5b over budget: a Tauri window on Linux is three processes — the app, WebKitGTK's \
              web process (the page's JavaScript heap, DOM and layout) and its network process — \
@@ -230,15 +268,21 @@ fn count_jobs(db: &Path) -> Result<i64, rusqlite::Error> {
 
 struct Measured {
     paint: Vec<f64>,
-    tree_rss: u64,
-    tree_pss: u64,
-    tree_detail: String,
+    tree: Tree,
     /// The same idle measurement with WebKit's DMA-BUF renderer off (full mode only).
     variant: Option<Tree>,
+    /// The same binary showing an empty window (`--blank-window`): WebKitGTK's share.
+    blank: Tree,
 }
 
-/// Idle memory of a process tree: summed RSS, summed PSS, per-process detail.
-type Tree = (u64, u64, String);
+/// Idle memory of a process tree: summed RSS, PSS and USS, and the per-process detail.
+#[derive(Debug, Clone)]
+struct Tree {
+    rss: u64,
+    pss: u64,
+    uss: u64,
+    detail: String,
+}
 
 /// For comparison in 5b′: WebKitGTK's own default, GPU compositing, which the app turns off
 /// unless this is set (`app::software_compositing_by_default`). Without a GPU (Xvfb) WebKit
@@ -273,25 +317,32 @@ fn measure(
     let mut tree = None;
     for i in 0..launches {
         let last = i + 1 == launches;
-        let (t, t_tree) = launcher.launch(i, last.then_some(idle), None)?;
+        let (t, t_tree) = launcher.launch(i, last.then_some(idle), None, false)?;
         println!("perf: start-up launch {}: {}", i + 1, secs(t));
         paint.push(t);
         if last {
             tree = t_tree;
         }
     }
-    let (tree_rss, tree_pss, tree_detail) = tree.ok_or("no launch measured")?;
+    let tree = tree.ok_or("no launch measured")?;
+    // The baseline right after, on the same desktop: the same binary, an empty window.
+    let blank = launcher
+        .launch(launches + 1, Some(idle), None, true)?
+        .1
+        .ok_or("the blank window was not measured")?;
+    println!("perf: blank window: PSS {}", mb(blank.pss));
     let variant = if variant {
-        launcher.launch(launches, Some(idle), Some(VARIANT_ENV))?.1
+        launcher
+            .launch(launches, Some(idle), Some(VARIANT_ENV), false)?
+            .1
     } else {
         None
     };
     Ok(Measured {
         paint,
-        tree_rss,
-        tree_pss,
-        tree_detail,
+        tree,
         variant,
+        blank,
     })
 }
 
@@ -311,6 +362,7 @@ impl Launcher<'_> {
         i: usize,
         idle: Option<Duration>,
         extra_env: Option<(&str, &str)>,
+        blank: bool,
     ) -> Result<(f64, Option<Tree>), String> {
         let ready = self.desk.tmp.path().join(format!("ready-{i}"));
         let out = std::fs::OpenOptions::new()
@@ -330,6 +382,9 @@ impl Launcher<'_> {
             .stderr(Stdio::from(err));
         if let Some((k, v)) = extra_env {
             cmd.env(k, v);
+        }
+        if blank {
+            cmd.arg("--blank-window");
         }
         let t0 = Instant::now();
         let mut g = Proc::spawn("ashby-sync", &mut cmd)?;
@@ -360,8 +415,7 @@ impl Launcher<'_> {
             if let Some(rest) = idle.checked_sub(t0.elapsed()) {
                 std::thread::sleep(rest);
             }
-            let mut rss = 0;
-            let mut pss = 0;
+            let (mut rss, mut pss, mut uss) = (0, 0, 0);
             let mut detail = Vec::new();
             for (pid, name) in procinfo::process_tree(g.child.id()) {
                 let r = procinfo::status_field(&pid.to_string(), "VmRSS").unwrap_or(0);
@@ -369,14 +423,20 @@ impl Launcher<'_> {
                 let u = procinfo::uss(pid).unwrap_or(0);
                 rss += r;
                 pss += p;
+                uss += u;
                 detail.push(format!(
-                    "{name} RSS {} / PSS {} / private {}",
+                    "{name} RSS {} / PSS {} / USS {}",
                     mb(r),
                     mb(p),
                     mb(u)
                 ));
             }
-            tree = Some((rss, pss, detail.join(", ")));
+            tree = Some(Tree {
+                rss,
+                pss,
+                uss,
+                detail: detail.join(", "),
+            });
         }
         g.stop();
         std::thread::sleep(Duration::from_millis(500));

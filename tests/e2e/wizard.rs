@@ -123,6 +123,19 @@ async fn walks_all_steps_saves_to_the_keychain_and_survives_a_restart() {
         next_until(&app, "save").await?;
         app.wait_text("[data-testid='step-progress']", "Step 7 of 7", T)
             .await?;
+        // This organisation's own estimate, from its posting list.
+        app.wait_text(
+            "[data-testid='first-sync-estimate']",
+            "Your first sync should take",
+            T,
+        )
+        .await?;
+        app.wait_text(
+            "[data-testid='first-sync-estimate']",
+            "published job postings",
+            T,
+        )
+        .await?;
         app.screenshot("step7-save").await?;
         app.click("[data-action='save']").await?;
         app.wait_for("[data-screen='jobs']", T).await?;

@@ -72,6 +72,7 @@ export const api = {
   cancelVerification: () => call("cancel_verification"),
   saveKey: (clearCache: boolean) => call("save_key", { clearCache }),
   checkOrganization: () => call("check_organization"),
+  firstSyncEstimate: () => call("first_sync_estimate"),
   keyStatus: () => call("key_status"),
   reverifyKey: () => call("reverify_key"),
   removeKey: (deleteCache: boolean) => call("remove_key", { deleteCache }),

@@ -74,6 +74,24 @@ departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Arr
  */
 statuses: Array<ValueCount>, };
 
+export type FirstSyncEstimate = { postings: number, 
+/**
+ * Descriptions expected from the public job board (one request).
+ */
+fromBoard: number, 
+/**
+ * Requests the first sync should need.
+ */
+requests: number, 
+/**
+ * Expected duration in seconds.
+ */
+secs: number, 
+/**
+ * The estimate in words, for the wizard and the jobs view.
+ */
+message: string, };
+
 export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
 /**
  * "First Last".
@@ -560,6 +578,7 @@ export type Commands = {
   cancel_verification: { args: null; result: void };
   save_key: { args: { clearCache: boolean }; result: void };
   check_organization: { args: null; result: boolean | null };
+  first_sync_estimate: { args: null; result: FirstSyncEstimate | null };
   key_status: { args: null; result: KeyStatus };
   reverify_key: { args: null; result: Verification };
   remove_key: { args: { deleteCache: boolean }; result: void };

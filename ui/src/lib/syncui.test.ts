@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Module, Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
-import { etaWords, isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
+import { etaWords, firstSyncNote, isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
 
 const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
   cache: {
@@ -129,5 +129,13 @@ describe("syncProblem", () => {
     const off = status({ result: "failed", errorCode: "network" }, { online: false });
     expect(syncProblem(off, summary({ result: "ok" }))).toBeNull();
     expect(isOffline(off, summary({ result: "ok" }))).toBe(false);
+  });
+});
+
+describe("firstSyncNote", () => {
+  it("prefers this organisation's estimate and falls back to the generic note", () => {
+    const estimate = { postings: 10000, fromBoard: 8500, requests: 1607, secs: 337, message: "Your first sync should take about 6 minutes." };
+    expect(firstSyncNote(estimate, "generic")).toBe("Your first sync should take about 6 minutes.");
+    expect(firstSyncNote(null, "generic")).toBe("generic");
   });
 });

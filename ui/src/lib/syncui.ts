@@ -7,6 +7,7 @@ import {
   STREAM_NOUNS,
   STREAMS,
   type ErrorCode,
+  type FirstSyncEstimate,
   type Module,
   type RunResult,
   type Stream,
@@ -187,4 +188,10 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
 export function isOffline(status: SyncStatus | null, summary: SyncSummary | null): boolean {
   if (summary) return summary.result === "failed" && isOfflineCode(summary.errorCode);
   return status?.online === false;
+}
+
+/** What the jobs view says about the first sync: this organisation's estimate when there is one
+ * (then the benchmark's generic figure would only confuse), else the generic note. */
+export function firstSyncNote(estimate: FirstSyncEstimate | null, generic: string): string {
+  return estimate ? estimate.message : generic;
 }

@@ -178,6 +178,153 @@ pub struct PassOutcome {
     pub skipped: Vec<SkippedRow>,
 }
 
+/// One pass over a paginated list (see [`Client::pager`]).
+pub struct Pager {
+    client: Client,
+    endpoint: String,
+    params: Map<String, Value>,
+    first_token: Option<String>,
+    limit: u32,
+    cap: u32,
+    cursor: Option<String>,
+    page: u32,
+    rows: usize,
+    done: bool,
+    /// From the last page, once the pass is complete.
+    pub sync_token: Option<String>,
+    keep_raw: bool,
+}
+
+/// One page of a [`Pager`].
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub info: PageInfo,
+    /// The cursor of the page after this one (`None` on the last page).
+    pub next_cursor: Option<String>,
+    /// The page's `results` as received (JSON text), when [`Pager::keep_raw`] asked for it.
+    pub raw: Option<String>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+impl Pager {
+    /// Also hand back each page's rows as received, to keep them.
+    pub fn keep_raw(mut self) -> Pager {
+        self.keep_raw = true;
+        self
+    }
+
+    /// Go on from `cursor`, after `pages` pages with `rows` rows (kept from an earlier try).
+    pub fn resume_at(mut self, cursor: String, pages: u32, rows: usize) -> Pager {
+        self.cursor = Some(cursor);
+        self.page = pages;
+        self.rows = rows;
+        self
+    }
+
+    /// Whether the next request continues from a cursor.
+    pub fn on_cursor(&self) -> bool {
+        self.cursor.is_some()
+    }
+
+    /// The next page, or `None` once the pass is complete (then `sync_token` is set).
+    pub async fn next<T: DeserializeOwned>(&mut self) -> Result<Option<Page<T>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let endpoint = self.endpoint.as_str();
+        let mut body = self.params.clone();
+        body.insert("limit".into(), Value::from(self.limit));
+        match (&self.cursor, &self.first_token) {
+            (Some(c), _) => {
+                body.insert("cursor".into(), Value::String(c.clone()));
+            }
+            (None, Some(t)) => {
+                body.insert("syncToken".into(), Value::String(t.clone()));
+            }
+            (None, None) => {}
+        }
+        let mut envelope = self.client.call(endpoint, &Value::Object(body)).await?;
+        let more = envelope
+            .get("moreDataAvailable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let next = envelope
+            .get("nextCursor")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let token = envelope
+            .get("syncToken")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let results = envelope
+            .get_mut("results")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        let raw = if self.keep_raw && more {
+            serde_json::to_string(&results).ok()
+        } else {
+            None
+        };
+        let mut skipped = Vec::new();
+        let items: Vec<T> = self.client.decode_rows(endpoint, results, &mut skipped)?;
+
+        self.page += 1;
+        self.rows += items.len();
+        let info = PageInfo {
+            page: self.page,
+            rows_in_page: items.len(),
+            rows_so_far: self.rows,
+            more_data_available: more,
+        };
+        tracing::debug!(
+            endpoint,
+            page = self.page,
+            rows = self.rows,
+            more,
+            "Ashby page received"
+        );
+        let next_cursor = if more {
+            if self.page >= self.cap {
+                return Err(Error::PageCapExceeded {
+                    endpoint: endpoint.to_string(),
+                    pages: self.cap,
+                });
+            }
+            match next {
+                Some(c) if self.cursor.as_deref() != Some(c.as_str()) => Some(c),
+                Some(_) => {
+                    return Err(Error::Decode {
+                        endpoint: endpoint.to_string(),
+                        detail: "the page cursor did not advance".into(),
+                        snippet: String::new(),
+                    })
+                }
+                None => {
+                    return Err(Error::Decode {
+                        endpoint: endpoint.to_string(),
+                        detail: "moreDataAvailable without nextCursor".into(),
+                        snippet: String::new(),
+                    })
+                }
+            }
+        } else {
+            self.done = true;
+            self.sync_token = token;
+            None
+        };
+        self.cursor.clone_from(&next_cursor);
+        Ok(Some(Page {
+            items,
+            info,
+            next_cursor,
+            raw,
+            skipped,
+        }))
+    }
+}
+
 /// A list row the client could not decode: skipped rather than failing the whole page, and
 /// reported (its id when it has one, and why).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,92 +592,60 @@ impl Client {
         E: From<Error>,
         F: FnMut(Vec<T>, PageInfo) -> Result<(), E>,
     {
-        let cfg = &self.inner.cfg;
-        let limit = cfg.page_size.clamp(1, MAX_PAGE_SIZE);
-        let cap = cfg.page_cap.max(1);
-        let mut cursor: Option<String> = None;
-        let mut page = 0u32;
-        let mut rows = 0usize;
+        let mut pager = self.pager(endpoint, params, sync_token);
         let mut skipped = Vec::new();
         loop {
-            let mut body = params.clone();
-            body.insert("limit".into(), Value::from(limit));
-            match (&cursor, sync_token) {
-                (Some(c), _) => {
-                    body.insert("cursor".into(), Value::String(c.clone()));
-                }
-                (None, Some(t)) => {
-                    body.insert("syncToken".into(), Value::String(t.to_string()));
-                }
-                (None, None) => {}
-            }
-            let mut envelope = self.call(endpoint, &Value::Object(body)).await?;
-            let more = envelope
-                .get("moreDataAvailable")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let next = envelope
-                .get("nextCursor")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
-            let token = envelope
-                .get("syncToken")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
-            let results = envelope
-                .get_mut("results")
-                .map(Value::take)
-                .unwrap_or(Value::Null);
-            let items: Vec<T> = self.decode_rows(endpoint, results, &mut skipped)?;
-
-            page += 1;
-            rows += items.len();
-            let info = PageInfo {
-                page,
-                rows_in_page: items.len(),
-                rows_so_far: rows,
-                more_data_available: more,
-            };
-            tracing::debug!(endpoint, page, rows, more, "Ashby page received");
-            on_page(items, info)?;
-
-            if !more {
+            let Some(page) = pager.next::<T>().await? else {
                 return Ok(PassOutcome {
-                    sync_token: token,
-                    pages: page,
-                    rows,
+                    sync_token: pager.sync_token,
+                    pages: pager.page,
+                    rows: pager.rows,
                     skipped,
                 });
-            }
-            if page >= cap {
-                return Err(Error::PageCapExceeded {
-                    endpoint: endpoint.to_string(),
-                    pages: cap,
-                }
-                .into());
-            }
-            match next {
-                Some(c) if cursor.as_deref() != Some(c.as_str()) => cursor = Some(c),
-                Some(_) => {
-                    return Err(Error::Decode {
-                        endpoint: endpoint.to_string(),
-                        detail: "the page cursor did not advance".into(),
-                        snippet: String::new(),
-                    }
-                    .into())
-                }
-                None => {
-                    return Err(Error::Decode {
-                        endpoint: endpoint.to_string(),
-                        detail: "moreDataAvailable without nextCursor".into(),
-                        snippet: String::new(),
-                    }
-                    .into())
-                }
-            }
+            };
+            skipped.extend(page.skipped);
+            on_page(page.items, page.info)?;
         }
+    }
+
+    /// A pass over a paginated list, one page per [`Pager::next`] (what [`Client::paginate`]
+    /// walks; the sync engine uses it to keep each page and resume a pass from its cursor).
+    pub fn pager(
+        &self,
+        endpoint: &str,
+        params: Map<String, Value>,
+        sync_token: Option<&str>,
+    ) -> Pager {
+        let cfg = &self.inner.cfg;
+        Pager {
+            client: self.clone(),
+            endpoint: endpoint.to_string(),
+            params,
+            first_token: sync_token.map(str::to_string),
+            limit: cfg.page_size.clamp(1, MAX_PAGE_SIZE),
+            cap: cfg.page_cap.max(1),
+            cursor: None,
+            page: 0,
+            rows: 0,
+            done: false,
+            sync_token: None,
+            keep_raw: false,
+        }
+    }
+
+    /// The page size every pass asks for (part of what a staged pass is checked against).
+    pub fn page_size(&self) -> u32 {
+        self.inner.cfg.page_size.clamp(1, MAX_PAGE_SIZE)
+    }
+
+    /// Decodes rows kept from an earlier answer exactly as a fresh page's (skipping bad rows).
+    pub fn decode_page<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        results: Value,
+        skipped: &mut Vec<SkippedRow>,
+    ) -> Result<Vec<T>, Error> {
+        self.decode_rows(endpoint, results, skipped)
     }
 
     /// POSTs `body` to `/<endpoint>` and decodes `results` into `T`.

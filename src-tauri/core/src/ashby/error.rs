@@ -354,6 +354,12 @@ impl Error {
         matches!(self, Error::MissingPermission { .. })
     }
 
+    /// About the way to Ashby or the key, not about the request: the network, Ashby being
+    /// busy or down, the proxy or TLS, the key or its permissions.
+    pub fn is_transport_or_key(&self) -> bool {
+        self.is_retryable() || self.is_network_policy() || self.is_auth() || self.is_permission()
+    }
+
     /// Drop the stored syncToken and redo the stream as a full pass.
     pub fn needs_full_resync(&self) -> bool {
         matches!(

@@ -20,8 +20,8 @@ pub mod transport;
 
 pub use board::{BoardAnswer, BoardPosting};
 pub use client::{
-    ApiVersionSeen, Client, ClientConfig, JobPostingListParams, PageInfo, PassOutcome, SkippedRow,
-    ASHBY_API_VERSION, MAX_PAGE_SIZE, RETRY_AFTER_CLAMP,
+    ApiVersionSeen, Client, ClientConfig, JobPostingListParams, Page, PageInfo, Pager, PassOutcome,
+    SkippedRow, ASHBY_API_VERSION, MAX_PAGE_SIZE, RETRY_AFTER_CLAMP,
 };
 pub use clock::{Clock, ManualClock, SleepFuture, SystemClock};
 pub(crate) use error::bounded as bounded_text;

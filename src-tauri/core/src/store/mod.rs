@@ -25,6 +25,7 @@ mod records;
 mod runs;
 mod sanitize;
 mod search;
+mod stage;
 mod table;
 mod write;
 
@@ -32,6 +33,7 @@ pub use models::*;
 pub use records::SYNCED_TABLES;
 pub use records::{DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PostingRecord};
 pub use sanitize::sanitize_description_html;
+pub use stage::ListStage;
 pub use table::{Columns, SyncedRow, Table};
 
 use crate::error::ErrorCode;

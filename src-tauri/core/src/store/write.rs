@@ -142,7 +142,8 @@ impl Store {
                 tx.execute(&format!("DELETE FROM {}", table.name), [])?;
             }
             tx.execute_batch(
-                "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM temp.touched_jobs;",
+                "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM list_stage;
+                 DELETE FROM temp.touched_jobs;",
             )?;
             tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
             super::bump_generation_on(tx)?;
@@ -216,6 +217,8 @@ impl Store {
         }
         refresh_touched_jobs(&tx)?;
         set_stream_success(&tx, table.stream, kind, sync_token, now)?;
+        // The pass is whole now: its staged pages are done with.
+        super::stage::clear_on(&tx, table.stream)?;
         tx.commit()?;
         Ok(counts)
     }

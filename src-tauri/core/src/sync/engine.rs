@@ -51,6 +51,8 @@ pub const DEFAULT_BOARD_FRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_BOARD_MIN_MATCH: f64 = 0.9;
 /// Descriptions stored per transaction while they arrive.
 pub const DEFAULT_DESCRIPTION_BATCH: usize = 50;
+/// How long the kept pages of an interrupted list pass may be continued from their cursor.
+pub const DEFAULT_LIST_RESUME_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Postings in a row whose `jobPosting.info` failed (after the client's retries) before the
 /// description phase stops: then it is Ashby, not those postings.
 pub const DEFAULT_MAX_FAILURES_IN_A_ROW: u32 = 3;
@@ -71,6 +73,12 @@ pub struct EngineConfig {
     pub board_min_match: f64,
     pub description_batch: usize,
     pub max_failures_in_a_row: u32,
+    /// Keep a full list pass's pages as they arrive and continue an interrupted pass from its
+    /// cursor (`false`: an interrupted pass starts again from page one).
+    pub resume_list_passes: bool,
+    /// Kept pages older than this are not continued (Ashby does not document how long a
+    /// cursor lives; a stale one costs one request, then the pass starts afresh).
+    pub list_resume_max_age: Duration,
 }
 
 impl Default for EngineConfig {
@@ -87,6 +95,8 @@ impl Default for EngineConfig {
             board_min_match: DEFAULT_BOARD_MIN_MATCH,
             description_batch: DEFAULT_DESCRIPTION_BATCH,
             max_failures_in_a_row: DEFAULT_MAX_FAILURES_IN_A_ROW,
+            resume_list_passes: true,
+            list_resume_max_age: DEFAULT_LIST_RESUME_MAX_AGE,
         }
     }
 }
@@ -776,37 +786,22 @@ impl Engine {
         t: &Throttle<'_>,
     ) -> PassResult {
         let stream = S::STREAM;
+        let fingerprint = format!(
+            "{} {} limit={}",
+            S::ENDPOINT,
+            S::params(),
+            self.client.page_size()
+        );
         let ((rows, skipped), new_token, kind) = self
             .list_pass(stream, full, token, |sync_token| {
-                let client = self.client.clone();
-                async move {
-                    let mut rows = Vec::new();
-                    let out = client
-                        .paginate(
-                            S::ENDPOINT,
-                            S::params_object(),
-                            sync_token.as_deref(),
-                            |page: Vec<S::Item>, info| {
-                                rows.extend(page.into_iter().map(S::record));
-                                t.emit(
-                                    SyncStage::Listing,
-                                    Some(stream),
-                                    info.page,
-                                    info.rows_so_far,
-                                    None,
-                                );
-                                Ok::<(), ashby::Error>(())
-                            },
-                        )
-                        .await?;
-                    Ok(((rows, out.skipped), out.sync_token))
-                }
+                self.list_attempt::<S>(sync_token, &fingerprint, t)
             })
             .await?;
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
         let now = self.now();
         // A row that could not be read is not gone: a full pass keeps it.
         let keep: HashSet<String> = skipped.iter().filter_map(|s| s.id.clone()).collect();
+        // Also empties the pass's staged pages.
         let counts = self
             .blocking(move |s| s.commit_list_keeping(&rows, kind, new_token.as_deref(), now, &keep))
             .await?;
@@ -815,6 +810,160 @@ impl Engine {
             full: kind == PassKind::Full,
             problems: skipped_problems(skipped),
         })
+    }
+
+    /// One try at a list pass. A full pass keeps each page as it arrives (`Store::stage_list_page`)
+    /// and continues a staged pass of the same question from its cursor, so a pass that died
+    /// half-way (network gone, quit, `kill -9`) does not fetch its first pages again. How long
+    /// Ashby honours a cursor is not documented, so a stage older than `list_resume_max_age` is
+    /// dropped, and any answer Ashby gives to a continued cursor other than its rows (expired,
+    /// invalid, a rejected request) starts the pass afresh; a network failure keeps the stage
+    /// for the next try.
+    async fn list_attempt<S: ListStream>(
+        &self,
+        sync_token: Option<String>,
+        fingerprint: &str,
+        t: &Throttle<'_>,
+    ) -> Result<((Vec<S::Record>, Vec<SkippedRow>), Option<String>), ashby::Error> {
+        let stream = S::STREAM;
+        let mut staging = sync_token.is_none() && self.cfg.resume_list_passes;
+        let mut stage = if staging {
+            self.load_stage(stream, fingerprint).await
+        } else {
+            None
+        };
+        'pass: loop {
+            let mut rows: Vec<S::Record> = Vec::new();
+            let mut skipped = Vec::new();
+            let mut pager =
+                self.client
+                    .pager(S::ENDPOINT, S::params_object(), sync_token.as_deref());
+            let mut on_resumed_cursor = false;
+            match stage.take() {
+                Some(st) => match self.decode_stage::<S>(&st, &mut skipped) {
+                    Some(kept) => {
+                        rows = kept;
+                        tracing::info!(
+                            stream = stream.as_str(),
+                            pages = st.page_count(),
+                            rows = rows.len(),
+                            "continuing an interrupted pass from its cursor"
+                        );
+                        t.emit(
+                            SyncStage::Listing,
+                            Some(stream),
+                            st.page_count(),
+                            rows.len(),
+                            None,
+                        );
+                        let pages = st.page_count();
+                        pager = pager.resume_at(st.next_cursor, pages, rows.len());
+                        on_resumed_cursor = true;
+                    }
+                    None => {
+                        skipped.clear();
+                        staging = self.drop_stage(stream).await && staging;
+                    }
+                },
+                None if staging => staging = self.drop_stage(stream).await,
+                None => {}
+            }
+            if staging {
+                pager = pager.keep_raw();
+            }
+            loop {
+                let page = match pager.next::<S::Item>().await {
+                    Ok(Some(page)) => page,
+                    Ok(None) => return Ok(((rows, skipped), pager.sync_token.take())),
+                    Err(e) if on_resumed_cursor && !e.is_transport_or_key() => {
+                        tracing::info!(
+                            stream = stream.as_str(),
+                            code = %e.code(),
+                            "Ashby did not take the kept cursor; starting the pass afresh"
+                        );
+                        continue 'pass;
+                    }
+                    Err(e) => {
+                        if e.needs_pass_restart() && staging {
+                            // The cursor is dead: the pass starts again from page one.
+                            self.drop_stage(stream).await;
+                        }
+                        return Err(e);
+                    }
+                };
+                on_resumed_cursor = false;
+                skipped.extend(page.skipped);
+                rows.extend(page.items.into_iter().map(S::record));
+                t.emit(
+                    SyncStage::Listing,
+                    Some(stream),
+                    page.info.page,
+                    page.info.rows_so_far,
+                    None,
+                );
+                if let (true, Some(cursor), Some(raw)) = (staging, page.next_cursor, page.raw) {
+                    let now = self.now();
+                    let fp = fingerprint.to_string();
+                    let n = page.info.page;
+                    if let Err(e) = self
+                        .blocking(move |s| s.stage_list_page(stream, &fp, n, &cursor, &raw, now))
+                        .await
+                    {
+                        // Only the resume is lost; the pass goes on.
+                        tracing::warn!(stream = stream.as_str(), "could not keep a page: {e}");
+                        staging = false;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn load_stage(&self, stream: Stream, fingerprint: &str) -> Option<store::ListStage> {
+        let fp = fingerprint.to_string();
+        let max_age = self.cfg.list_resume_max_age;
+        let now = self.now();
+        match self
+            .blocking(move |s| s.list_stage(stream, &fp, max_age, now))
+            .await
+        {
+            Ok(st) => st,
+            Err(e) => {
+                tracing::warn!(
+                    stream = stream.as_str(),
+                    "could not read the kept pages: {e}"
+                );
+                None
+            }
+        }
+    }
+
+    /// Empties `stream`'s stage; `false` if that failed (then nothing is staged this pass).
+    async fn drop_stage(&self, stream: Stream) -> bool {
+        match self.blocking(move |s| s.clear_list_stage(stream)).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(
+                    stream = stream.as_str(),
+                    "could not drop the kept pages: {e}"
+                );
+                false
+            }
+        }
+    }
+
+    /// The kept pages' rows, decoded like fresh ones; `None` if they cannot be read.
+    fn decode_stage<S: ListStream>(
+        &self,
+        st: &store::ListStage,
+        skipped: &mut Vec<SkippedRow>,
+    ) -> Option<Vec<S::Record>> {
+        let mut rows = Vec::new();
+        for page in &st.pages {
+            let value: serde_json::Value = serde_json::from_str(page).ok()?;
+            let items: Vec<S::Item> = self.client.decode_page(S::ENDPOINT, value, skipped).ok()?;
+            rows.extend(items.into_iter().map(S::record));
+        }
+        Some(rows)
     }
 
     /// The posting list is complete every run (no syncToken): store it, then fetch descriptions

@@ -4,6 +4,7 @@
 
 mod clock;
 mod engine;
+mod estimate;
 mod lock;
 mod plan;
 mod scheduler;
@@ -16,6 +17,7 @@ pub use engine::{
     DEFAULT_DESCRIPTION_BATCH, DEFAULT_FULL_RESYNC_INTERVAL, DEFAULT_MAX_FAILURES_IN_A_ROW,
     DEFAULT_MAX_PASS_RESTARTS, DEFAULT_PROGRESS_INTERVAL, FIRST_SYNC_NOTE,
 };
+pub use estimate::{estimate_first_sync, estimate_for, EstimateInput, FirstSyncEstimate};
 pub use lock::{LockError, SyncLock, LOCK_SUFFIX};
 pub use plan::key_worked;
 pub use scheduler::{
