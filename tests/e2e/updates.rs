@@ -36,6 +36,16 @@ async fn serve_manifest(body: String) -> String {
     url
 }
 
+/// Scrolls the Updates section into view for the screenshot.
+async fn show_updates(app: &App) -> Res<()> {
+    app.eval(
+        "document.querySelector(\"[data-testid='update-settings']\").scrollIntoView({block: 'end'}); return true",
+    )
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_checks_for_updates_and_asks_before_installing() {
     let fake = fake().await;
@@ -91,6 +101,7 @@ async fn settings_checks_for_updates_and_asks_before_installing() {
             app.find("[data-action='confirm-install']").await.is_err(),
             "nothing is installed before the user agrees"
         );
+        show_updates(&app).await?;
         app.screenshot("settings-update-available").await?;
 
         app.click("[data-action='install-update']").await?;
@@ -101,6 +112,7 @@ async fn settings_checks_for_updates_and_asks_before_installing() {
             text.contains("signed by Ashby Sync's release key"),
             "{text}"
         );
+        show_updates(&app).await?;
         app.screenshot("settings-update-confirm").await?;
 
         // This binary comes from `cargo build`, not a release package: it refuses to overwrite
@@ -113,6 +125,7 @@ async fn settings_checks_for_updates_and_asks_before_installing() {
         Ok(())
     }
     .await;
+    let _ = show_updates(&app).await;
     let _ = app.screenshot("final").await;
     app.quit().await;
     fake.shutdown().await;
