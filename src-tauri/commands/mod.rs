@@ -5,6 +5,7 @@
 //! signature, see [`ipc`]) and listed once in `ipc_table!` below; the handler Tauri runs and the
 //! TypeScript `Commands` type both come from that list.
 
+pub mod changes;
 pub mod ipc;
 pub mod jobs;
 
@@ -56,6 +57,10 @@ ipc_table![
     jobs::sync_history,
     jobs::sync_status,
     jobs::sync_now,
+    changes::list_changes,
+    changes::unread_changes,
+    changes::mark_changes_seen,
+    changes::sync_trend,
 ];
 
 /// The events the window listens to (`app.rs` forwards the scheduler's reports through them).

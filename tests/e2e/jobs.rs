@@ -18,7 +18,7 @@ const JOBS: usize = 2_000;
 /// Long enough for a sync over loopback with added latency, or for the client's retries to give up.
 const SYNC_T: Duration = Duration::from_secs(120);
 
-async fn fake() -> FakeAshby {
+pub(crate) async fn fake() -> FakeAshby {
     FakeAshby::start(FakeConfig {
         jobs: JOBS,
         ..Default::default()
@@ -79,7 +79,7 @@ fn template() -> &'static Path {
 }
 
 /// Gives the desktop a copy of the synced cache.
-fn seed_cache(desk: &Desktop) {
+pub(crate) fn seed_cache(desk: &Desktop) {
     for e in std::fs::read_dir(template()).expect("template").flatten() {
         if e.path().is_file() {
             std::fs::copy(e.path(), desk.data_dir.join(e.file_name())).expect("copy the cache");
@@ -88,7 +88,7 @@ fn seed_cache(desk: &Desktop) {
 }
 
 /// Launches the app straight into the jobs view (`ASHBY_API_KEY` is a non-stored override).
-async fn launch(
+pub(crate) async fn launch(
     desk: &Desktop,
     name: &str,
     fake_url: &str,
@@ -101,7 +101,7 @@ async fn launch(
 }
 
 /// Screenshots the final state, quits, and fails with the body's error.
-async fn finish(mut app: App, r: Res<()>) {
+pub(crate) async fn finish(mut app: App, r: Res<()>) {
     let shot = app.screenshot("final").await;
     let name = app.name.clone();
     app.quit().await;
@@ -145,7 +145,7 @@ async fn wait_total(app: &App, expected: u64, what: &str) -> Res<()> {
 }
 
 /// Sets a <select> the way a user's choice does (value + change event).
-async fn choose(app: &App, select: &str, value: &str) -> Res<()> {
+pub(crate) async fn choose(app: &App, select: &str, value: &str) -> Res<()> {
     let js = format!(
         "const s = document.querySelector({sel}); if (!s) return 'missing';\
          if (![...s.options].some(o => o.value === {val})) return 'no option';\
@@ -410,7 +410,7 @@ async fn search_filters_and_a_sanitized_detail() {
 
 /// Waits until no sync has run for a few seconds (the scheduler may sync at start-up when the
 /// cache copy is older than the sync interval).
-async fn wait_idle(app: &App) -> Res<()> {
+pub(crate) async fn wait_idle(app: &App) -> Res<()> {
     let deadline = std::time::Instant::now() + SYNC_T;
     let mut quiet_since = std::time::Instant::now();
     loop {

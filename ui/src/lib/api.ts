@@ -2,7 +2,7 @@
 // generated `Commands` in ipc.ts (src-tauri/commands/ipc.rs): renaming a command or an argument
 // in Rust breaks this file's typecheck.
 import { invoke } from "@tauri-apps/api/core";
-import type { CommandName, Commands, ErrorCode, ErrorPayload, JobQuery, WizardProgress } from "./ipc";
+import type { ChangeQuery, CommandName, Commands, ErrorCode, ErrorPayload, JobQuery, WizardProgress } from "./ipc";
 
 /** A failed command, with the stable machine code from Rust. */
 export class IpcError extends Error {
@@ -77,4 +77,8 @@ export const api = {
   syncHistory: (limit: number) => call("sync_history", { limit }),
   syncStatus: () => call("sync_status"),
   syncNow: () => call("sync_now"),
+  listChanges: (query: ChangeQuery) => call("list_changes", { query }),
+  unreadChanges: () => call("unread_changes"),
+  markChangesSeen: (upTo: number) => call("mark_changes_seen", { upTo }),
+  syncTrend: (days: number) => call("sync_trend", { days }),
 };

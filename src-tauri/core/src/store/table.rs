@@ -240,6 +240,7 @@ mod tests {
             "maintenance",
             "search_vocab",
             "board_state",
+            "change_records",
         ];
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("c.sqlite3"))

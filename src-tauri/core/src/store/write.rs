@@ -142,7 +142,8 @@ impl Store {
                 tx.execute(&format!("DELETE FROM {}", table.name), [])?;
             }
             tx.execute_batch(
-                "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM temp.touched_jobs;",
+                "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM temp.touched_jobs;
+                 DELETE FROM change_records;",
             )?;
             tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
             super::bump_generation_on(tx)?;
