@@ -22,12 +22,12 @@ describe("groupChanges", () => {
     ];
     const days = groupChanges(rows, [summary(3, "2 new jobs"), summary(2, "1 closed"), summary(1, "1 renamed")], now);
     expect(days.map((d) => d.label)).toEqual(["Today", "Yesterday", expect.stringContaining("2")]);
-    expect(days[0].runs.map((r) => [r.runId, r.headline, r.rows.map((c) => c.id)])).toEqual([
+    expect(days[0]?.runs.map((r) => [r.runId, r.headline, r.rows.map((c) => c.id)])).toEqual([
       [3, "2 new jobs", [5, 4]],
       [2, "1 closed", [3]],
     ]);
-    expect(days[0].runs[0].time).toMatch(/14.00/);
-    expect(days[2].runs[0].headline).toBe("");
+    expect(days[0]?.runs[0]?.time).toMatch(/(14|02).00/);
+    expect(days[2]?.runs[0]?.headline).toBe("");
   });
 
   it("finds the newest id", () => {

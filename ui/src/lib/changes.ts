@@ -11,8 +11,10 @@ export interface KindFilter {
 }
 
 /** The filter menu: related kinds together, as a coordinator asks ("what closed?"). */
+const ALL: KindFilter = { id: "all", label: "All changes", kinds: [] };
+
 export const KIND_FILTERS: KindFilter[] = [
-  { id: "all", label: "All changes", kinds: [] },
+  ALL,
   { id: "added", label: "New jobs", kinds: ["jobAdded"] },
   { id: "status", label: "Opened, closed, archived", kinds: ["jobOpened", "jobClosed", "jobArchived", "jobReopened", "jobBackToDraft", "jobStatusChanged"] },
   { id: "renamed", label: "Renamed", kinds: ["jobRenamed", "postingRenamed"] },
@@ -25,7 +27,7 @@ export const KIND_FILTERS: KindFilter[] = [
 ];
 
 export function kindFilter(id: string): KindFilter {
-  return KIND_FILTERS.find((f) => f.id === id) ?? KIND_FILTERS[0];
+  return KIND_FILTERS.find((f) => f.id === id) ?? ALL;
 }
 
 /** A short label of the kind, for badges. */

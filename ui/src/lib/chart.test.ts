@@ -48,13 +48,13 @@ describe("trendChart", () => {
     );
     expect(c.points).toBe(3);
     expect(c.max).toBe(50);
-    const open = c.lines[0];
-    expect(open.label).toBe("Open jobs");
-    expect(open.dots.map((d) => d.value)).toEqual([20, 40, 50]);
-    expect(open.dots[0]).toMatchObject({ x: 0, y: 60 });
-    expect(open.dots[2]).toMatchObject({ x: 900, y: 0 });
-    expect(open.path).toBe("M0 60 L800 20 L900 0");
-    expect(c.lines[1].last).toBe(45);
+    const [open, listed] = c.lines;
+    expect(open?.label).toBe("Open jobs");
+    expect(open?.dots.map((d) => d.value)).toEqual([20, 40, 50]);
+    expect(open?.dots[0]).toMatchObject({ x: 0, y: 60 });
+    expect(open?.dots[2]).toMatchObject({ x: 900, y: 0 });
+    expect(open?.path).toBe("M0 60 L800 20 L900 0");
+    expect(listed?.last).toBe(45);
   });
 
   it("has empty lines without points", () => {

@@ -98,7 +98,7 @@ export function trendChart(points: TrendInput[], days: number, now: number, widt
       key,
       label,
       path: dots.map((d, i) => `${i ? "L" : "M"}${d.x} ${d.y}`).join(" "),
-      last: dots.length ? dots[dots.length - 1].value : null,
+      last: dots.at(-1)?.value ?? null,
       dots,
     };
   };
