@@ -134,7 +134,12 @@ fn one_of<'a>(
     posting: Option<&str>,
 ) -> &'a ChangeRecord {
     let of_kind: Vec<&ChangeRecord> = rows.iter().filter(|c| c.kind == kind).collect();
-    assert_eq!(of_kind.len(), 1, "one {kind:?} expected, got {:?}", kinds(rows));
+    assert_eq!(
+        of_kind.len(),
+        1,
+        "one {kind:?} expected, got {:?}",
+        kinds(rows)
+    );
     let c = of_kind[0];
     assert_eq!(c.job_id.as_deref(), Some(job));
     assert_eq!(c.posting_id.as_deref(), posting);
@@ -154,7 +159,10 @@ async fn first_sync_records_one_summary_line_and_no_rows() {
     let summary = h.engine.store().changes_summary(rows[0].run_id).unwrap();
     assert_eq!(
         summary.headline,
-        format!("First sync: {} jobs, {} postings", first.jobs, first.postings)
+        format!(
+            "First sync: {} jobs, {} postings",
+            first.jobs, first.postings
+        )
     );
     // Unread: the one line, until seen.
     assert_eq!(h.engine.store().unread_changes().unwrap(), 1);
@@ -274,8 +282,16 @@ async fn job_reopened_back_to_draft_and_opened() {
 async fn job_renamed() {
     let h = Harness::synced(60).await;
     let id = h.open_job(0);
-    let old = h.ds().jobs.iter().find(|j| j.id == id).unwrap().title.clone();
-    h.fake.edit_job(&id, |j| j.title = "Principal Tea Taster".into());
+    let old = h
+        .ds()
+        .jobs
+        .iter()
+        .find(|j| j.id == id)
+        .unwrap()
+        .title
+        .clone();
+    h.fake
+        .edit_job(&id, |j| j.title = "Principal Tea Taster".into());
     let rows = h.run_changes(&h.sync().await);
     let c = one_of(&rows, ChangeKind::JobRenamed, &id, None);
     assert_eq!(c.old_value.as_deref(), Some(old.as_str()));
@@ -333,7 +349,14 @@ async fn location_changed() {
 async fn job_removed_by_a_full_pass() {
     let h = Harness::synced(60).await;
     let id = h.open_job(0);
-    let title = h.ds().jobs.iter().find(|j| j.id == id).unwrap().title.clone();
+    let title = h
+        .ds()
+        .jobs
+        .iter()
+        .find(|j| j.id == id)
+        .unwrap()
+        .title
+        .clone();
     let postings = h.published_postings(&id);
     h.fake.edit_job(&id, |j| j.confidential = true);
     let incremental = h.run_changes(&h.sync().await);
@@ -414,7 +437,8 @@ async fn posting_renamed() {
     let h = Harness::synced(60).await;
     let job = h.open_job(2);
     let p = h.published_postings(&job)[0].clone();
-    h.fake.edit_posting(&p, |x| x.title = "Renamed posting".into());
+    h.fake
+        .edit_posting(&p, |x| x.title = "Renamed posting".into());
     let rows = h.run_changes(&h.sync().await);
     let c = one_of(&rows, ChangeKind::PostingRenamed, &job, Some(&p));
     assert_eq!(c.new_value.as_deref(), Some("Renamed posting"));
@@ -466,7 +490,8 @@ async fn records_are_pruned_after_180_days() {
 
     h.clock.advance(Duration::days(CHANGE_RETENTION_DAYS - 2));
     let recent_job = h.open_job(1);
-    h.fake.edit_job(&recent_job, |j| j.title = "Recent rename".into());
+    h.fake
+        .edit_job(&recent_job, |j| j.title = "Recent rename".into());
     let recent_run = h.sync().await;
     assert_eq!(h.run_changes(&recent_run).len(), 1);
 
@@ -530,7 +555,11 @@ async fn the_feed_filters_by_kind_and_summarises_whole_runs() {
         .unwrap();
     assert_eq!(run.count(ChangeKind::JobRenamed), 1);
     assert_eq!(run.count(ChangeKind::JobClosed), 1);
-    assert!(run.headline.starts_with("1 closed, 1 renamed"), "{}", run.headline);
+    assert!(
+        run.headline.starts_with("1 closed, 1 renamed"),
+        "{}",
+        run.headline
+    );
     assert_eq!(feed.unread as usize, h.all_changes().len());
 }
 

@@ -151,7 +151,11 @@ impl ChangeSummary {
             .map_or(0, |c| c.count)
     }
 
-    fn from_counts(run_id: i64, mut counts: Vec<KindCount>, first: Option<FirstSyncCounts>) -> Self {
+    fn from_counts(
+        run_id: i64,
+        mut counts: Vec<KindCount>,
+        first: Option<FirstSyncCounts>,
+    ) -> Self {
         counts.sort_by_key(|c| c.kind);
         let total = counts.iter().map(|c| c.count).sum();
         let headline = match first {
@@ -160,7 +164,11 @@ impl ChangeSummary {
                 thousands(f.jobs),
                 if f.jobs == 1 { "job" } else { "jobs" },
                 thousands(f.postings),
-                if f.postings == 1 { "posting" } else { "postings" }
+                if f.postings == 1 {
+                    "posting"
+                } else {
+                    "postings"
+                }
             ),
             None => counts
                 .iter()
@@ -376,7 +384,9 @@ fn change_from_row(r: &Row<'_>) -> rusqlite::Result<ChangeRecord> {
     let kind: ChangeKind = r.get("kind")?;
     let new_value: Option<String> = r.get("new_value")?;
     let first_sync = match kind {
-        ChangeKind::FirstSync => new_value.as_deref().and_then(|v| serde_json::from_str(v).ok()),
+        ChangeKind::FirstSync => new_value
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok()),
         _ => None,
     };
     Ok(ChangeRecord {
@@ -389,7 +399,11 @@ fn change_from_row(r: &Row<'_>) -> rusqlite::Result<ChangeRecord> {
         posting_id: r.get("posting_id")?,
         posting_title: r.get("posting_title")?,
         old_value: r.get("old_value")?,
-        new_value: if first_sync.is_some() { None } else { new_value },
+        new_value: if first_sync.is_some() {
+            None
+        } else {
+            new_value
+        },
         first_sync,
     })
 }
@@ -449,7 +463,9 @@ impl Store {
                 return Ok(());
             }
             let count = |sql: &str| -> Result<u32> {
-                Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))?.clamp(0, u32::MAX as i64) as u32)
+                Ok(tx
+                    .query_row(sql, [], |r| r.get::<_, i64>(0))?
+                    .clamp(0, u32::MAX as i64) as u32)
             };
             let first = FirstSyncCounts {
                 jobs: count("SELECT count(*) FROM jobs")?,
