@@ -57,6 +57,12 @@ describe("trendChart", () => {
     expect(listed?.last).toBe(45);
   });
 
+  it("keeps a run that finished after the screen's clock last ticked", () => {
+    const c = trendChart([{ at: new Date(now + 5000).toISOString(), openJobs: 3, listedPostings: 2 }], 90, now, 900, 100);
+    expect(c.points).toBe(1);
+    expect(c.lines[0]?.dots[0]?.x).toBe(900);
+  });
+
   it("has empty lines without points", () => {
     const c = trendChart([], 90, now);
     expect(c.points).toBe(0);

@@ -83,12 +83,13 @@ export function niceMax(v: number): number {
 
 /** Lays the points of the last `days` days out on a `width` × `height` canvas. */
 export function trendChart(points: TrendInput[], days: number, now: number, width = 600, height = 160): TrendChart {
-  const to = now;
   const from = now - days * 24 * 3600 * 1000;
   const inWindow = points
     .map((p) => ({ ...p, t: new Date(p.at).getTime() }))
-    .filter((p) => Number.isFinite(p.t) && p.t >= from && p.t <= to)
+    .filter((p) => Number.isFinite(p.t) && p.t >= from)
     .sort((a, b) => a.t - b.t);
+  // `now` may lag a run that just finished (the screen's clock ticks every few seconds).
+  const to = Math.max(now, inWindow.at(-1)?.t ?? now);
   const max = niceMax(Math.max(0, ...inWindow.map((p) => Math.max(p.openJobs, p.listedPostings))));
   const x = (t: number) => Math.round(((t - from) / (to - from)) * width * 10) / 10;
   const y = (v: number) => Math.round((height - (v / max) * height) * 10) / 10;
