@@ -365,6 +365,26 @@ fn detail_carries_every_synced_job_field() {
             email: None,
             role: "Recruiter".into(),
         }],
+        openings: vec![
+            OpeningRecord {
+                id: "o1".into(),
+                identifier: Some("REQ-7-1".into()),
+                state: Some("Open".into()),
+                is_archived: false,
+                target_hire_date: Some("2026-09-01".into()),
+                opened_at: Some("2024-01-02T00:00:00.000Z".into()),
+                closed_at: None,
+            },
+            OpeningRecord {
+                id: "o2".into(),
+                identifier: None,
+                state: Some("Filled".into()),
+                is_archived: false,
+                target_hire_date: None,
+                opened_at: None,
+                closed_at: Some("2024-03-01T00:00:00.000Z".into()),
+            },
+        ],
     };
     store
         .commit_list(std::slice::from_ref(&job), PassKind::Full, None, t(NOW))
@@ -379,6 +399,15 @@ fn detail_carries_every_synced_job_field() {
     );
     assert_eq!(d.hiring_team.len(), 1);
     assert_eq!(d.hiring_team[0].name, "Ada Lovelace");
+    // One of the two openings is open: the list counts it.
+    let row = store
+        .list_jobs(&JobQuery::default())
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| r.id == "jx")
+        .unwrap();
+    assert_eq!(row.open_openings, 1);
 }
 
 /// The detail reads each posting's declared columns back (the JSON list included): every field
@@ -1420,7 +1449,11 @@ fn migrates_a_version_3_cache_and_compares_its_postings_in_sql() {
         )
         .unwrap();
     assert!(hash.is_some());
-    assert_eq!(version, 5, "migrated to the latest version");
+    assert_eq!(
+        version as usize,
+        all_migrations().unwrap().len(),
+        "migrated to the latest version"
+    );
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT id, job_id, list_hash FROM job_postings",

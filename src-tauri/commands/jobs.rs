@@ -152,6 +152,8 @@ mod tests {
                 requests: 1,
                 error_code: code,
                 error_message: None,
+                open_jobs: None,
+                listed_postings: None,
             }),
             last_success_at: None,
             last_full_sync_at: None,

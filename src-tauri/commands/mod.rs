@@ -6,6 +6,7 @@
 //! TypeScript `Commands` type both come from that list.
 
 pub mod export;
+pub mod changes;
 pub mod ipc;
 pub mod jobs;
 pub mod notifications;
@@ -64,6 +65,10 @@ ipc_table![
     export::export_jobs,
     notifications::notification_prefs,
     notifications::set_notification_prefs,
+    changes::list_changes,
+    changes::unread_changes,
+    changes::mark_changes_seen,
+    changes::sync_trend,
 ];
 
 /// The events the window listens to (`app.rs` forwards the scheduler's reports through them).

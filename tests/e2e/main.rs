@@ -1,6 +1,7 @@
 //! End-to-end tests in the real WebKitGTK window (see harness.rs). Run by `cargo xtask test`
 //! (`cargo test --features e2e --test e2e`).
 
+mod changes;
 mod harness;
 mod jobs;
 mod network;

@@ -866,6 +866,11 @@ impl State {
         if let Some(t) = &j.department_id {
             o["latestVersion"]["teamId"] = json!(t);
         }
+        // A target hire date on openings still to fill (a date, derived from the id).
+        if matches!(j.status, JobStatus::Draft | JobStatus::Open) {
+            let month = u32::from_str_radix(&j.id[..1], 16).unwrap_or(0) % 12 + 1;
+            o["latestVersion"]["targetHireDate"] = json!(format!("2027-{month:02}-01"));
+        }
         if let Some(t) = &j.opened_at {
             o["openedAt"] = json!(t);
         }

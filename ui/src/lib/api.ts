@@ -3,6 +3,7 @@
 // in Rust breaks this file's typecheck.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  ChangeQuery,
   CommandName,
   Commands,
   ErrorCode,
@@ -92,4 +93,8 @@ export const api = {
   exportJobs: (query: JobQuery, format: ExportFormat) => call("export_jobs", { query, format }),
   notificationPrefs: () => call("notification_prefs"),
   setNotificationPrefs: (prefs: NotificationPrefs) => call("set_notification_prefs", { prefs }),
+  listChanges: (query: ChangeQuery) => call("list_changes", { query }),
+  unreadChanges: () => call("unread_changes"),
+  markChangesSeen: (upTo: number) => call("mark_changes_seen", { upTo }),
+  syncTrend: (days: number) => call("sync_trend", { days }),
 };

@@ -18,6 +18,71 @@ export type CacheProblemKind = "diskFull" | "readOnly" | "permissionDenied" | "i
 
 export type CacheStatus = { counts: CacheCounts, lastRun: SyncRunRecord | null, lastSuccessAt: string | null, lastFullSyncAt: string | null, consecutiveFailures: number, keyInvalid: KeyInvalid | null, };
 
+export type ChangeFeed = { rows: Array<ChangeRecord>, 
+/**
+ * One per run in `rows`, newest first, counting all of the run's changes (not only the
+ * filtered ones).
+ */
+runs: Array<ChangeSummary>, 
+/**
+ * The id of the newest change the user has seen (0: none).
+ */
+seenUpTo: number, 
+/**
+ * Changes newer than `seen_up_to`.
+ */
+unread: number, };
+
+export type ChangeKind = "firstSync" | "jobAdded" | "jobOpened" | "jobClosed" | "jobArchived" | "jobReopened" | "jobBackToDraft" | "jobStatusChanged" | "jobRenamed" | "departmentChanged" | "locationChanged" | "jobRemoved" | "postingPublished" | "postingUnpublished" | "postingListed" | "postingUnlisted" | "postingRenamed" | "descriptionEdited" | "compensationChanged" | "postingRemoved" | "other";
+
+export type ChangeQuery = { 
+/**
+ * Only these kinds (empty: all). The first-sync line is always included.
+ */
+kinds: Array<ChangeKind>, 
+/**
+ * Only changes of this job.
+ */
+jobId: string | null, 
+/**
+ * At most this many records (capped at [`MAX_CHANGE_ROWS`]).
+ */
+limit: number, };
+
+export type ChangeRecord = { id: number, runId: number, 
+/**
+ * When the run that recorded it started.
+ */
+at: string, kind: ChangeKind, jobId: string | null, 
+/**
+ * The job's title now, or when the change was recorded if the job is gone.
+ */
+jobTitle: string | null, postingId: string | null, postingTitle: string | null, 
+/**
+ * Before → after, for kinds that change a value (status, title, department, location,
+ * compensation summary).
+ */
+oldValue: string | null, newValue: string | null, 
+/**
+ * Only on [`ChangeKind::FirstSync`].
+ */
+firstSync: FirstSyncCounts | null, };
+
+export type ChangeSummary = { runId: number, 
+/**
+ * Counts by kind, in [`ChangeKind::ALL`] order; kinds without changes are left out.
+ */
+counts: Array<KindCount>, total: number, 
+/**
+ * Set when the run was the organisation's first sync.
+ */
+firstSync: FirstSyncCounts | null, 
+/**
+ * E.g. "3 new jobs, 1 closed, 2 descriptions edited", or "First sync: 2,000 jobs, 1,800
+ * postings"; empty when nothing changed.
+ */
+headline: string, };
+
 export type ChecklistItem = { 
 /**
  * Stable id (`jobs`, `candidates`, …, `confidentialAccess`); the UI persists ticks by it.
@@ -60,7 +125,7 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -74,23 +139,7 @@ departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Arr
  */
 statuses: Array<ValueCount>, };
 
-export type FirstSyncEstimate = { postings: number, 
-/**
- * Descriptions expected from the public job board (one request).
- */
-fromBoard: number, 
-/**
- * Requests the first sync should need.
- */
-requests: number, 
-/**
- * Expected duration in seconds.
- */
-secs: number, 
-/**
- * The estimate in words, for the wizard and the jobs view.
- */
-message: string, };
+export type FirstSyncCounts = { jobs: number, postings: number, };
 
 export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
 /**
@@ -106,9 +155,17 @@ departmentPath: Array<NamedRef>, locationName: string | null, workplaceType: Wor
 /**
  * Published and unpublished posting ids, as `job.list` reports them.
  */
-jobPostingIds: Array<string>, };
+jobPostingIds: Array<string>, 
+/**
+ * The job's openings (headcount slots), from `expand: ["openings"]`.
+ */
+openings: Array<OpeningRecord>, };
 
-export type JobListItem = { id: string, title: string, status: JobStatus, employmentType: EmploymentType | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: WorkplaceType | null, isListed: boolean, postingCount: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
+export type JobListItem = { id: string, title: string, status: JobStatus, employmentType: EmploymentType | null, confidential: boolean, departmentId: string | null, departmentName: string | null, locationId: string | null, locationName: string | null, workplaceType: WorkplaceType | null, isListed: boolean, postingCount: number, 
+/**
+ * Openings (headcount slots) in state Open.
+ */
+openOpenings: number, updatedAt: string, openedAt: string | null, closedAt: string | null, 
 /**
  * The title split into spans with search hits marked (only when searching).
  */
@@ -191,6 +248,8 @@ failedCheck: Verification | null,
  */
 keyInvalid: KeyInvalid | null, };
 
+export type KindCount = { kind: ChangeKind, count: number, };
+
 export type Module = "jobs" | "candidates" | "interviews" | "hiringProcessMetadata" | "organization" | "offers" | "apiKeys" | "approvals" | "reports";
 
 export type ModuleCheck = { module: Module, 
@@ -223,6 +282,18 @@ message: string,
  * issuer and chain. Never the key.
  */
 itDetails: string | null, };
+
+export type OpeningRecord = { id: string, 
+/**
+ * The opening's identifier in Ashby (e.g. a requisition number), from its latest version.
+ */
+identifier: string | null, state: OpeningState | null, isArchived: boolean, 
+/**
+ * Date only or date-time, as Ashby sent it.
+ */
+targetHireDate: string | null, openedAt: string | null, closedAt: string | null, };
+
+export type OpeningState = "Approved" | "Closed" | "Draft" | "Filled" | "Open" | (string & {});
 
 export type Outcome = "fullRead" | "missingModules" | "incomplete" | "invalidKey" | "unreachable" | "unverified";
 
@@ -381,7 +452,15 @@ export type SyncRunRecord = { id: number, startedAt: string, finishedAt: string 
 /**
  * `None` while the run is still going (or if the app was killed during it).
  */
-result: RunResult | null, streams: Array<StreamRunSummary>, requests: number, errorCode: ErrorCode | null, errorMessage: string | null, };
+result: RunResult | null, streams: Array<StreamRunSummary>, requests: number, errorCode: ErrorCode | null, errorMessage: string | null, 
+/**
+ * Open jobs in the cache when the run finished (`None` for runs before this was kept).
+ */
+openJobs: number | null, 
+/**
+ * Listed postings in the cache when the run finished.
+ */
+listedPostings: number | null, };
 
 export type SyncStage = "starting" | "listing" | "descriptions" | "saving";
 
@@ -442,17 +521,9 @@ count: number,
  */
 totalCount: number, };
 
-export type Trigger = "schedule" | "manual" | "startup" | "cli";
+export type TrendPoint = { at: string, openJobs: number, listedPostings: number, };
 
-export type UpdateStatus = { "kind": "upToDate", current: string, } | { "kind": "available", current: string, version: string, 
-/**
- * The release notes, as plain text.
- */
-notes: string | null, 
-/**
- * When it was published (RFC 3339), if the manifest says.
- */
-date: string | null, };
+export type Trigger = "schedule" | "manual" | "startup" | "cli";
 
 export type ValueCount = { value: string, count: number, };
 
@@ -529,6 +600,9 @@ notes: Array<string>, };
 
 export type WorkplaceType = "OnSite" | "Hybrid" | "Remote" | (string & {});
 
+/** Every kind of change record, in the order summaries count them. */
+export const CHANGE_KINDS: readonly ChangeKind[] = ["firstSync","jobAdded","jobOpened","jobClosed","jobArchived","jobReopened","jobBackToDraft","jobStatusChanged","jobRenamed","departmentChanged","locationChanged","jobRemoved","postingPublished","postingUnpublished","postingListed","postingUnlisted","postingRenamed","descriptionEdited","compensationChanged","postingRemoved","other"];
+
 /** The status the job list shows when none is chosen. */
 export const DEFAULT_JOB_STATUS: JobStatus = "Open";
 
@@ -578,7 +652,6 @@ export type Commands = {
   cancel_verification: { args: null; result: void };
   save_key: { args: { clearCache: boolean }; result: void };
   check_organization: { args: null; result: boolean | null };
-  first_sync_estimate: { args: null; result: FirstSyncEstimate | null };
   key_status: { args: null; result: KeyStatus };
   reverify_key: { args: null; result: Verification };
   remove_key: { args: { deleteCache: boolean }; result: void };
@@ -587,14 +660,16 @@ export type Commands = {
   proxy_status: { args: null; result: ProxyStatus };
   set_proxy: { args: { proxy: string }; result: ProxyStatus };
   test_connection: { args: null; result: ConnectionTest };
-  check_for_update: { args: null; result: UpdateStatus };
-  install_update: { args: null; result: void };
   list_jobs: { args: { query: JobQuery }; result: JobPage };
   job_detail: { args: { id: string }; result: JobDetail | null };
   facets: { args: { statuses: Array<JobStatus> }; result: Facets };
   sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
   sync_status: { args: null; result: SyncStatus };
   sync_now: { args: null; result: void };
+  list_changes: { args: { query: ChangeQuery }; result: ChangeFeed };
+  unread_changes: { args: null; result: number };
+  mark_changes_seen: { args: { upTo: number }; result: void };
+  sync_trend: { args: { days: number }; result: Array<TrendPoint> };
 };
 
 export type CommandName = keyof Commands;

@@ -7,7 +7,7 @@ const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatu
     counts: { jobs: 10, openJobs: 5, postings: 8, departments: 2, locations: 3 },
     lastRun: lastRun && {
       id: 1, startedAt: "2025-03-10T12:00:00Z", finishedAt: "2025-03-10T12:01:00Z", trigger: "schedule", full: false,
-      result: "ok", streams: [], requests: 3, errorCode: null, errorMessage: null, ...lastRun,
+      result: "ok", streams: [], requests: 3, errorCode: null, errorMessage: null, openJobs: null, listedPostings: null, ...lastRun,
     },
     lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
   },

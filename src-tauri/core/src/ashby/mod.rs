@@ -29,7 +29,8 @@ pub use error::{Error, SNIPPET_MAX_CHARS};
 pub use key::{ApiKey, KeyFormatError, MAX_KEY_LEN};
 pub use models::{
     ApiKeyInfo, Department, EmploymentType, HiringTeamMember, HiringTeamRole, Job, JobBoard,
-    JobPosting, JobPostingInfo, JobStatus, Location, LocationType, User, WorkplaceType,
+    JobPosting, JobPostingInfo, JobStatus, Location, LocationType, Opening, OpeningState, User,
+    WorkplaceType,
 };
 pub use permissions::{Access, Module};
 pub use transport::{CertSummary, ProxyConfig, ProxyInUse, ProxySource, TlsFacts};

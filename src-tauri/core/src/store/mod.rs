@@ -19,6 +19,7 @@
 //! `new_synced_columns_reset_their_stream` applies each migration to a cache at the previous
 //! version and fails when a synced table gained a column that is neither.
 
+mod changes;
 mod models;
 mod query;
 mod records;
@@ -29,9 +30,15 @@ mod stage;
 mod table;
 mod write;
 
+pub use changes::{
+    ChangeFeed, ChangeKind, ChangeQuery, ChangeRecord, ChangeSummary, FirstSyncCounts, KindCount,
+    CHANGE_RETENTION_DAYS, MAX_CHANGE_ROWS,
+};
 pub use models::*;
 pub use records::SYNCED_TABLES;
-pub use records::{DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, PostingRecord};
+pub use records::{
+    DepartmentRecord, HiringTeamRecord, JobRecord, LocationRecord, OpeningRecord, PostingRecord,
+};
 pub use sanitize::sanitize_description_html;
 pub use stage::ListStage;
 pub use table::{Columns, SyncedRow, Table};
@@ -575,6 +582,7 @@ impl Store {
                 "CREATE TEMP TABLE IF NOT EXISTS touched_jobs (id TEXT PRIMARY KEY) WITHOUT ROWID;",
             )
             .map_err(classify)?;
+        changes::install_triggers(&writer).map_err(classify)?;
         run_maintenance(&mut writer).map_err(|e| match e {
             Error::Sqlite(e) | Error::Corrupt(e) => classify(e),
             other => OpenFailure::Other(other),

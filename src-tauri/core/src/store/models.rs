@@ -205,6 +205,19 @@ pub struct SyncRunRecord {
     pub requests: u32,
     pub error_code: Option<ErrorCode>,
     pub error_message: Option<String>,
+    /// Open jobs in the cache when the run finished (`None` for runs before this was kept).
+    pub open_jobs: Option<u32>,
+    /// Listed postings in the cache when the run finished.
+    pub listed_postings: Option<u32>,
+}
+
+/// One point of the history chart: the cache's totals at the end of a day's last run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendPoint {
+    pub at: DateTime<Utc>,
+    pub open_jobs: u32,
+    pub listed_postings: u32,
 }
 
 /// What `finish_run` records.
@@ -322,6 +335,8 @@ pub struct JobListItem {
     pub workplace_type: Option<WorkplaceType>,
     pub is_listed: bool,
     pub posting_count: u32,
+    /// Openings (headcount slots) in state Open.
+    pub open_openings: u32,
     pub updated_at: String,
     pub opened_at: Option<String>,
     pub closed_at: Option<String>,

@@ -52,7 +52,8 @@ static POSTINGS_OF_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
 
 const LIST_COLUMNS: &str = "j.id, j.title, j.status, j.employment_type, j.confidential, \
     j.department_id, d.name AS department_name, j.location_id, l.name AS location_name, \
-    j.workplace_type, j.is_listed, j.posting_count, j.updated_at, j.opened_at, j.closed_at, j.seq";
+    j.workplace_type, j.is_listed, j.posting_count, j.open_openings, j.updated_at, j.opened_at, \
+    j.closed_at, j.seq";
 
 const LIST_FROM: &str = "jobs j LEFT JOIN departments d ON d.id = j.department_id \
     LEFT JOIN locations l ON l.id = j.location_id";
@@ -62,6 +63,7 @@ fn list_item(r: &Row<'_>) -> rusqlite::Result<(i64, JobListItem)> {
         id, title, status, employment_type, confidential, department_id, department_name,
         location_id, location_name, workplace_type, is_listed, updated_at, opened_at, closed_at;
         posting_count: count(r.get("posting_count")?),
+        open_openings: count(r.get("open_openings")?),
         title_highlight: None,
         snippet: None,
     });

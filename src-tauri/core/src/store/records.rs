@@ -7,7 +7,7 @@
 
 use super::table::{synced_table, Table};
 use super::{to_json, Stream};
-use crate::ashby::{self, EmploymentType, JobStatus, LocationType, WorkplaceType};
+use crate::ashby::{self, EmploymentType, JobStatus, LocationType, OpeningState, WorkplaceType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -132,6 +132,52 @@ pub struct JobRecord {
     #[serde(skip)]
     #[ts(skip)]
     pub hiring_team: Vec<HiringTeamRecord>,
+    /// The job's openings (headcount slots), from `expand: ["openings"]`.
+    pub openings: Vec<OpeningRecord>,
+}
+
+/// One opening of a job, as the job detail shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpeningRecord {
+    pub id: String,
+    /// The opening's identifier in Ashby (e.g. a requisition number), from its latest version.
+    pub identifier: Option<String>,
+    pub state: Option<OpeningState>,
+    pub is_archived: bool,
+    /// Date only or date-time, as Ashby sent it.
+    pub target_hire_date: Option<String>,
+    pub opened_at: Option<String>,
+    pub closed_at: Option<String>,
+}
+
+impl OpeningRecord {
+    /// Counts as an open headcount slot in the job list.
+    pub fn is_open(&self) -> bool {
+        self.state == Some(OpeningState::Open) && !self.is_archived
+    }
+}
+
+impl From<ashby::Opening> for OpeningRecord {
+    fn from(o: ashby::Opening) -> OpeningRecord {
+        let version = o.latest_version.as_ref();
+        let text = |field: &str| {
+            version
+                .and_then(|v| v.get(field))
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        OpeningRecord {
+            identifier: text("identifier"),
+            target_hire_date: text("targetHireDate"),
+            id: o.id,
+            state: o.opening_state,
+            is_archived: o.is_archived,
+            opened_at: o.opened_at,
+            closed_at: o.closed_at,
+        }
+    }
 }
 
 synced_table! {
@@ -142,6 +188,9 @@ synced_table! {
         job_posting_ids_json = |j: &JobRecord| to_json(&j.job_posting_ids) => job_posting_ids,
         // Change detection for the inline team (the job's updatedAt may not move with it).
         hiring_team_sig = |j: &JobRecord| super::write::hiring_team_sig(&j.hiring_team),
+        openings_json = |j: &JobRecord| to_json(&j.openings) => openings,
+        // For the list's count, without reading the JSON of every row.
+        open_openings = |j: &JobRecord| j.openings.iter().filter(|o| o.is_open()).count() as i64,
     }
     // `seq` keys the search indexes; the rest is recomputed from postings and locations.
     derived { "seq", "workplace_type", "is_listed", "posting_count" }
@@ -190,6 +239,12 @@ impl From<ashby::Job> for JobRecord {
                     email: m.email,
                     role: m.role.unwrap_or_default(),
                 })
+                .collect(),
+            openings: j
+                .openings
+                .unwrap_or_default()
+                .into_iter()
+                .map(OpeningRecord::from)
                 .collect(),
         }
     }

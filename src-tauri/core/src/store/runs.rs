@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 const INTERRUPTED: ErrorCode = ErrorCode::Interrupted;
 
 const RUN_COLUMNS: &str = "id, started_at, finished_at, trigger, full, result, streams_json, \
-                           requests, error_code, error_message";
+                           requests, error_code, error_message, open_jobs, listed_postings";
 
 fn run_from_row(r: &Row<'_>) -> rusqlite::Result<SyncRunRecord> {
     let started: String = r.get("started_at")?;
@@ -25,6 +25,12 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<SyncRunRecord> {
         requests: r.get::<_, i64>("requests")?.clamp(0, u32::MAX as i64) as u32,
         error_code: r.get("error_code")?,
         error_message: r.get("error_message")?,
+        open_jobs: r
+            .get::<_, Option<i64>>("open_jobs")?
+            .map(|n| n.clamp(0, u32::MAX as i64) as u32),
+        listed_postings: r
+            .get::<_, Option<i64>>("listed_postings")?
+            .map(|n| n.clamp(0, u32::MAX as i64) as u32),
     })
 }
 
@@ -58,7 +64,9 @@ impl Store {
         self.write_tx_unchecked(|tx| {
             tx.execute(
                 "UPDATE sync_runs SET finished_at = ?2, result = ?3, streams_json = ?4,
-                                      requests = ?5, error_code = ?6, error_message = ?7
+                                      requests = ?5, error_code = ?6, error_message = ?7,
+                     open_jobs = (SELECT count(*) FROM jobs WHERE status = 'Open'),
+                     listed_postings = (SELECT count(*) FROM job_postings WHERE is_listed)
                  WHERE id = ?1",
                 params![
                     run_id,
@@ -95,6 +103,30 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map([limit as i64], run_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Open jobs and listed postings over time, for the history chart: per UTC day since
+    /// `since`, the totals the day's last finished run left, oldest first.
+    pub fn sync_trend(&self, since: DateTime<Utc>) -> Result<Vec<TrendPoint>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT finished_at, open_jobs, listed_postings FROM sync_runs
+             WHERE id IN (SELECT max(id) FROM sync_runs
+                          WHERE open_jobs IS NOT NULL AND finished_at >= ?1
+                          GROUP BY substr(finished_at, 1, 10))
+             ORDER BY finished_at",
+        )?;
+        let rows = stmt
+            .query_map([fmt_time(since)], |r| {
+                let at: String = r.get(0)?;
+                Ok(TrendPoint {
+                    at: parse_time(&at).unwrap_or_default(),
+                    open_jobs: r.get::<_, i64>(1)?.clamp(0, u32::MAX as i64) as u32,
+                    listed_postings: r.get::<_, i64>(2)?.clamp(0, u32::MAX as i64) as u32,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

@@ -241,6 +241,7 @@ mod tests {
             "search_vocab",
             "board_state",
             "list_stage",
+            "change_records",
         ];
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("c.sqlite3"))

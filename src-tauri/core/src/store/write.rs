@@ -143,7 +143,7 @@ impl Store {
             }
             tx.execute_batch(
                 "DELETE FROM sync_state; DELETE FROM board_state; DELETE FROM list_stage;
-                 DELETE FROM temp.touched_jobs;",
+                 DELETE FROM temp.touched_jobs; DELETE FROM change_records;",
             )?;
             tx.execute_batch(CLEAR_SEARCH_INDEXES)?;
             super::bump_generation_on(tx)?;

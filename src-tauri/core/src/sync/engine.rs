@@ -437,6 +437,7 @@ struct RunGuard {
 impl Drop for RunGuard {
     fn drop(&mut self) {
         if self.armed {
+            super::changes::run_ended(&self.store, self.run_id);
             if let Err(e) = self
                 .store
                 .mark_run_interrupted(self.run_id, self.clock.now())
@@ -569,6 +570,12 @@ impl Engine {
             clock: clock.clone(),
             armed: true,
         };
+        let _ = self
+            .blocking(move |s| {
+                super::changes::run_started(s, run_id, started_at);
+                Ok(())
+            })
+            .await;
         tracing::info!(
             run_id,
             trigger = trigger.as_str(),
@@ -697,6 +704,7 @@ impl Engine {
         let key_works = plan::key_worked(&summary.streams, summary.needs_key);
         if let Err(e) = self
             .blocking(move |s| {
+                super::changes::run_ended(s, run_id);
                 s.finish_run(run_id, &record)?;
                 // Ashby answered this key without an auth error: drop a stale "key rejected"
                 // mark (refused when the key changed meanwhile: the mark is the new key's).

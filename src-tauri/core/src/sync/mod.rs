@@ -2,6 +2,7 @@
 //! no Tauri types: the app adapts [`SchedulerEvents`] to window events, the CLI and the tests
 //! drive [`Engine`] directly.
 
+mod changes;
 mod clock;
 mod engine;
 mod estimate;

@@ -83,11 +83,14 @@ impl ListStream for Jobs {
     type Record = JobRecord;
 
     fn params() -> Value {
-        // Every status, drafts included (Ashby's default leaves drafts out), and the ids of
-        // unpublished postings.
+        // Every status, drafts included (Ashby's default leaves drafts out), the ids of
+        // unpublished postings, and the openings inline (no extra request; `expand` is in
+        // Ashby's published OpenAPI document for job.list:
+        // https://developers.ashbyhq.com/reference/joblist).
         json!({
             "status": JobStatus::KNOWN,
             "includeUnpublishedJobPostingsIds": true,
+            "expand": ["openings"],
         })
     }
 }
@@ -116,6 +119,7 @@ mod tests {
         );
         let jobs = Value::Object(Jobs::params_object());
         assert_eq!(jobs["includeUnpublishedJobPostingsIds"], json!(true));
+        assert_eq!(jobs["expand"], json!(["openings"]));
         let statuses = jobs["status"].as_array().unwrap();
         assert_eq!(statuses.len(), JobStatus::KNOWN.len());
         assert!(statuses.contains(&json!("Draft")));
