@@ -5,8 +5,8 @@
 //! signature, see [`ipc`]) and listed once in `ipc_table!` below; the handler Tauri runs and the
 //! TypeScript `Commands` type both come from that list.
 
-pub mod export;
 pub mod changes;
+pub mod export;
 pub mod ipc;
 pub mod jobs;
 pub mod notifications;

@@ -125,9 +125,17 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed" | "export_failed";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
+
+export type ExportFormat = "csv" | "json";
+
+export type ExportOutcome = { path: string, jobs: number, 
+/**
+ * A search matched more jobs than the list ranks (as the list's "2,000+").
+ */
+truncated: boolean, };
 
 export type Facets = { 
 /**
@@ -140,6 +148,24 @@ departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Arr
 statuses: Array<ValueCount>, };
 
 export type FirstSyncCounts = { jobs: number, postings: number, };
+
+export type FirstSyncEstimate = { postings: number, 
+/**
+ * Descriptions expected from the public job board (one request).
+ */
+fromBoard: number, 
+/**
+ * Requests the first sync should need.
+ */
+requests: number, 
+/**
+ * Expected duration in seconds.
+ */
+secs: number, 
+/**
+ * The estimate in words, for the wizard and the jobs view.
+ */
+message: string, };
 
 export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
 /**
@@ -282,6 +308,22 @@ message: string,
  * issuer and chain. Never the key.
  */
 itDetails: string | null, };
+
+export type NoticeTarget = "settings" | "jobs" | "history";
+
+export type NotificationPrefs = { 
+/**
+ * Key rejected, permission lost, keychain locked, nothing synced for a day.
+ */
+actionNeeded: boolean, 
+/**
+ * "5 new jobs, 2 closed" after a sync with changes.
+ */
+digest: boolean, 
+/**
+ * Only changes in these departments (ids) count for the digest; empty means all.
+ */
+digestDepartments: Array<string>, };
 
 export type OpeningRecord = { id: string, 
 /**
@@ -525,6 +567,16 @@ export type TrendPoint = { at: string, openJobs: number, listedPostings: number,
 
 export type Trigger = "schedule" | "manual" | "startup" | "cli";
 
+export type UpdateStatus = { "kind": "upToDate", current: string, } | { "kind": "available", current: string, version: string, 
+/**
+ * The release notes, as plain text.
+ */
+notes: string | null, 
+/**
+ * When it was published (RFC 3339), if the manifest says.
+ */
+date: string | null, };
+
 export type ValueCount = { value: string, count: number, };
 
 export type Verification = { outcome: Outcome, 
@@ -652,6 +704,7 @@ export type Commands = {
   cancel_verification: { args: null; result: void };
   save_key: { args: { clearCache: boolean }; result: void };
   check_organization: { args: null; result: boolean | null };
+  first_sync_estimate: { args: null; result: FirstSyncEstimate | null };
   key_status: { args: null; result: KeyStatus };
   reverify_key: { args: null; result: Verification };
   remove_key: { args: { deleteCache: boolean }; result: void };
@@ -660,12 +713,17 @@ export type Commands = {
   proxy_status: { args: null; result: ProxyStatus };
   set_proxy: { args: { proxy: string }; result: ProxyStatus };
   test_connection: { args: null; result: ConnectionTest };
+  check_for_update: { args: null; result: UpdateStatus };
+  install_update: { args: null; result: void };
   list_jobs: { args: { query: JobQuery }; result: JobPage };
   job_detail: { args: { id: string }; result: JobDetail | null };
   facets: { args: { statuses: Array<JobStatus> }; result: Facets };
   sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
   sync_status: { args: null; result: SyncStatus };
   sync_now: { args: null; result: void };
+  export_jobs: { args: { query: JobQuery; format: ExportFormat }; result: ExportOutcome | null };
+  notification_prefs: { args: null; result: NotificationPrefs };
+  set_notification_prefs: { args: { prefs: NotificationPrefs }; result: NotificationPrefs };
   list_changes: { args: { query: ChangeQuery }; result: ChangeFeed };
   unread_changes: { args: null; result: number };
   mark_changes_seen: { args: { upTo: number }; result: void };
@@ -680,6 +738,7 @@ export const EVENTS = {
   syncFinished: "sync://finished",
   syncState: "sync://state",
   cacheProblem: "app://cache-problem",
+  openScreen: "app://open-screen",
 } as const;
 
 /** Each event's payload. */
@@ -688,6 +747,7 @@ export type Events = {
   "sync://finished": SyncSummary;
   "sync://state": SchedulerState;
   "app://cache-problem": StartupProblem;
+  "app://open-screen": NoticeTarget;
 };
 
 /** How often jobs sync, in words (`sync::DEFAULT_INTERVAL`), e.g. "every hour". */
