@@ -193,6 +193,9 @@ pub fn run_blank_window() -> ExitCode {
                     }
                 })
                 .build()?;
+            // about:blank may load before the handler is attached (no event then): the window
+            // exists, which is all the memory baseline needs.
+            commands::mark_ready();
             Ok(())
         })
         .build(context);
