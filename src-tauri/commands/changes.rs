@@ -1,27 +1,15 @@
 //! Commands of the Changes view, a job's History and the history chart: reads of the change
 //! records and run totals (offline, SQLite only), and the "seen up to" mark.
 
-use super::internal;
+use super::read;
 use crate::__ipc_command as command;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use crate::store::{ChangeFeed, ChangeQuery, Store, TrendPoint};
+use crate::store::{ChangeFeed, ChangeQuery, TrendPoint};
 use tauri::State;
 
 /// The longest chart window the UI may ask for.
 const MAX_TREND_DAYS: u32 = 366;
-
-async fn read<T, F>(state: &State<'_, AppState>, f: F) -> AppResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> crate::store::Result<T> + Send + 'static,
-{
-    let store = state.store.clone();
-    tauri::async_runtime::spawn_blocking(move || f(&store))
-        .await
-        .map_err(internal)?
-        .map_err(AppError::from)
-}
 
 command! {
     /// The newest changes first (filtered by kind or job), each run's summary, the unread count.

@@ -2,12 +2,12 @@
 //! Thin adapters from IPC to the store (and, once it lands, the sync scheduler). No logic lives
 //! here beyond running the blocking SQLite reads off the IPC thread.
 
-use super::internal;
+use super::read;
 use crate::__ipc_command as command;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
-    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, Store, SyncRunRecord, Trigger,
+    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, SyncRunRecord, Trigger,
 };
 use crate::sync::SchedulerState;
 use chrono::{DateTime, Utc};
@@ -17,20 +17,6 @@ use ts_rs::TS;
 
 /// The most history rows the UI may ask for at once.
 const MAX_HISTORY: u32 = 500;
-
-/// Runs a store read on the blocking pool: a broad search over 20,000 jobs takes a few ms to tens
-/// of ms, which must not stall the IPC thread while the user types.
-async fn read<T, F>(state: &State<'_, AppState>, f: F) -> AppResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> crate::store::Result<T> + Send + 'static,
-{
-    let store = state.store.clone();
-    tauri::async_runtime::spawn_blocking(move || f(&store))
-        .await
-        .map_err(internal)?
-        .map_err(AppError::from)
-}
 
 command! {
     pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> AppResult<JobPage> {

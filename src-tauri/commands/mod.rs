@@ -440,6 +440,20 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Runs a store read on the blocking pool: a broad search over 20,000 jobs takes a few ms to tens
+/// of ms, which must not stall the IPC thread while the user types.
+async fn read<T, F>(state: &State<'_, AppState>, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&crate::store::Store) -> crate::store::Result<T> + Send + 'static,
+{
+    let store = state.store.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&store))
+        .await
+        .map_err(internal)?
+        .map_err(AppError::from)
+}
+
 fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!("internal error: {e}");
     AppError::new(ErrorCode::Internal, "Something went wrong inside Ashby Sync. Try again; if it keeps happening, restart the app.")

@@ -1,19 +1,15 @@
 //! Settings → Notifications: the user's choices, kept in the cache's settings.
 
-use super::internal;
+use super::read;
 use crate::__ipc_command as command;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::notify::{self, NotificationPrefs};
 use crate::state::AppState;
 use tauri::State;
 
 command! {
     pub async fn notification_prefs(state: State<'_, AppState>) -> AppResult<NotificationPrefs> {
-        let store = state.store.clone();
-        tauri::async_runtime::spawn_blocking(move || notify::load_prefs(&store))
-            .await
-            .map_err(internal)?
-            .map_err(AppError::from)
+        read(&state, notify::load_prefs).await
     }
 }
 
@@ -22,14 +18,11 @@ command! {
         state: State<'_, AppState>,
         prefs: NotificationPrefs,
     ) -> AppResult<NotificationPrefs> {
-        let store = state.store.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            notify::save_prefs(&store, &prefs)?;
+        read(&state, move |s| {
+            notify::save_prefs(s, &prefs)?;
             tracing::info!(action_needed = prefs.action_needed, digest = prefs.digest, "notification settings changed");
-            notify::load_prefs(&store)
+            notify::load_prefs(s)
         })
         .await
-        .map_err(internal)?
-        .map_err(AppError::from)
     }
 }
