@@ -118,6 +118,9 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::Focused(true) = event {
+                crate::notifications::window_activated(window.app_handle());
+            }
             // With a tray, closing the window keeps the scheduled sync running in the background.
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if window.app_handle().tray_by_id("main").is_some() {

@@ -4,9 +4,9 @@
 //! On Linux (and the BSDs) the notification goes to the desktop's `org.freedesktop.Notifications`
 //! service through notify-rust (the library tauri-plugin-notification uses there) with a
 //! `default` action, and a thread waits for it: clicking the notification brings the window up
-//! on its screen. tauri-plugin-notification's desktop API does not expose clicks, so it is used
-//! only on macOS and Windows, where a click does what the system does for the app (no screen is
-//! chosen).
+//! on its screen. tauri-plugin-notification's desktop API does not expose clicks, so on macOS
+//! and Windows a click only activates the app; [`notify::ClickFallback`] then opens the last
+//! notification's screen when the window is activated soon after it ([`window_activated`]).
 
 use crate::notify::{self, DigestInput, Notice, NoticeTarget};
 use crate::state::AppState;
@@ -27,11 +27,23 @@ pub fn after_run(app: &AppHandle, summary: &SyncSummary) {
     let summary = summary.clone();
     decide(app, move |store, prefs, memory| {
         let last_success_at = store.schedule_facts()?.last_success_at;
+        // The change records say "closed" and know departments; the per-stream counts are
+        // the fallback when they cannot be read.
+        let digest = summary
+            .run_id
+            .and_then(|run| {
+                notify::digest_input(store, run, &prefs.digest_departments)
+                    .inspect_err(
+                        |e| tracing::warn!(error = %e, "digest: change records unreadable"),
+                    )
+                    .ok()
+            })
+            .unwrap_or_else(|| DigestInput::from_summary(&summary));
         Ok(notify::after_run(
             prefs,
             memory,
             &summary,
-            &DigestInput::from_summary(&summary),
+            &digest,
             last_success_at,
             Utc::now(),
         ))
@@ -133,9 +145,32 @@ fn show(app: &AppHandle, n: Notice) {
     }
 }
 
+/// The last notification shown where its click cannot be seen (macOS, Windows).
+#[cfg_attr(all(unix, not(target_os = "macos")), allow(dead_code))]
+static CLICK_FALLBACK: Mutex<notify::ClickFallback> = Mutex::new(notify::ClickFallback::new());
+
+/// The main window was activated (focused, or reopened from the Dock): on macOS and Windows this
+/// is what a click on a recent notification looks like, so its screen opens.
+pub fn window_activated(app: &AppHandle) {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        return; // clicks are seen directly
+    }
+    let target = CLICK_FALLBACK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .activated(std::time::Instant::now());
+    if let Some(t) = target {
+        open_screen(app, t);
+    }
+}
+
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 fn show(app: &AppHandle, n: Notice) {
     use tauri_plugin_notification::NotificationExt;
+    CLICK_FALLBACK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .shown(n.target, std::time::Instant::now());
     if let Err(e) = app
         .notification()
         .builder()

@@ -662,3 +662,76 @@ impl Harness {
         self.clock.now()
     }
 }
+
+/// The digest notification's counts come from the change records: closed jobs are told apart
+/// from other edits, and following a department (or its parent) counts only its jobs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_counts_closed_jobs_by_followed_department() {
+    use ashby_sync_core::notify::digest_input;
+    let h = Harness::synced(60).await;
+    let ds = h.ds();
+    let dept_of = |id: &str| {
+        ds.jobs
+            .iter()
+            .find(|j| j.id == id)
+            .unwrap()
+            .department_id
+            .clone()
+            .unwrap()
+    };
+    let parent_of = |dept: &str| {
+        ds.departments
+            .iter()
+            .find(|d| d.id == dept)
+            .and_then(|d| d.parent_id.clone())
+    };
+    // A job in a team (a department with a parent), so following the parent can be checked.
+    let a = (0..40)
+        .map(|n| h.open_job(n))
+        .find(|a| parent_of(&dept_of(a)).is_some())
+        .expect("an open job in a team");
+    let dept_a = dept_of(&a);
+    let parent = parent_of(&dept_a).unwrap();
+    let b = (1..40)
+        .map(|n| h.open_job(n))
+        .find(|b| dept_of(b) != dept_a)
+        .expect("an open job in another department");
+    h.fake.close_job(&a);
+    h.fake.close_job(&b);
+    let s = h.sync().await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let run = s.run_id.unwrap();
+    let store = h.engine.store();
+
+    let all = digest_input(store, run, &[]).unwrap();
+    assert_eq!(all.total.closed_jobs, 2);
+    assert_eq!(all.total.changed_jobs, 0);
+    assert!(
+        all.total.words().starts_with("2 closed"),
+        "{}",
+        all.total.words()
+    );
+
+    let followed = digest_input(store, run, std::slice::from_ref(&dept_a)).unwrap();
+    assert_eq!(followed.total.closed_jobs, 2);
+    let f = followed.followed.unwrap();
+    assert_eq!(f.closed_jobs, 1, "only the job in the followed department");
+    assert!(f.words().starts_with("1 closed"), "{}", f.words());
+
+    // Following the department's parent counts its teams' jobs too.
+    let under_parent = [&a, &b]
+        .iter()
+        .filter(|j| {
+            let d = dept_of(j);
+            d == parent || parent_of(&d).as_deref() == Some(parent.as_str())
+        })
+        .count() as u32;
+    let up = digest_input(store, run, &[parent])
+        .unwrap()
+        .followed
+        .unwrap();
+    assert_eq!(up.closed_jobs, under_parent);
+    // A department with no changed job: nothing to say.
+    let none = digest_input(store, run, &["no-such-department".to_string()]).unwrap();
+    assert!(none.followed.unwrap().is_empty());
+}

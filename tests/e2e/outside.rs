@@ -319,3 +319,93 @@ async fn export_writes_the_filtered_list_through_the_save_dialog() {
     finish(app, r).await;
     fake.shutdown().await;
 }
+
+/// The opt-in digest: turned on in Settings and limited to one department, it tells of a job
+/// closed there ("1 closed") and not of one closed elsewhere; a click opens the Changes view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_tells_what_closed_in_the_followed_department() {
+    use fake_ashby::model::JobStatus;
+    let fake = fake().await;
+    let desk = Desktop::start();
+    seed_cache(&desk);
+    let (conn, log) = start_daemon(&desk).await;
+    let url = fake.base_url();
+    let key = fake.keys().full;
+    // Two open, visible jobs in different departments.
+    let ds = fake.dataset();
+    let open: Vec<_> = ds
+        .jobs
+        .iter()
+        .filter(|j| j.status == JobStatus::Open && !j.confidential && j.department_id.is_some())
+        .collect();
+    let a = open[0];
+    let b = open
+        .iter()
+        .find(|j| j.department_id != a.department_id)
+        .expect("open jobs in two departments");
+    let dept = a.department_id.clone().unwrap();
+
+    let mut app = launch(&desk, "digest", &url, &key, &[]).await;
+    let r: Res<()> = async {
+        app.wait_for("[data-screen='jobs']", T).await?;
+        wait_idle(&app).await?;
+        // The first run with this key sets the baseline (no digest for it).
+        sync_now(&app).await?;
+
+        app.click("[data-action='settings']").await?;
+        app.wait_for("[data-testid='notification-settings']", T)
+            .await?;
+        app.click("[data-testid='notify-digest']").await?;
+        let choice = format!("[data-testid='digest-departments'] input[data-department='{dept}']");
+        app.wait_for(&choice, T).await?;
+        app.eval(&format!(
+            "document.querySelector(\"{choice}\").scrollIntoView({{block: 'center'}}); return true"
+        ))
+        .await?;
+        app.click(&choice).await?;
+        app.wait_text("[data-testid='digest-departments']", "1 chosen", T)
+            .await?;
+        app.screenshot("notification-digest-departments").await?;
+        app.click("[data-action='back-to-jobs']").await?;
+        app.wait_for("[data-screen='jobs']", T).await?;
+
+        fake.close_job(&a.id);
+        fake.close_job(&b.id);
+        sync_now(&app).await?;
+        wait_count(&log, 1, "after two jobs closed").await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let shown = log.lock().unwrap().clone();
+        if shown.len() != 1 {
+            return Err(format!("expected one digest, got {shown:?}"));
+        }
+        let n = &shown[0];
+        if n.summary != "Jobs changed in Ashby" || !n.body.starts_with("1 closed") {
+            return Err(format!("the digest does not say one closed: {n:?}"));
+        }
+
+        let iface = conn
+            .object_server()
+            .interface::<_, Daemon>(PATH)
+            .await
+            .map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + T;
+        loop {
+            Daemon::action_invoked(iface.signal_emitter(), n.id, "default")
+                .await
+                .map_err(|e| e.to_string())?;
+            if app.find("[data-testid='change-run']").await.is_ok() {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err("a click on the digest did not open the Changes view".into());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        app.wait_text("[data-testid='run-headline']", "2 closed", T)
+            .await?;
+        Ok(())
+    }
+    .await;
+    finish(app, r).await;
+    fake.shutdown().await;
+}

@@ -14,11 +14,11 @@
 use crate::ashby::Module;
 use crate::enums::closed_enum;
 use crate::error::ErrorCode;
-use crate::store::{RunResult, Store, Stream};
+use crate::store::{ChangeKind, KindCount, Result as StoreResult, RunResult, Store, Stream};
 use crate::sync::{key_worked, SyncSummary};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use ts_rs::TS;
 
 /// Nothing synced successfully for this long: worth a notification.
@@ -43,6 +43,8 @@ closed_enum!(
     pub enum NoticeTarget {
         Settings => "settings",
         Jobs => "jobs",
+        /// The Changes view (the digest).
+        Changes => "changes",
         History => "history",
     }
 );
@@ -82,18 +84,22 @@ pub struct NotifyMemory {
     pub missing_modules: Option<BTreeSet<Module>>,
 }
 
-/// Counts for the digest. Today they come from the run's per-stream counts
-/// ([`DigestInput::from_summary`]); typed change records can fill `closed_jobs`,
-/// `reopened_jobs` and the per-department split through the same struct.
+/// Counts for the digest, from the run's typed change records ([`digest_input`]) or, when
+/// those cannot be read, from its per-stream counts ([`DigestInput::from_summary`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DigestCounts {
     pub new_jobs: u32,
+    /// Draft → Open.
+    pub opened_jobs: u32,
+    /// Closed or archived.
     pub closed_jobs: u32,
     pub reopened_jobs: u32,
-    /// Other edits to jobs (renamed, moved, status changes not counted above).
+    /// Other edits to jobs (renamed, moved, back to draft, other status changes).
     pub changed_jobs: u32,
     pub removed_jobs: u32,
     pub new_postings: u32,
+    /// Listed or unlisted, renamed, description or compensation edited, unpublished.
+    pub changed_postings: u32,
     pub removed_postings: u32,
 }
 
@@ -102,14 +108,39 @@ impl DigestCounts {
         *self == DigestCounts::default()
     }
 
-    fn add(&mut self, o: &DigestCounts) {
-        self.new_jobs += o.new_jobs;
-        self.closed_jobs += o.closed_jobs;
-        self.reopened_jobs += o.reopened_jobs;
-        self.changed_jobs += o.changed_jobs;
-        self.removed_jobs += o.removed_jobs;
-        self.new_postings += o.new_postings;
-        self.removed_postings += o.removed_postings;
+    /// Counts `n` changes of `kind` where they belong. A first-sync line counts nothing
+    /// (everything is new then; no digest is sent for it).
+    pub fn add_kind(&mut self, kind: ChangeKind, n: u32) {
+        let slot = match kind {
+            ChangeKind::FirstSync | ChangeKind::Other => return,
+            ChangeKind::JobAdded => &mut self.new_jobs,
+            ChangeKind::JobOpened => &mut self.opened_jobs,
+            ChangeKind::JobClosed | ChangeKind::JobArchived => &mut self.closed_jobs,
+            ChangeKind::JobReopened => &mut self.reopened_jobs,
+            ChangeKind::JobBackToDraft
+            | ChangeKind::JobStatusChanged
+            | ChangeKind::JobRenamed
+            | ChangeKind::DepartmentChanged
+            | ChangeKind::LocationChanged => &mut self.changed_jobs,
+            ChangeKind::JobRemoved => &mut self.removed_jobs,
+            ChangeKind::PostingPublished => &mut self.new_postings,
+            ChangeKind::PostingUnpublished
+            | ChangeKind::PostingListed
+            | ChangeKind::PostingUnlisted
+            | ChangeKind::PostingRenamed
+            | ChangeKind::DescriptionEdited
+            | ChangeKind::CompensationChanged => &mut self.changed_postings,
+            ChangeKind::PostingRemoved => &mut self.removed_postings,
+        };
+        *slot += n;
+    }
+
+    fn from_kinds(counts: &[KindCount]) -> DigestCounts {
+        let mut c = DigestCounts::default();
+        for k in counts {
+            c.add_kind(k.kind, k.count);
+        }
+        c
     }
 
     /// "5 new jobs, 2 closed, 1 posting removed".
@@ -121,11 +152,13 @@ impl DigestCounts {
         };
         [
             n(self.new_jobs, "new job", "new jobs"),
+            n(self.opened_jobs, "opened", "opened"),
             n(self.closed_jobs, "closed", "closed"),
             n(self.reopened_jobs, "reopened", "reopened"),
             n(self.changed_jobs, "job updated", "jobs updated"),
             n(self.removed_jobs, "job removed", "jobs removed"),
             n(self.new_postings, "new posting", "new postings"),
+            n(self.changed_postings, "posting updated", "postings updated"),
             n(self.removed_postings, "posting removed", "postings removed"),
         ]
         .into_iter()
@@ -139,15 +172,16 @@ impl DigestCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DigestInput {
     pub total: DigestCounts,
-    /// The same counts by department id; `None` when the source cannot tell (then a digest
-    /// limited to departments is not sent rather than guessed).
-    pub by_department: Option<BTreeMap<String, DigestCounts>>,
+    /// The same counts limited to the departments the user follows (and their teams); `None`
+    /// when the source cannot tell (then a digest limited to departments is not sent rather
+    /// than guessed).
+    pub followed: Option<DigestCounts>,
 }
 
 impl DigestInput {
     /// From the per-stream counts every run reports: new, updated and removed jobs and
     /// postings; no department split and no closed/reopened (the counts do not say why a job
-    /// changed).
+    /// changed). The fallback when the change records cannot be read.
     pub fn from_summary(s: &SyncSummary) -> DigestInput {
         let jobs = s.counts(Stream::Jobs);
         let postings = s.counts(Stream::Postings);
@@ -157,27 +191,43 @@ impl DigestInput {
                 changed_jobs: jobs.updated,
                 removed_jobs: jobs.removed,
                 new_postings: postings.inserted,
+                changed_postings: postings.updated,
                 removed_postings: postings.removed,
                 ..Default::default()
             },
-            by_department: None,
+            followed: None,
         }
     }
 
     /// The counts that matter to someone following `departments` (empty = all).
     fn counts_for(&self, departments: &[String]) -> Option<DigestCounts> {
         if departments.is_empty() {
-            return Some(self.total);
+            Some(self.total)
+        } else {
+            self.followed
         }
-        let by = self.by_department.as_ref()?;
-        let mut sum = DigestCounts::default();
-        for d in departments {
-            if let Some(c) = by.get(d) {
-                sum.add(c);
-            }
-        }
-        Some(sum)
     }
+}
+
+/// What run `run_id` changed, from its change records: "2 closed" and "1 reopened" are told
+/// apart, and `departments` (with their teams) limit [`DigestInput::followed`]. A change is
+/// counted under its job's department now; a removed job has none left, so it counts only
+/// in the total.
+pub fn digest_input(
+    store: &Store,
+    run_id: i64,
+    departments: &[String],
+) -> StoreResult<DigestInput> {
+    let total = DigestCounts::from_kinds(&store.changes_summary(run_id)?.counts);
+    let followed = if departments.is_empty() {
+        total
+    } else {
+        DigestCounts::from_kinds(&store.change_counts_in_departments(run_id, departments)?)
+    };
+    Ok(DigestInput {
+        total,
+        followed: Some(followed),
+    })
 }
 
 /// What the digest or a condition says, and where a click takes the user.
@@ -189,6 +239,34 @@ pub struct Notice {
     pub title: String,
     pub body: String,
     pub target: NoticeTarget,
+}
+
+/// Where a notification click cannot be observed (tauri-plugin-notification on macOS and
+/// Windows: a click only brings the app to the front), the app opens the screen of the last
+/// notification when its window is next activated — if that happens within [`Self::FRESH`],
+/// which is what a click looks like from inside the app.
+#[derive(Debug, Default)]
+pub struct ClickFallback {
+    pending: Option<(std::time::Instant, NoticeTarget)>,
+}
+
+impl ClickFallback {
+    pub const fn new() -> Self {
+        ClickFallback { pending: None }
+    }
+
+    /// An activation this long after a notification is taken as its click.
+    pub const FRESH: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+    pub fn shown(&mut self, target: NoticeTarget, at: std::time::Instant) {
+        self.pending = Some((at, target));
+    }
+
+    /// The window was activated at `at`: the screen to open, once.
+    pub fn activated(&mut self, at: std::time::Instant) -> Option<NoticeTarget> {
+        let (shown, target) = self.pending.take()?;
+        (at.saturating_duration_since(shown) <= Self::FRESH).then_some(target)
+    }
 }
 
 /// The notices to show and what to remember (save it even when there is nothing to show).
@@ -351,7 +429,7 @@ pub fn after_run(
                     attention: None,
                     title: "Jobs changed in Ashby".to_string(),
                     body: c.words(),
-                    target: NoticeTarget::Jobs,
+                    target: NoticeTarget::Changes,
                 });
             }
         }
@@ -740,7 +818,7 @@ mod tests {
         assert!(out[0].is_empty() && out[2].is_empty());
         assert_eq!(out[1].len(), 1);
         assert_eq!(out[1][0].attention, None);
-        assert_eq!(out[1][0].target, NoticeTarget::Jobs);
+        assert_eq!(out[1][0].target, NoticeTarget::Changes);
         assert_eq!(out[1][0].body, "5 new jobs, 2 jobs updated, 1 job removed");
     }
 
@@ -789,10 +867,7 @@ mod tests {
                 closed_jobs: 2,
                 ..Default::default()
             },
-            by_department: Some(BTreeMap::from([
-                ("eng".to_string(), eng),
-                ("sales".to_string(), sales),
-            ])),
+            followed: Some(eng),
         };
         let d = after_run(&prefs, &memory, &run, &input, Some(t(1)), t(1));
         assert_eq!(d.notices.len(), 1);
@@ -800,7 +875,7 @@ mod tests {
         // Only Sales changed: nothing for someone following Engineering.
         let input = DigestInput {
             total: sales,
-            by_department: Some(BTreeMap::from([("sales".to_string(), sales)])),
+            followed: Some(DigestCounts::default()),
         };
         let d = after_run(&prefs, &memory, &run, &input, Some(t(1)), t(1));
         assert!(d.notices.is_empty());
@@ -814,6 +889,26 @@ mod tests {
             t(1),
         );
         assert!(d.notices.is_empty());
+    }
+
+    #[test]
+    fn an_activation_soon_after_a_notification_opens_its_screen_once() {
+        use std::time::{Duration, Instant};
+        let t0 = Instant::now();
+        let mut f = ClickFallback::default();
+        assert_eq!(f.activated(t0), None, "no notification: nothing to open");
+        f.shown(NoticeTarget::Settings, t0);
+        f.shown(NoticeTarget::Changes, t0 + Duration::from_secs(1));
+        assert_eq!(
+            f.activated(t0 + Duration::from_secs(30)),
+            Some(NoticeTarget::Changes)
+        );
+        assert_eq!(f.activated(t0 + Duration::from_secs(31)), None, "only once");
+        f.shown(NoticeTarget::History, t0);
+        assert_eq!(
+            f.activated(t0 + ClickFallback::FRESH + Duration::from_secs(1)),
+            None
+        );
     }
 
     #[test]

@@ -309,7 +309,7 @@ message: string,
  */
 itDetails: string | null, };
 
-export type NoticeTarget = "settings" | "jobs" | "history";
+export type NoticeTarget = "settings" | "jobs" | "changes" | "history";
 
 export type NotificationPrefs = { 
 /**

@@ -486,6 +486,34 @@ impl Store {
         summary_on(&conn, run_id)
     }
 
+    /// What run `run_id` changed in jobs of `departments` or their teams (by each job's
+    /// department now: a removed job has no row left and is not counted), by kind.
+    pub fn change_counts_in_departments(
+        &self,
+        run_id: i64,
+        departments: &[String],
+    ) -> Result<Vec<KindCount>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "WITH RECURSIVE followed(id) AS (
+                 SELECT value FROM json_each(?2)
+                 UNION SELECT d.id FROM departments d JOIN followed f ON d.parent_id = f.id
+             )
+             SELECT c.kind, count(*) FROM change_records c JOIN jobs j ON j.id = c.job_id
+             WHERE c.run_id = ?1 AND j.department_id IN (SELECT id FROM followed)
+             GROUP BY c.kind",
+        )?;
+        let rows = stmt.query_map(params![run_id, to_json(&departments)], |r| {
+            Ok(KindCount {
+                kind: r.get(0)?,
+                count: r.get::<_, i64>(1)?.clamp(0, u32::MAX as i64) as u32,
+            })
+        })?;
+        let mut counts = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        counts.sort_by_key(|c| c.kind);
+        Ok(counts)
+    }
+
     /// The newest changes first (see [`ChangeQuery`]), with each run's summary and the unread
     /// count.
     pub fn changes(&self, q: &ChangeQuery) -> Result<ChangeFeed> {
