@@ -174,16 +174,27 @@ fn context() -> tauri::Context<tauri::Wry> {
 }
 
 /// Diagnostics (`--blank-window`, hidden): the same binary, WebKitGTK settings and window size
-/// showing `about:blank` — no UI code, no cache, no key, no plugins — so the benchmark can tell
-/// the app's idle memory from what any WebKitGTK window costs on the machine. Writes
-/// `ASHBY_SYNC_READY_FILE` once the page has loaded, like the app's first paint.
+/// showing an empty HTML document — no UI code, no cache, no key, no plugins — so the benchmark
+/// can tell the app's idle memory from what any WebKitGTK window costs on the machine. Not
+/// `about:blank`: WebKitGTK shows that without starting a web process, so the baseline would
+/// leave out the process every real page has. Writes `ASHBY_SYNC_READY_FILE` once the page has
+/// loaded, like the app's first paint.
+/// Served by the blank window's own URI scheme (a data: URL needs another Tauri feature).
+const BLANK_PAGE: &[u8] = b"<!doctype html><title>Ashby Sync</title><body></body>";
+
 pub fn run_blank_window() -> ExitCode {
     software_compositing_by_default();
     let mut context = context();
     let window = context.config_mut().app.windows.drain(..).next();
     let built = tauri::Builder::default()
+        .register_uri_scheme_protocol("blank", |_, _| {
+            tauri::http::Response::builder()
+                .header("Content-Type", "text/html")
+                .body(BLANK_PAGE.to_vec())
+                .unwrap_or_default()
+        })
         .setup(move |app| {
-            let url = tauri::WebviewUrl::External("about:blank".parse()?);
+            let url = tauri::WebviewUrl::CustomProtocol("blank://localhost/".parse()?);
             let (w, h) = window
                 .as_ref()
                 .map_or((1280.0, 800.0), |c| (c.width, c.height));
@@ -196,9 +207,6 @@ pub fn run_blank_window() -> ExitCode {
                     }
                 })
                 .build()?;
-            // about:blank may load before the handler is attached (no event then): the window
-            // exists, which is all the memory baseline needs.
-            commands::mark_ready();
             Ok(())
         })
         .build(context);

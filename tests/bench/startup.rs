@@ -185,7 +185,7 @@ pub async fn run(opts: &Opts, report: &mut Report, fakes: Option<&syncbench::Fak
                 "5e",
                 format!(
                     "Baseline{debug}: the same binary showing an empty window (--blank-window: \
-                     about:blank, no UI code, no data), same desktop, same idle time"
+                     an empty HTML page, no UI code, no data), same desktop, same idle time"
                 ),
                 format!(
                     "{} (PSS {} / USS {})",
@@ -289,6 +289,7 @@ struct Tree {
     rss: u64,
     pss: u64,
     uss: u64,
+    processes: usize,
     detail: String,
 }
 
@@ -336,7 +337,19 @@ fn measure(
     // The baseline right after, on the same desktop: the same binary, an empty window.
     let blank = launcher
         .launch(launches + 1, Some(idle), None, true)
-        .and_then(|(_, t)| t.ok_or_else(|| "the blank window was not measured".to_string()));
+        .and_then(|(_, t)| t.ok_or_else(|| "the blank window was not measured".to_string()))
+        .and_then(|t| {
+            // A baseline without a web process (WebKitGTK shows about:blank without one) would
+            // count the app's whole web process as "the app's".
+            if t.processes < 3 {
+                Err(format!(
+                    "the blank window ran {} processes, not the app's three (app, web, network): {}",
+                    t.processes, t.detail
+                ))
+            } else {
+                Ok(t)
+            }
+        });
     if let Ok(b) = &blank {
         println!("perf: blank window: PSS {}", mb(b.pss));
     }
@@ -444,6 +457,7 @@ impl Launcher<'_> {
                 rss,
                 pss,
                 uss,
+                processes: detail.len(),
                 detail: detail.join(", "),
             });
         }
