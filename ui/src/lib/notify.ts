@@ -1,7 +1,7 @@
 // Where a clicked notification takes the window, and what an export says when it is done.
 import type { ExportOutcome, NoticeTarget } from "./ipc";
 
-export type JobsView = "jobs" | "history";
+export type JobsView = "jobs" | "changes" | "history";
 
 /** The app screen and, on the jobs screen, the view a notification's target opens. */
 export function routeFor(target: NoticeTarget): { screen: "settings" } | { screen: "jobs"; view: JobsView } {

@@ -10,6 +10,7 @@ import {
   parseDate,
   relativeTime,
   setLocale,
+  sinceTime,
   timeOfDay,
 } from "./time";
 
@@ -35,6 +36,19 @@ describe("relativeTime", () => {
   });
   it("falls back to a date for old times", () => {
     expect(relativeTime("2024-01-15T10:00:00Z", now)).toMatch(/2024/);
+  });
+});
+
+describe("sinceTime", () => {
+  it("never says a past event in the future tense", () => {
+    // Stamped a little ahead of this computer's clock (another machine's clock, or set back).
+    expect(sinceTime(ago(-10_000), now)).toBe("just now");
+    expect(sinceTime(ago(-20 * 60_000), now)).toBe("just now");
+    expect(sinceTime(ago(5 * 60_000), now)).toBe("5 minutes ago");
+    expect(sinceTime(null, now)).toBe("never");
+    for (const ms of [-86400_000, -3600_000, -60_000, -1, 0, 1, 60_000]) {
+      expect(sinceTime(ago(ms), now)).not.toMatch(/^in |tomorrow|in a moment/);
+    }
   });
 });
 

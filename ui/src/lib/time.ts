@@ -49,12 +49,22 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
   const diff = d.getTime() - now;
   const abs = Math.abs(diff);
   const fmt = (s: string) => (diff < 0 ? `${s} ago` : `in ${s}`);
-  if (abs < 45_000) return diff < 0 ? "just now" : "in a moment";
+  if (abs < 45_000) return diff <= 0 ? "just now" : "in a moment";
   if (abs < HOUR) return fmt(plural(Math.max(1, Math.round(abs / MINUTE)), "minute"));
   if (abs < DAY) return fmt(plural(Math.round(abs / HOUR), "hour"));
   if (abs < 2 * DAY) return diff < 0 ? "yesterday" : "tomorrow";
   if (abs < 30 * DAY) return fmt(plural(Math.round(abs / DAY), "day"));
   return formatDate(iso);
+}
+
+/**
+ * For something that already happened ("Last synced"): never future tense. A time slightly
+ * ahead of this computer's clock (another machine's, or a clock set back) reads "just now".
+ */
+export function sinceTime(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parseDate(iso);
+  if (!d) return "never";
+  return relativeTime(new Date(Math.min(d.getTime(), now)).toISOString(), now);
 }
 
 /** The full local date and time, for tooltips. */
