@@ -62,6 +62,8 @@ describe("syncProblem", () => {
   });
   it("stays quiet about a run superseded by a key change", () => {
     expect(syncProblem(status(null), summary({ result: "failed", errorCode: "sync_superseded" }))).toBeNull();
+    // Stopped (quit, key removed): nothing to fix, no "Try again" banner (it showed after Remove key).
+    expect(syncProblem(status({ result: "failed", errorCode: "interrupted" }), null)).toBeNull();
   });
   it("names the rows a partial run could not store", () => {
     const msg = "Some job posting descriptions could not be downloaded: p1 (Ashby is having a problem). Everything else is up to date; the next sync tries them again.";

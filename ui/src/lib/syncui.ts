@@ -134,8 +134,9 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
     };
   }
   if (!run || run.result === null) return null;
-  // The key changed during that run; a sync with the new key has already started.
-  if (run.errorCode === "sync_superseded") return null;
+  // The key changed during that run (a sync with the new key has already started), or the run
+  // was stopped (quit, key removed): nothing synced is lost and there is nothing to fix.
+  if (run.errorCode === "sync_superseded" || run.errorCode === "interrupted") return null;
   if (run.errorCode === "missing_permission" || (run.result !== "failed" && run.missingModules.length)) {
     const mods = run.missingModules;
     const names = mods.map(moduleLabel);
