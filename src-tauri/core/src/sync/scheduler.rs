@@ -61,10 +61,12 @@ pub const DEFAULT_BACKOFF: [Duration; 4] = [
 
 closed_enum!(
     /// How often jobs sync, as chosen in Settings (stored in the cache's settings table).
+    #[derive(Default)]
     pub enum SyncInterval {
         Minutes15 => "15m",
         Minutes30 => "30m",
         /// The default, as the partner's guide says.
+        #[default]
         Hourly => "1h",
         Hours3 => "3h",
         Hours6 => "6h",
@@ -73,12 +75,6 @@ closed_enum!(
         Paused => "paused",
     }
 );
-
-impl Default for SyncInterval {
-    fn default() -> Self {
-        SyncInterval::Hourly
-    }
-}
 
 impl SyncInterval {
     /// The settings-table key it is stored under.
