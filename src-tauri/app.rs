@@ -20,7 +20,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
 /// What "Start at login" launches the app with.
-const START_HIDDEN_ARG: &str = "--background";
+pub(crate) const START_HIDDEN_ARG: &str = "--background";
 
 /// Forwards the scheduler's reports to the window (the engine already throttles progress).
 struct WindowEvents(AppHandle);
@@ -353,9 +353,26 @@ fn start_scheduler(handle: &AppHandle, state: &AppState) {
         config: state.settings.engine_config(),
     };
     let events = Arc::new(WindowEvents(handle.clone()));
+    let interval = sync::SyncInterval::stored(&state.store).unwrap_or_else(|e| {
+        tracing::warn!("cannot read the sync interval, syncing hourly: {e}");
+        sync::SyncInterval::default()
+    });
+    #[allow(unused_mut)]
+    let mut config = SchedulerConfig {
+        interval: interval.duration(),
+        ..SchedulerConfig::default()
+    };
+    // The real-window tests cannot wait a minute for each reachability check.
+    #[cfg(feature = "e2e")]
+    if let Some(secs) = std::env::var("ASHBY_SYNC_TEST_PROBE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.probe_every = std::time::Duration::from_secs(secs);
+    }
     // `start` spawns on the current runtime: Tauri's.
     let sched = tauri::async_runtime::block_on(async move {
-        sync::start_scheduler(Arc::new(runner), events, facts, SchedulerConfig::default())
+        sync::start_scheduler(Arc::new(runner), events, facts, config)
     });
     let _ = state.scheduler.set(sched);
     crate::notifications::start_ticking(handle);

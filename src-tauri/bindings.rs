@@ -204,6 +204,8 @@ pub fn generate() -> String {
         crate::sync::FirstSyncEstimate,
         crate::sync::SyncSummary,
         crate::sync::SchedulerState,
+        crate::sync::SyncInterval,
+        crate::config::Folder,
         crate::update::UpdateStatus,
         crate::notify::NotificationPrefs,
         crate::notify::NoticeTarget,

@@ -6,12 +6,14 @@
 //! This crate adapts it: `commands` to IPC, `app` to the Tauri runtime, `cli` to a terminal.
 
 pub use ashby_sync_core::{
-    ashby, config, error, export, keys, network, notify, setup, store, sync, update, vault,
+    ashby, autostart, config, error, export, keys, network, notify, setup, store, sync, update,
+    vault,
 };
 
 pub mod bindings;
 pub mod cli;
 pub mod external;
+pub mod folders;
 pub mod logging;
 pub mod state;
 pub mod updater;

@@ -98,6 +98,9 @@ impl AppState {
             .map(|p| p.display().to_string());
         let (screen, keychain_error) = match self.keys.current() {
             Ok(Some(_)) => (BootScreen::Jobs, None),
+            // The key was removed but the synced jobs kept: they stay browsable (with "No key —
+            // syncing is off"), not hidden behind the wizard's first step.
+            Ok(None) if self.has_cached_jobs() => (BootScreen::Jobs, None),
             Ok(None) => (BootScreen::Wizard, None),
             Err(e) => (BootScreen::Keychain, Some(AppError::from(e).payload())),
         };
@@ -107,6 +110,13 @@ impl AppState {
             db_recovered_from,
             key_overridden: self.keys.overridden(),
         }
+    }
+
+    fn has_cached_jobs(&self) -> bool {
+        self.store
+            .status()
+            .map(|s| s.counts.jobs > 0)
+            .unwrap_or(false)
     }
 
     pub fn wizard_progress(&self) -> AppResult<WizardProgress> {

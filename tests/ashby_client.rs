@@ -893,10 +893,53 @@ async fn network_errors_connection_reset_and_refused() {
     };
     let (client, clock) = client_for(&format!("http://127.0.0.1:{port}"), "k-123");
     let err = client.api_key_info().await.unwrap_err();
-    assert!(matches!(err, Error::Network(_)), "{err:?}");
+    assert!(matches!(err, Error::Unreachable(_)), "{err:?}");
+    assert_eq!(err.code(), ErrorCode::Network);
     assert!(err.is_retryable());
-    assert_eq!(client.request_count(), 4);
-    assert_eq!(clock.sleeps(), secs(&[2, 4, 8]));
+    // Refused is not worth 2 + 4 + 8 s of retries: one more try, a second later.
+    assert_eq!(client.request_count(), 2);
+    assert_eq!(clock.sleeps(), secs(&[1]));
+}
+
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// With the app's own settings (real clock, default retries), a refused connection and a name
+/// that does not resolve are reported within a couple of seconds, so the app says "Offline"
+/// at once instead of after 14 s of silent retries.
+#[tokio::test]
+async fn refused_and_unresolvable_fail_within_two_seconds() {
+    for base in [
+        format!("http://127.0.0.1:{}", closed_port()),
+        // `.invalid` never resolves (RFC 6761).
+        "https://api.ashby-sync-test.invalid".to_string(),
+    ] {
+        let cfg = ClientConfig::with_base_url(base.clone());
+        let client = Client::new(ApiKey::parse("k-123").unwrap(), cfg).unwrap();
+        let started = Instant::now();
+        let err = client.api_key_info().await.unwrap_err();
+        let took = started.elapsed();
+        assert!(matches!(err, Error::Unreachable(_)), "{base}: {err:?}");
+        assert!(took < Duration::from_secs(2), "{base}: took {took:?}");
+        assert_eq!(client.request_count(), 2, "{base}");
+    }
+}
+
+#[tokio::test]
+async fn reachable_is_one_request_and_any_answer_counts() {
+    let fake = start(FakeConfig::default()).await;
+    // A key Ashby rejects still proves Ashby is there.
+    let (client, clock) = client_for(&fake.base_url(), "not-a-key-ashby-knows");
+    client.reachable().await.unwrap();
+    assert_eq!(fake.count("apiKey.info"), 1);
+
+    let (client, clock2) = client_for(&format!("http://127.0.0.1:{}", closed_port()), "k-123");
+    let err = client.reachable().await.unwrap_err();
+    assert!(matches!(err, Error::Unreachable(_)), "{err:?}");
+    assert_eq!(client.request_count(), 1);
+    assert!(clock.sleeps().is_empty() && clock2.sleeps().is_empty());
 }
 
 #[tokio::test]

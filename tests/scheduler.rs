@@ -7,8 +7,8 @@ use ashby_sync_core::store::{
 };
 use ashby_sync_core::sync::{
     start_scheduler, ClientFactory, EngineConfig, EngineRunner, ProgressSink, SchedulerConfig,
-    SchedulerError, SchedulerEvents, SchedulerHandle, SyncProgress, SyncRunner, SyncStage,
-    SyncSummary, TokioWallClock, WallClock, DEFAULT_INTERVAL,
+    SchedulerError, SchedulerEvents, SchedulerHandle, SyncInterval, SyncProgress, SyncRunner,
+    SyncStage, SyncSummary, TokioWallClock, WallClock, DEFAULT_INTERVAL,
 };
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -47,6 +47,9 @@ struct Scripted {
     cancelled: Arc<AtomicUsize>,
     /// Runs that end with this error code instead (consulted before `script`).
     codes: Mutex<VecDeque<ErrorCode>>,
+    /// Answers to reachability checks, in order (then "can't tell"), and when each was asked.
+    probes: Mutex<VecDeque<Option<bool>>>,
+    probed_at: Mutex<Vec<DateTime<Utc>>>,
 }
 
 struct CancelFlag {
@@ -76,6 +79,8 @@ impl Scripted {
             ids: AtomicI64::new(1),
             cancelled: Arc::default(),
             codes: Mutex::default(),
+            probes: Mutex::default(),
+            probed_at: Mutex::default(),
         })
     }
 
@@ -88,6 +93,16 @@ impl Scripted {
         self.calls()
             .iter()
             .map(|c| (c.at - base()).num_minutes())
+            .collect()
+    }
+
+    /// Reachability checks as minutes after `base()`.
+    fn probes(&self) -> Vec<i64> {
+        self.probed_at
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| (*t - base()).num_minutes())
             .collect()
     }
 }
@@ -172,6 +187,12 @@ impl SyncRunner for Scripted {
             }
         })
     }
+
+    fn probe(&self) -> BoxFuture<'static, Option<bool>> {
+        self.probed_at.lock().unwrap().push(self.clock.now());
+        let answer = self.probes.lock().unwrap().pop_front().flatten();
+        Box::pin(async move { answer })
+    }
 }
 
 #[derive(Default)]
@@ -210,8 +231,19 @@ fn setup(
     script: &[(RunResult, bool)],
     jitter: Duration,
 ) -> Setup {
+    setup_with(facts, run_for, script, jitter, |_| {})
+}
+
+fn setup_with(
+    facts: ScheduleFacts,
+    run_for: Duration,
+    script: &[(RunResult, bool)],
+    jitter: Duration,
+    before_start: impl FnOnce(&Scripted),
+) -> Setup {
     let clock = Arc::new(TokioWallClock::new(base()));
     let runner = Scripted::new(clock.clone(), run_for, script);
+    before_start(&runner);
     let events = Arc::new(Recorder::default());
     let cfg = SchedulerConfig {
         clock: clock.clone(),
@@ -328,6 +360,12 @@ async fn backs_off_after_failures_then_returns_to_hourly() {
     until(&s.clock, 290).await;
     // Each run takes a minute; waits after failures 5, 15, 30, 60, 60; then hourly after success.
     assert_eq!(s.runner.starts(), [0, 6, 22, 53, 114, 175, 236]);
+    let triggers: Vec<Trigger> = s.runner.calls().iter().map(|c| c.trigger).collect();
+    use Trigger::{Retry, Schedule, Startup};
+    assert_eq!(
+        triggers,
+        [Startup, Retry, Retry, Retry, Retry, Retry, Schedule]
+    );
     let st = s.handle.state();
     assert_eq!(st.consecutive_failures, 0);
     assert_eq!(st.last_success_at, Some(base() + mins(237)));
@@ -341,6 +379,7 @@ async fn resumes_backoff_from_stored_failures() {
         last_finished_at: Some(base() - mins(10)),
         consecutive_failures: 2,
         key_invalid: false,
+        last_offline: false,
     };
     let s = setup(facts, MIN, &[], Duration::ZERO);
     settle().await;
@@ -647,9 +686,10 @@ async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
     s.handle.key_changed();
     settle().await;
     assert_eq!(s.runner.calls().len(), 2, "the new key syncs at once");
-    assert_eq!(s.handle.state().running, Some(Trigger::Manual));
+    // Never synced before: the set-up's first sync (the History says so).
+    assert_eq!(s.handle.state().running, Some(Trigger::Setup));
     let joined = waiter.await.unwrap().unwrap();
-    assert_eq!(joined.trigger, Trigger::Manual);
+    assert_eq!(joined.trigger, Trigger::Setup);
     assert_eq!(s.runner.calls().len(), 2);
 
     // key_changed while a run with the old key is in flight (no hold): it is replaced.
@@ -659,7 +699,7 @@ async fn a_key_change_cancels_the_running_sync_and_syncs_the_new_key_at_once() {
     settle().await;
     assert_eq!(s.runner.cancelled.load(Ordering::SeqCst), 1);
     assert_eq!(s.runner.calls().len(), 2);
-    assert_eq!(s.handle.state().running, Some(Trigger::Schedule));
+    assert_eq!(s.handle.state().running, Some(Trigger::Setup));
 
     // Removing the key: held, then paused for a key.
     s.handle.hold().await;
@@ -721,4 +761,125 @@ async fn an_update_installs_only_after_the_running_sync_stopped() {
         RunResult::Ok,
         "released after the failed install"
     );
+}
+
+/// A replaced key's first sync is "new key", not the set-up's.
+#[tokio::test(start_paused = true)]
+async fn a_replaced_key_syncs_as_new_key() {
+    let s = setup(synced_ago(10), MIN, &[], Duration::ZERO);
+    settle().await;
+    s.handle.hold().await;
+    s.handle.key_changed();
+    settle().await;
+    assert_eq!(s.handle.state().running, Some(Trigger::NewKey));
+}
+
+/// The interval chosen in Settings moves the schedule at once; paused means no automatic run
+/// (Sync now still works) until another interval is chosen.
+#[tokio::test(start_paused = true)]
+async fn the_chosen_interval_is_honoured_and_paused_stops_automatic_runs() {
+    let s = setup(synced_ago(1), MIN, &[], Duration::ZERO);
+    settle().await;
+    assert_eq!(
+        s.handle.state().interval_secs,
+        Some(DEFAULT_INTERVAL.as_secs())
+    );
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(EVERY - 1)));
+
+    s.handle.set_interval(SyncInterval::Minutes15.duration());
+    settle().await;
+    assert_eq!(s.handle.state().interval_secs, Some(15 * 60));
+    assert_eq!(s.handle.state().next_run_at, Some(base() + mins(14)));
+    until(&s.clock, 13).await;
+    assert!(s.runner.calls().is_empty());
+    until(&s.clock, 15).await;
+    assert_eq!(s.runner.starts(), [14]);
+    assert_eq!(s.runner.calls()[0].trigger, Trigger::Schedule);
+    // Finished at +15 → next at +30, and so on every 15 minutes.
+    until(&s.clock, 61).await;
+    assert_eq!(s.runner.starts(), [14, 30, 46]);
+
+    s.handle.set_interval(SyncInterval::Paused.duration());
+    settle().await;
+    let st = s.handle.state();
+    assert_eq!(st.interval_secs, None);
+    assert_eq!(st.next_run_at, None);
+    until(&s.clock, 3 * 24 * 60).await;
+    assert_eq!(s.runner.calls().len(), 3, "nothing automatic while paused");
+    let manual = s.handle.sync_now(false).await.unwrap();
+    assert_eq!(manual.trigger, Trigger::Manual);
+    settle().await;
+    assert_eq!(
+        s.handle.state().next_run_at,
+        None,
+        "still paused after Sync now"
+    );
+
+    // Daily: one day after that manual run.
+    s.handle.set_interval(SyncInterval::Daily.duration());
+    settle().await;
+    assert_eq!(
+        s.handle.state().next_run_at,
+        Some(manual.finished_at + mins(24 * 60))
+    );
+}
+
+/// Offline: a check every minute (not the 5-minute back-off), "Offline" cleared as soon as Ashby
+/// answers, and the sync that was due runs at once.
+#[tokio::test(start_paused = true)]
+async fn offline_is_checked_every_minute_and_cleared_when_ashby_answers() {
+    let s = setup_with(synced_ago(EVERY + 10), MIN, &[], Duration::ZERO, |r| {
+        r.codes.lock().unwrap().push_back(ErrorCode::Network);
+        r.probes
+            .lock()
+            .unwrap()
+            .extend([Some(false), Some(false), Some(true)]);
+    });
+    until(&s.clock, 1).await;
+    assert_eq!(s.runner.starts(), [0]);
+    assert_eq!(
+        s.handle.state().online,
+        Some(false),
+        "offline once the run failed"
+    );
+    until(&s.clock, 3).await;
+    assert_eq!(s.runner.probes(), [2, 3]);
+    assert_eq!(s.handle.state().online, Some(false));
+    assert_eq!(s.runner.calls().len(), 1, "a check is not a sync");
+    until(&s.clock, 4).await;
+    assert_eq!(s.runner.probes(), [2, 3, 4]);
+    let st = s.handle.state();
+    assert_eq!(st.online, Some(true), "cleared as soon as Ashby answers");
+    // The sync was overdue: it runs at once, not at the back-off's +6.
+    assert_eq!(s.runner.starts(), [0, 4]);
+    assert_eq!(s.runner.calls()[1].trigger, Trigger::Retry);
+    until(&s.clock, 30).await;
+    assert_eq!(s.runner.probes().len(), 3, "no checks while online");
+    assert_eq!(s.runner.calls().len(), 2);
+}
+
+/// Back online but nothing due: "Offline" clears and no sync starts before its time.
+#[tokio::test(start_paused = true)]
+async fn offline_at_launch_is_checked_at_once() {
+    let facts = ScheduleFacts {
+        last_offline: true,
+        ..synced_ago(10)
+    };
+    let s = setup_with(facts, MIN, &[], Duration::ZERO, |r| {
+        r.probes.lock().unwrap().push_back(Some(true));
+    });
+    settle().await;
+    assert_eq!(s.runner.probes(), [0], "checked at launch");
+    assert_eq!(s.handle.state().online, Some(true));
+    assert!(s.runner.calls().is_empty(), "not due yet");
+    assert_eq!(
+        s.handle.state().next_run_at,
+        Some(base() + mins(EVERY - 10))
+    );
+
+    // Not offline last time: no check at launch.
+    let s = setup(synced_ago(10), MIN, &[], Duration::ZERO);
+    until(&s.clock, 30).await;
+    assert!(s.runner.probes().is_empty());
+    assert_eq!(s.handle.state().online, None);
 }

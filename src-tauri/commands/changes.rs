@@ -5,7 +5,7 @@ use super::read;
 use crate::__ipc_command as command;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::store::{ChangeFeed, ChangeQuery, TrendPoint};
+use crate::store::{ChangeFeed, ChangeQuery, ChangeSummary, TrendPoint};
 use tauri::State;
 
 /// The longest chart window the UI may ask for.
@@ -15,6 +15,13 @@ command! {
     /// The newest changes first (filtered by kind or job), each run's summary, the unread count.
     pub async fn list_changes(state: State<'_, AppState>, query: ChangeQuery) -> AppResult<ChangeFeed> {
         read(&state, move |s| s.changes(&query)).await
+    }
+}
+
+command! {
+    /// What one run changed, counted by kind (what Sync now reports when it ends).
+    pub async fn run_changes(state: State<'_, AppState>, run_id: i64) -> AppResult<ChangeSummary> {
+        read(&state, move |s| s.changes_summary(run_id)).await
     }
 }
 

@@ -69,6 +69,8 @@ pub struct SyncStatus {
     pub keychain_locked: bool,
     /// Whether Ashby answered the last attempt (`None` until something was tried).
     pub online: Option<bool>,
+    /// Automatic syncs are paused by the user's choice (Settings → Sync interval).
+    pub sync_paused: bool,
 }
 
 /// Combines the cache's status with the scheduler's state (if it runs). The scheduler's last
@@ -81,9 +83,11 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
             .as_ref()
             .and_then(|r| r.result.map(|res| (res, r.error_code))),
     };
-    let online = last_code.map(|(result, code)| {
+    let from_runs = last_code.map(|(result, code)| {
         result != RunResult::Failed || !code.is_some_and(ErrorCode::is_offline)
     });
+    // The scheduler's answer also counts its reachability checks: fresher than the last run.
+    let online = sched.and_then(|s| s.online).or(from_runs);
     SyncStatus {
         running: sched.and_then(|s| s.running),
         next_sync_at: sched.and_then(|s| s.next_run_at),
@@ -91,6 +95,7 @@ pub fn sync_status_from(cache: CacheStatus, sched: Option<&SchedulerState>) -> S
         busy_elsewhere: sched.is_some_and(|s| s.busy_elsewhere),
         keychain_locked: sched.is_some_and(|s| s.keychain_locked),
         online,
+        sync_paused: sched.is_some_and(|s| s.interval_secs.is_none()),
         cache,
     }
 }
@@ -170,7 +175,20 @@ mod tests {
                 missing_modules: vec![],
                 needs_key: false,
             }),
+            online: None,
+            interval_secs: Some(3600),
         }
+    }
+
+    #[test]
+    fn a_reachability_check_is_fresher_than_the_last_run() {
+        let mut st = sched(Some((RunResult::Failed, Some(ErrorCode::Network))));
+        assert_eq!(sync_status_from(cache(None), Some(&st)).online, Some(false));
+        st.online = Some(true);
+        assert_eq!(sync_status_from(cache(None), Some(&st)).online, Some(true));
+        assert!(!sync_status_from(cache(None), Some(&st)).sync_paused);
+        st.interval_secs = None;
+        assert!(sync_status_from(cache(None), Some(&st)).sync_paused);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod export;
 pub mod ipc;
 pub mod jobs;
 pub mod notifications;
+pub mod settings;
 
 use crate::__ipc_command as command;
 use crate::sync::{SchedulerState, SyncProgress, SyncSummary};
@@ -69,6 +70,11 @@ ipc_table![
     changes::unread_changes,
     changes::mark_changes_seen,
     changes::sync_trend,
+    changes::run_changes,
+    settings::sync_interval,
+    settings::set_sync_interval,
+    settings::open_folder,
+    settings::network_changed,
 ];
 
 /// The events the window listens to (`app.rs` forwards the scheduler's reports through them).
@@ -462,13 +468,54 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 command! {
     /// Whether the app starts at login (keeps the scheduled sync going across reboots).
     pub fn start_at_login(app: tauri::AppHandle) -> AppResult<bool> {
-        use tauri_plugin_autostart::ManagerExt;
-        app.autolaunch().is_enabled().map_err(autostart_error)
+        #[cfg(target_os = "linux")]
+        {
+            let _ = app;
+            Ok(linux_autostart()?.is_enabled())
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            use tauri_plugin_autostart::ManagerExt;
+            app.autolaunch().is_enabled().map_err(autostart_error)
+        }
     }
+}
+
+/// The XDG autostart folder (honouring `XDG_CONFIG_HOME`), which the plugin's Linux side ignores.
+#[cfg(target_os = "linux")]
+fn linux_autostart() -> AppResult<crate::autostart::XdgAutostart> {
+    crate::autostart::XdgAutostart::for_user()
+        .ok_or_else(|| autostart_error("neither XDG_CONFIG_HOME nor HOME is set"))
 }
 
 command! {
     pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> AppResult<bool> {
+        #[cfg(target_os = "linux")]
+        {
+            let _ = app;
+            let items = linux_autostart()?;
+            let result = if enabled {
+                // An AppImage runs from a temporary mount: the login item starts the image itself.
+                let exe = match std::env::var_os("APPIMAGE") {
+                    Some(image) => std::path::PathBuf::from(image),
+                    None => std::env::current_exe().map_err(autostart_error)?,
+                };
+                items.enable(&exe, &[crate::app::START_HIDDEN_ARG])
+            } else {
+                items.disable()
+            };
+            result.map_err(autostart_error)?;
+            tracing::info!(enabled, path = %items.entry_path().display(), "start at login changed");
+            Ok(items.is_enabled())
+        }
+        #[cfg(not(target_os = "linux"))]
+        set_start_at_login_with_plugin(app, enabled)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_start_at_login_with_plugin(app: tauri::AppHandle, enabled: bool) -> AppResult<bool> {
+    {
         use tauri_plugin_autostart::ManagerExt;
         let launcher = app.autolaunch();
         let result = if enabled {

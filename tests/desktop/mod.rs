@@ -85,6 +85,12 @@ pub struct Desktop {
 impl Desktop {
     /// Starts a session whose temp dir is named `prefix…`.
     pub fn start(prefix: &str) -> Result<Desktop, String> {
+        Self::start_sized(prefix, "1280x800")
+    }
+
+    /// Like [`start`](Self::start), with a screen of `size` (`"1920x1200"`).
+    pub fn start_sized(prefix: &str, size: &str) -> Result<Desktop, String> {
+        let screen = format!("{size}x24");
         let tmp = tempfile::Builder::new()
             .prefix(prefix)
             .tempdir()
@@ -113,7 +119,7 @@ impl Desktop {
                     display.as_str(),
                     "-screen",
                     "0",
-                    "1280x800x24",
+                    screen.as_str(),
                     "-nolisten",
                     "tcp",
                 ])

@@ -41,6 +41,11 @@ impl Desktop {
         Desktop(desktop::Desktop::start("ashby-e2e-").unwrap_or_else(|e| panic!("{e}")))
     }
 
+    /// A session with a screen of `size` (`"1920x1200"`), for screenshots at other sizes.
+    pub fn start_sized(size: &str) -> Desktop {
+        Desktop(desktop::Desktop::start_sized("ashby-e2e-", size).unwrap_or_else(|e| panic!("{e}")))
+    }
+
     /// Runs a command inside this session (e.g. `secret-tool`) and returns its stdout.
     pub fn run(&self, prog: &str, args: &[&str]) -> (bool, String) {
         let mut cmd = Command::new(prog);
@@ -386,6 +391,29 @@ impl App {
             ));
         }
         Ok(path)
+    }
+
+    /// Resizes the window (WebDriver's Set Window Rect) and waits until the page has that size.
+    pub async fn set_window_size(&self, width: u32, height: u32) -> Res<()> {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"x": 0, "y": 0, "width": width, "height": height})),
+        )
+        .await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self
+                .eval("return [window.innerWidth, window.innerHeight]")
+                .await?;
+            if v[0].as_u64() == Some(width.into()) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the window did not become {width}×{height}: {v}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Ends the session (the app quits) and the driver.

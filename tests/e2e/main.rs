@@ -7,6 +7,7 @@ mod jobs;
 mod network;
 mod outside;
 mod shell;
+mod status;
 mod updates;
 mod wizard;
 

@@ -366,7 +366,7 @@ async fn the_digest_tells_what_closed_in_the_followed_department() {
         app.wait_text("[data-testid='digest-departments']", "1 chosen", T)
             .await?;
         app.screenshot("notification-digest-departments").await?;
-        app.click("[data-action='back-to-jobs']").await?;
+        app.click("[data-action='view-jobs']").await?;
         app.wait_for("[data-screen='jobs']", T).await?;
 
         fake.close_job(&a.id);

@@ -282,6 +282,13 @@ async fn settings_start_at_login_and_remove_key() {
             ok && found.trim() == key,
             "the key was not saved to the keychain"
         );
+        // The saved key's first sync fills the cache (kept when the key is removed below).
+        app.wait_text(
+            "[data-testid='last-synced']",
+            "Last synced",
+            crate::jobs::SYNC_T,
+        )
+        .await?;
 
         app.click("[data-action='settings']").await?;
         app.wait_for("[data-screen='settings']", T).await?;
@@ -289,8 +296,10 @@ async fn settings_start_at_login_and_remove_key() {
             .await?;
         app.screenshot("settings").await?;
 
-        // Start at login writes a login item that starts the app in the background.
-        let autostart_dir = desk.tmp.path().join("home/.config/autostart");
+        // Start at login writes a login item that starts the app in the background, where the
+        // XDG spec says: $XDG_CONFIG_HOME/autostart (the session sets it apart from ~/.config).
+        let autostart_dir = desk.tmp.path().join("config/autostart");
+        let wrong_dir = desk.tmp.path().join("home/.config/autostart");
         app.click("[data-testid='start-at-login']").await?;
         let mut entry = String::new();
         for _ in 0..50 {
@@ -306,6 +315,17 @@ async fn settings_start_at_login_and_remove_key() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert!(entry.contains("--background"), "login item: {entry:?}");
+        assert!(
+            autostart_dir.join("ashby-sync.desktop").is_file(),
+            "the login item is not $XDG_CONFIG_HOME/autostart/ashby-sync.desktop"
+        );
+        assert!(
+            std::fs::read_dir(&wrong_dir)
+                .map(|d| d.count())
+                .unwrap_or(0)
+                == 0,
+            "a login item was written to ~/.config although XDG_CONFIG_HOME is set"
+        );
         app.click("[data-testid='start-at-login']").await?;
         for _ in 0..50 {
             let empty = std::fs::read_dir(&autostart_dir)
@@ -321,8 +341,22 @@ async fn settings_start_at_login_and_remove_key() {
             .unwrap_or(0);
         assert_eq!(left, 0, "the login item was not removed");
 
+        // Remove key, keeping the cached jobs (the default): they stay browsable, with "No key
+        // — syncing is off", instead of wizard step 1; "Add a key" leads to the wizard.
         app.click("[data-action='remove-key']").await?;
         app.click("[data-action='confirm-remove']").await?;
+        app.wait_for("[data-screen='jobs']", T).await?;
+        app.wait_text(
+            "[data-testid='no-key-banner']",
+            "No key — syncing is off",
+            T,
+        )
+        .await?;
+        app.wait_for("[data-testid='job-row']", T).await?;
+        app.click("[data-testid='job-row']").await?;
+        app.wait_for("[data-testid='job-detail']", T).await?;
+        app.screenshot("no-key-jobs").await?;
+        app.click("[data-action='add-key']").await?;
         app.wait_for("[data-screen='wizard']", T).await?;
         Ok(())
     }

@@ -9,6 +9,15 @@ use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 use crate::ashby::{ApiKey, ClientConfig, KeyFormatError};
+use crate::enums::closed_enum;
+
+closed_enum!(
+    /// The folders Settings → About may open (the window never names a path itself).
+    pub enum Folder {
+        Data => "data",
+        Logs => "logs",
+    }
+);
 
 /// Reverse-DNS identifier: the keychain service name and the data-dir name. Never change it.
 pub const APP_IDENTIFIER: &str = "com.ashbysync.desktop";
@@ -238,6 +247,14 @@ impl Settings {
     /// Log files live beside the data: `<data dir>/logs`.
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
+    }
+
+    /// The folder Settings → About opens.
+    pub fn folder(&self, folder: Folder) -> PathBuf {
+        match folder {
+            Folder::Data => self.data_dir.clone(),
+            Folder::Logs => self.log_dir(),
+        }
     }
 
     /// The SQLite cache file.

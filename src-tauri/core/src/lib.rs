@@ -8,6 +8,7 @@
 //! (`src-tauri/`) adapts it to IPC and windows, the CLI and the tests use it directly.
 
 pub mod ashby;
+pub mod autostart;
 pub mod config;
 mod enums;
 pub mod error;

@@ -124,6 +124,8 @@ mod tests {
             consecutive_failures: 0,
             last_success_at: None,
             last_summary: None,
+            online: None,
+            interval_secs: Some(3600),
         };
         assert_eq!(install_gate(&s), InstallGate::Ready);
         s.running = Some(Trigger::Schedule);

@@ -9,8 +9,10 @@ import type {
   ErrorCode,
   ErrorPayload,
   ExportFormat,
+  Folder,
   JobQuery,
   NotificationPrefs,
+  SyncInterval,
   WizardProgress,
 } from "./ipc";
 
@@ -97,4 +99,9 @@ export const api = {
   unreadChanges: () => call("unread_changes"),
   markChangesSeen: (upTo: number) => call("mark_changes_seen", { upTo }),
   syncTrend: (days: number) => call("sync_trend", { days }),
+  runChanges: (runId: number) => call("run_changes", { runId }),
+  syncInterval: () => call("sync_interval"),
+  setSyncInterval: (interval: SyncInterval) => call("set_sync_interval", { interval }),
+  openFolder: (folder: Folder) => call("open_folder", { folder }),
+  networkChanged: () => call("network_changed"),
 };

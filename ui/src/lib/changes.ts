@@ -1,7 +1,7 @@
 // The Changes view's pure logic: the kind filters, an entry's words, and the grouping of the
 // feed by day and run ("Today" › "14:00 — 3 new jobs, 1 closed").
 import type { ChangeKind, ChangeRecord, ChangeSummary } from "./ipc";
-import { clockTime, parseDate } from "./time";
+import { clockTime, dayLabel, parseDate, timeOfDay } from "./time";
 
 export interface KindFilter {
   id: string;
@@ -149,23 +149,6 @@ export interface DayGroup {
   runs: RunGroup[];
 }
 
-/** "Today", "Yesterday", else the weekday and date (with the year when not this year). */
-export function dayLabel(iso: string, now: number = Date.now()): string {
-  const d = parseDate(iso);
-  if (!d) return "—";
-  const today = new Date(now);
-  const yesterday = new Date(now);
-  yesterday.setDate(today.getDate() - 1);
-  if (d.toDateString() === today.toDateString()) return "Today";
-  if (d.toDateString() === yesterday.toDateString()) return "Yesterday";
-  return d.toLocaleDateString(undefined, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    ...(d.getFullYear() === today.getFullYear() ? {} : { year: "numeric" }),
-  });
-}
-
 /** Groups newest-first rows by local day, then by run, keeping the order. */
 export function groupChanges(rows: ChangeRecord[], runs: ChangeSummary[], now: number = Date.now()): DayGroup[] {
   const headline = new Map(runs.map((r) => [r.runId, r.headline]));
@@ -180,7 +163,7 @@ export function groupChanges(rows: ChangeRecord[], runs: ChangeSummary[], now: n
     }
     let run = day.runs[day.runs.length - 1];
     if (!run || run.runId !== c.runId) {
-      const time = d ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : clockTime(c.at, now);
+      const time = d ? timeOfDay(c.at) : clockTime(c.at, now);
       run = { runId: c.runId, at: c.at, time, headline: headline.get(c.runId) ?? "", rows: [] };
       day.runs.push(run);
     }

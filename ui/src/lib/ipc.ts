@@ -167,6 +167,8 @@ secs: number,
  */
 message: string, };
 
+export type Folder = "data" | "logs";
+
 export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
 /**
  * "First Last".
@@ -407,7 +409,15 @@ busyElsewhere: boolean,
 /**
  * The keychain is locked (or did not answer): automatic runs wait for Sync now.
  */
-keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, 
+/**
+ * Whether Ashby answered the last run or reachability check (`None`: nothing asked yet).
+ */
+online: boolean | null, 
+/**
+ * The sync interval in seconds; `None` while automatic syncs are paused by the user.
+ */
+intervalSecs: number | null, };
 
 export type StartupProblem = { 
 /**
@@ -472,6 +482,8 @@ problems?: Array<RowProblem>,
  */
 moreProblems?: number, };
 
+export type SyncInterval = "15m" | "30m" | "1h" | "3h" | "6h" | "1d" | "paused";
+
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**
  * Page of the current list (1-based; 0 when not paging).
@@ -531,7 +543,11 @@ keychainLocked: boolean,
 /**
  * Whether Ashby answered the last attempt (`None` until something was tried).
  */
-online: boolean | null, };
+online: boolean | null, 
+/**
+ * Automatic syncs are paused by the user's choice (Settings → Sync interval).
+ */
+syncPaused: boolean, };
 
 export type SyncSummary = { 
 /**
@@ -565,7 +581,7 @@ totalCount: number, };
 
 export type TrendPoint = { at: string, openJobs: number, listedPostings: number, };
 
-export type Trigger = "schedule" | "manual" | "startup" | "cli";
+export type Trigger = "schedule" | "manual" | "startup" | "cli" | "setup" | "newKey" | "retry";
 
 export type UpdateStatus = { "kind": "upToDate", current: string, } | { "kind": "available", current: string, version: string, 
 /**
@@ -728,6 +744,11 @@ export type Commands = {
   unread_changes: { args: null; result: number };
   mark_changes_seen: { args: { upTo: number }; result: void };
   sync_trend: { args: { days: number }; result: Array<TrendPoint> };
+  run_changes: { args: { runId: number }; result: ChangeSummary };
+  sync_interval: { args: null; result: SyncInterval };
+  set_sync_interval: { args: { interval: SyncInterval }; result: SyncInterval };
+  open_folder: { args: { folder: Folder }; result: void };
+  network_changed: { args: null; result: void };
 };
 
 export type CommandName = keyof Commands;

@@ -4,12 +4,15 @@
 import { api, type IpcError } from "./api";
 import { onSyncEvents } from "./events";
 import type { SyncProgress, SyncStatus, SyncSummary } from "./ipc";
+import { syncResultText } from "./history";
 import { isOffline, syncProblem, type Problem } from "./syncui";
 
 /** How often the status is re-read while nothing is reported (next sync time, cache counts). */
 const STATUS_POLL_MS = 30_000;
 /** A Sync now the scheduler never picks up (it shouldn't happen) stops spinning after this. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** How long Sync now's result ("No changes", "3 new jobs, 1 closed") stays in the status bar. */
+const RESULT_SHOWN_MS = 60_000;
 
 export class SyncStore {
   status = $state<SyncStatus | null>(null);
@@ -20,6 +23,8 @@ export class SyncStore {
   error = $state<IpcError | null>(null);
   /** Runs finished since start-up; screens reload their data when it changes. */
   finished = $state(0);
+  /** What the last Sync now changed, in words, for a minute after it ended (`null`: nothing to say). */
+  result = $state<string | null>(null);
   /** Sync now was pressed and the scheduler has not reported yet. */
   private requested = $state(false);
   /** Online/Offline as last learnt: a run in progress doesn't know yet, so the last answer stays. */
@@ -36,6 +41,10 @@ export class SyncStore {
   private stopEvents: (() => void) | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private requestTimer: ReturnType<typeof setTimeout> | null = null;
+  private resultTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sync now was pressed: its run's result is worth saying when it ends. */
+  private askedForResult = false;
+  private readonly onOnline = () => void api.networkChanged().catch(() => undefined);
   /** Not state: nothing renders from it. */
   private finishListeners: ((s: SyncSummary) => void)[] = [];
 
@@ -62,6 +71,9 @@ export class SyncStore {
         else this.stopEvents = off;
       });
       this.poll = setInterval(() => void this.refresh(), STATUS_POLL_MS);
+      // The OS reported a network change (WebKit's network monitor): while offline, the app
+      // asks Ashby at once instead of at the next minute's check.
+      if (typeof window !== "undefined") window.addEventListener("online", this.onOnline);
     }
     let stopped = false;
     return () => {
@@ -96,6 +108,8 @@ export class SyncStore {
     this.summary = null;
     this.progress = null;
     this.requested = true;
+    this.askedForResult = true;
+    this.setResult(null);
     try {
       await api.syncNow();
       this.clearRequestTimer();
@@ -117,14 +131,36 @@ export class SyncStore {
     this.summary = s;
     this.progress = null;
     this.endRequest();
-    this.learnOnline();
+    this.lastOnline = !isOffline(this.status, s);
     this.finished++;
+    if (this.askedForResult || s.trigger === "manual") void this.sayResult(s);
+    this.askedForResult = false;
     void this.refresh().then(() => this.finishListeners.forEach((f) => f(s)));
   }
 
+  /** Sync now's answer: what its run changed (a failure is the banner's to say). */
+  private async sayResult(s: SyncSummary): Promise<void> {
+    if (s.result === "failed" || s.runId === null) return;
+    try {
+      this.setResult(syncResultText(await api.runChanges(s.runId)));
+    } catch {
+      this.setResult(null);
+    }
+  }
+
+  private setResult(text: string | null): void {
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = null;
+    this.result = text;
+    if (text !== null) this.resultTimer = setTimeout(() => (this.result = null), RESULT_SHOWN_MS);
+  }
+
+  /** The scheduler's Online/Offline (runs and reachability checks) once the status says it. */
   private learnOnline(): void {
-    const now = this.summary ? !isOffline(this.status, this.summary) : (this.status?.online ?? null);
+    const now = this.status?.online ?? null;
     if (now !== null) this.lastOnline = now;
+    // Ashby answers again: the offline failure of the last run is no longer the news.
+    if (now === true && this.summary && isOffline(this.status, this.summary)) this.summary = null;
   }
 
   private endRequest(): void {
@@ -138,6 +174,7 @@ export class SyncStore {
   }
 
   private stop(): void {
+    if (typeof window !== "undefined") window.removeEventListener("online", this.onOnline);
     this.stopEvents?.();
     this.stopEvents = null;
     if (this.poll) clearInterval(this.poll);

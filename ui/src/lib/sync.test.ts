@@ -12,8 +12,16 @@ vi.mock("./events", () => ({
     return Promise.resolve(() => listeners.splice(listeners.indexOf(l), 1));
   },
 }));
+const runChanges = vi.fn((runId: number) =>
+  Promise.resolve({ runId, counts: [], total: 4, firstSync: null, headline: "3 new jobs, 1 closed" }),
+);
 vi.mock("./api", () => ({
-  api: { syncStatus: () => Promise.resolve(status), syncNow: () => syncNow() },
+  api: {
+    syncStatus: () => Promise.resolve(status),
+    syncNow: () => syncNow(),
+    runChanges: (id: number) => runChanges(id),
+    networkChanged: () => Promise.resolve(),
+  },
 }));
 
 const { SyncStore } = await import("./sync.svelte");
@@ -30,7 +38,7 @@ const baseStatus = (extra: Partial<SyncStatus> = {}): SyncStatus => ({
     counts: { jobs: 10, openJobs: 5, postings: 8, departments: 2, locations: 3 },
     lastRun: null, lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
   },
-  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, ...extra,
+  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, syncPaused: false, ...extra,
 });
 const summary = (s: Partial<SyncSummary>): SyncSummary => ({
   runId: 2, trigger: "manual", result: "ok", startedAt: "2025-03-10T12:00:00Z", finishedAt: "2025-03-10T12:00:05Z",
@@ -112,6 +120,41 @@ describe("SyncStore", () => {
     events().finished(summary({ result: "ok" }));
     expect(store.syncing).toBe(false);
     expect(store.online).toBe(true);
+    stop();
+  });
+
+  it("clears Offline and its banner as soon as the status says Ashby answers again", async () => {
+    const store = new SyncStore();
+    const stop = store.start();
+    await settle();
+    events().finished(summary({ result: "failed", errorCode: "network" }));
+    await settle();
+    expect(store.online).toBe(false);
+    expect(store.problem?.kind).toBe("offline");
+    // The scheduler's reachability check got an answer; it reports a state change.
+    status = baseStatus({ online: true });
+    events().state({} as never);
+    await settle();
+    expect(store.online).toBe(true);
+    expect(store.problem).toBeNull();
+    stop();
+  });
+
+  it("says what Sync now changed when its run ends, and nothing for a failed one", async () => {
+    const store = new SyncStore();
+    const stop = store.start();
+    await settle();
+    await store.syncNow();
+    events().finished(summary({ runId: 7 }));
+    await settle();
+    expect(runChanges).toHaveBeenCalledWith(7);
+    expect(store.result).toBe("3 new jobs, 1 closed");
+    await store.syncNow();
+    expect(store.result).toBeNull();
+    events().finished(summary({ runId: 8, result: "failed", errorCode: "server_error" }));
+    await settle();
+    expect(store.result).toBeNull();
+    expect(runChanges).not.toHaveBeenCalledWith(8);
     stop();
   });
 });

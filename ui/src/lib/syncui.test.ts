@@ -11,7 +11,7 @@ const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatu
     },
     lastSuccessAt: null, lastFullSyncAt: null, consecutiveFailures: 0, keyInvalid: null,
   },
-  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, ...extra,
+  running: null, nextSyncAt: null, pausedForKey: false, busyElsewhere: false, keychainLocked: false, online: null, syncPaused: false, ...extra,
 });
 
 const summary = (s: Partial<SyncSummary>): SyncSummary => ({
@@ -28,10 +28,13 @@ describe("progress", () => {
     expect(progressLabel({ stage: "descriptions", stream: "postings", page: 0, items: 800, total: 800, etaSecs: 0 })).toBe("Downloading posting descriptions · 800 of 800");
     expect(progressLabel({ stage: "saving", stream: "jobs", page: 0, items: 2000, total: null, etaSecs: null })).toBe("Saving jobs · 2,000");
   });
-  it("estimates overall progress only when it can", () => {
+  it("measures the current phase by its work, only when it can", () => {
     expect(progressFraction({ stage: "listing", stream: "jobs", page: 1, items: 100, total: null, etaSecs: null })).toBeNull();
-    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 50, total: 100, etaSecs: 30 })).toBeCloseTo(0.875);
-    expect(progressFraction({ stage: "saving", stream: "departments", page: 0, items: 5, total: null, etaSecs: null })).toBeCloseTo(0.2375);
+    // Half the descriptions downloaded is half the bar (it used to jump to 75 % when the phase began).
+    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 50, total: 100, etaSecs: 30 })).toBeCloseTo(0.5);
+    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 0, total: 800, etaSecs: 600 })).toBe(0);
+    expect(progressFraction({ stage: "descriptions", stream: "postings", page: 0, items: 120, total: 0, etaSecs: null })).toBeNull();
+    expect(progressFraction({ stage: "saving", stream: "departments", page: 0, items: 5, total: null, etaSecs: null })).toBeNull();
   });
 });
 
@@ -59,6 +62,8 @@ describe("syncProblem", () => {
   });
   it("stays quiet about a run superseded by a key change", () => {
     expect(syncProblem(status(null), summary({ result: "failed", errorCode: "sync_superseded" }))).toBeNull();
+    // Stopped (quit, key removed): nothing to fix, no "Try again" banner (it showed after Remove key).
+    expect(syncProblem(status({ result: "failed", errorCode: "interrupted" }), null)).toBeNull();
   });
   it("names the rows a partial run could not store", () => {
     const msg = "Some job posting descriptions could not be downloaded: p1 (Ashby is having a problem). Everything else is up to date; the next sync tries them again.";

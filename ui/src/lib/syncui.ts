@@ -5,7 +5,6 @@ import {
   OFFLINE_CODES,
   STREAM_MODULES,
   STREAM_NOUNS,
-  STREAMS,
   type ErrorCode,
   type FirstSyncEstimate,
   type Module,
@@ -56,18 +55,13 @@ export function progressLabel(p: SyncProgress | null): string {
 }
 
 /**
- * Overall progress 0..1 across the four streams, or `null` when it can't be estimated (a list's
- * length is unknown until its last page).
+ * How far the current phase is, 0..1, by the work it has done: descriptions are counted one by
+ * one (items of total), so the bar moves as the requests do. `null` (an indeterminate bar) while
+ * a list downloads, whose length Ashby tells only on its last page, and while a pass is saved.
  */
 export function progressFraction(p: SyncProgress | null): number | null {
-  if (!p || !p.stream) return null;
-  const i = STREAMS.indexOf(p.stream);
-  if (i < 0) return null;
-  let inner: number;
-  if (p.stage === "saving") inner = 0.95;
-  else if (p.total && p.total > 0) inner = Math.min(1, p.items / p.total);
-  else return null;
-  return Math.min(1, (i + inner) / STREAMS.length);
+  if (!p || p.stage !== "descriptions" || !p.total || p.total <= 0) return null;
+  return Math.min(1, p.items / p.total);
 }
 
 export type Fix = "reenterKey" | "grantModule" | "retry" | "unlockRetry";
@@ -140,8 +134,9 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
     };
   }
   if (!run || run.result === null) return null;
-  // The key changed during that run; a sync with the new key has already started.
-  if (run.errorCode === "sync_superseded") return null;
+  // The key changed during that run (a sync with the new key has already started), or the run
+  // was stopped (quit, key removed): nothing synced is lost and there is nothing to fix.
+  if (run.errorCode === "sync_superseded" || run.errorCode === "interrupted") return null;
   if (run.errorCode === "missing_permission" || (run.result !== "failed" && run.missingModules.length)) {
     const mods = run.missingModules;
     const names = mods.map(moduleLabel);
@@ -165,6 +160,8 @@ export function syncProblem(status: SyncStatus | null, summary: SyncSummary | nu
   }
   if (run.result !== "failed") return null;
   if (isOfflineCode(run.errorCode)) {
+    // A reachability check since that run got an answer: not offline any more.
+    if (status.online === true) return null;
     return {
       kind: "offline",
       message: status.cache.lastSuccessAt

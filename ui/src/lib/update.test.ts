@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { installConfirmText, updateResultText } from "./update";
+import { formatDate } from "./time";
 
 describe("updateResultText", () => {
   it("says up to date with the running version", () => {
@@ -11,7 +12,7 @@ describe("updateResultText", () => {
     expect(updateResultText({ ...base, date: "not a date" })).toBe("Version 0.2.0 is available (you have 0.1.0).");
     const dated = updateResultText({ ...base, date: "2026-12-01T10:00:00Z" });
     expect(dated).toContain("Version 0.2.0 is available (you have 0.1.0), published ");
-    expect(dated).toContain(new Date("2026-12-01T10:00:00Z").toLocaleDateString());
+    expect(dated).toContain(formatDate("2026-12-01T10:00:00Z"));
   });
 });
 

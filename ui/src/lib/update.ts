@@ -1,5 +1,6 @@
 // Words for the updater's states (Settings → Updates). The checks and the install run in Rust.
 import type { UpdateStatus } from "./ipc";
+import { formatDate, parseDate } from "./time";
 
 /** The line under "Check for updates" once the server answered. */
 export function updateResultText(s: UpdateStatus): string {
@@ -12,9 +13,7 @@ export function updateResultText(s: UpdateStatus): string {
 }
 
 function publishedOn(date: string | null): string {
-  if (!date) return "";
-  const d = new Date(date);
-  return Number.isNaN(d.getTime()) ? "" : `, published ${d.toLocaleDateString()}`;
+  return parseDate(date) ? `, published ${formatDate(date)}` : "";
 }
 
 /** What "Install and restart" will do, said before the user agrees. */

@@ -49,6 +49,9 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// Retries after 5xx, network errors and timeouts (so `max_retries + 1` attempts).
     pub max_retries: u32,
+    /// Retries when nothing answered (refused, DNS failure), each after at most a second: a
+    /// retry cannot fix these at once, and "Offline" should show within a couple of seconds.
+    pub max_unreachable_retries: u32,
     /// Retries after HTTP 429.
     pub max_rate_limit_retries: u32,
     /// First backoff step; doubles each retry.
@@ -86,6 +89,7 @@ impl Default for ClientConfig {
             // 10,000 postings are about 7 MB; a body 30 times that is not a posting list.
             max_body_bytes: 256 * 1024 * 1024,
             max_retries: 3,
+            max_unreachable_retries: 1,
             max_rate_limit_retries: 5,
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(60),
@@ -137,6 +141,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("read_timeout", &self.read_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_retries", &self.max_retries)
+            .field("max_unreachable_retries", &self.max_unreachable_retries)
             .field("max_rate_limit_retries", &self.max_rate_limit_retries)
             .field("backoff_base", &self.backoff_base)
             .field("backoff_cap", &self.backoff_cap)
@@ -357,6 +362,9 @@ pub struct JobPostingListParams {
     pub department: Option<String>,
 }
 
+/// The longest wait before the one retry of a request nothing answered.
+const UNREACHABLE_RETRY_WAIT: Duration = Duration::from_secs(1);
+
 /// Ashby API client. Cheap to clone; clones share the rate limiter, the concurrency bound and
 /// the request counter.
 #[derive(Clone)]
@@ -569,6 +577,14 @@ impl Client {
         self.call(endpoint, &body).await.map(|_| ())
     }
 
+    /// One `apiKey.info` round trip, no retries, outside the rate limit: does Ashby answer at all?
+    /// Any HTTP answer counts (even a rejected key); only a failure to connect, a timeout or a
+    /// network's block page is an `Err`. What the scheduler asks once a minute while offline.
+    pub async fn reachable(&self) -> Result<(), Error> {
+        self.attempt("apiKey.info", &Value::Object(Map::new()), &|_, _, _| Ok(()))
+            .await
+    }
+
     /// The cheapest read probe for `module` (see [`Module::probe`]).
     pub async fn probe_module(&self, module: Module) -> Result<(), Error> {
         let (endpoint, body) = module.probe();
@@ -708,6 +724,7 @@ impl Client {
     {
         let cfg = &self.inner.cfg;
         let mut transient_retries = 0u32;
+        let mut unreachable_retries = 0u32;
         let mut rate_limit_retries = 0u32;
         loop {
             self.inner.limiter.acquire().await;
@@ -739,6 +756,19 @@ impl Client {
                     );
                     // The limiter does the waiting, so every task holds back, not only this one.
                     self.inner.limiter.pause_for(wait);
+                }
+                Error::Unreachable(_) => {
+                    if unreachable_retries >= cfg.max_unreachable_retries {
+                        return Err(err);
+                    }
+                    let wait = cfg.backoff(0).min(UNREACHABLE_RETRY_WAIT);
+                    unreachable_retries += 1;
+                    tracing::warn!(
+                        endpoint,
+                        wait_ms = wait.as_millis() as u64,
+                        "Ashby unreachable; one quick retry"
+                    );
+                    cfg.clock.sleep(wait).await;
                 }
                 Error::Server(_)
                 | Error::Network(_)

@@ -107,6 +107,15 @@ pub enum Error {
     )]
     Network(String),
 
+    /// Nothing answered at all: the connection was refused, the name did not resolve, no route.
+    /// Unlike a dropped connection, retrying at once does not help (the client tries once more,
+    /// a second later): the app says "Offline" right away and checks again every minute.
+    #[error(
+        "Could not reach Ashby. Check your internet connection (and any VPN or proxy) and try \
+         again. Details: {0}"
+    )]
+    Unreachable(String),
+
     /// The request took longer than the configured timeout (after retries).
     #[error(
         "Ashby took too long to answer. Check your internet connection and try again in a few \
@@ -293,7 +302,7 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::Server(_) => ErrorCode::ServerError,
-            Error::Network(_) => ErrorCode::Network,
+            Error::Network(_) | Error::Unreachable(_) => ErrorCode::Network,
             Error::Timeout => ErrorCode::Timeout,
             Error::Decode { .. } => ErrorCode::DecodeError,
             Error::Api { .. } => ErrorCode::ApiError,
@@ -321,6 +330,7 @@ impl Error {
             Error::RateLimited { .. }
                 | Error::Server(_)
                 | Error::Network(_)
+                | Error::Unreachable(_)
                 | Error::Timeout
                 | Error::ProxyUnreachable { .. }
         )

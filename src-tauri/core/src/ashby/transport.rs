@@ -448,6 +448,11 @@ pub(crate) fn classify_transport(e: &reqwest::Error, route: &Route, key: Option<
             detail,
         };
     }
+    // Refused, unresolvable, no route: nothing on the other end (TLS and timeouts are sorted out
+    // above, so what is left of the connect errors never reached a server).
+    if e.is_connect() {
+        return Error::Unreachable(detail);
+    }
     Error::Network(detail)
 }
 

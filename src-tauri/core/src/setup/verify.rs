@@ -201,7 +201,7 @@ fn classify(module: Module, result: Result<(), ashby::Error>) -> Probe {
     match err {
         E::MissingPermission { .. } => Probe::Missing,
         E::InvalidKey | E::MissingKey => Probe::Invalid,
-        e @ (E::Network(_) | E::Timeout) => Probe::Unreachable(e),
+        e @ (E::Network(_) | E::Unreachable(_) | E::Timeout) => Probe::Unreachable(e),
         e if e.is_network_policy() => Probe::Unreachable(e),
         E::RateLimited { .. } => {
             Probe::Unknown("Ashby is limiting requests right now (HTTP 429)".into())
@@ -431,7 +431,7 @@ fn conclude(
 
 fn unreachable_detail(e: &ashby::Error) -> String {
     match e {
-        ashby::Error::Network(d) => d.clone(),
+        ashby::Error::Network(d) | ashby::Error::Unreachable(d) => d.clone(),
         ashby::Error::Timeout => "Ashby did not answer in time".into(),
         other => format!("{}", other.code()),
     }

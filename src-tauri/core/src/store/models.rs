@@ -139,6 +139,12 @@ closed_enum!(
         Manual => "manual",
         Startup => "startup",
         Cli => "cli",
+        /// The first sync, right after the set-up saved a key.
+        Setup => "setup",
+        /// A replaced key's first sync.
+        NewKey => "newKey",
+        /// An automatic try again after a failed run (the back-off).
+        Retry => "retry",
     }
 );
 
@@ -241,6 +247,9 @@ pub struct ScheduleFacts {
     /// Failed runs since the last success.
     pub consecutive_failures: u32,
     pub key_invalid: bool,
+    /// The last finished run failed because Ashby could not be reached: at launch the
+    /// scheduler checks whether it can be now.
+    pub last_offline: bool,
 }
 
 // ---------------------------------------------------------------------------------------------

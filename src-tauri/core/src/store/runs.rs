@@ -189,16 +189,20 @@ pub(crate) fn schedule_facts_on(conn: &Connection) -> Result<ScheduleFacts> {
         )
         .optional()?
         .unwrap_or((None, None));
-    let last_finished: Option<String> = conn
+    let (last_finished, last_code): (Option<String>, Option<String>) = conn
         .query_row(
-            "SELECT finished_at FROM sync_runs
+            "SELECT finished_at, CASE WHEN result = 'failed' THEN error_code END FROM sync_runs
              WHERE result IS NOT NULL AND error_code IS NOT ?1
              ORDER BY id DESC LIMIT 1",
             [INTERRUPTED],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
-        .flatten();
+        .unwrap_or((None, None));
+    let last_offline = last_code
+        .as_deref()
+        .and_then(ErrorCode::parse)
+        .is_some_and(ErrorCode::is_offline);
     let failures: i64 = conn.query_row(
         "SELECT count(*) FROM sync_runs
          WHERE result = 'failed' AND error_code IS NOT ?1 AND id > ?2",
@@ -210,5 +214,6 @@ pub(crate) fn schedule_facts_on(conn: &Connection) -> Result<ScheduleFacts> {
         last_finished_at: last_finished.as_deref().and_then(parse_time),
         consecutive_failures: failures.clamp(0, u32::MAX as i64) as u32,
         key_invalid: key_invalid_on(conn)?.is_some(),
+        last_offline,
     })
 }

@@ -24,6 +24,6 @@ pub use plan::key_worked;
 pub use scheduler::{
     interval_every, interval_span, next_due, start as start_scheduler, ClientFactory, EngineRunner,
     NoEvents, SchedulerConfig, SchedulerError, SchedulerEvents, SchedulerHandle, SchedulerState,
-    SyncRunner, DEFAULT_BACKOFF, DEFAULT_BUSY_RETRY, DEFAULT_CHECK_EVERY, DEFAULT_INTERVAL,
-    DEFAULT_JITTER,
+    SyncInterval, SyncRunner, DEFAULT_BACKOFF, DEFAULT_BUSY_RETRY, DEFAULT_CHECK_EVERY,
+    DEFAULT_INTERVAL, DEFAULT_JITTER, DEFAULT_PROBE_EVERY,
 };

@@ -18,12 +18,19 @@
 //! * A key change ([`SchedulerHandle::hold`], then `key_changed`/`key_removed`) cancels the
 //!   running sync and waits for it before the cache is touched; a saved key syncs at once.
 //! * A last run stamped in the future (the clock was set back) counts as "now".
+//! * The interval is the user's choice ([`SchedulerHandle::set_interval`]; `None` pauses the
+//!   automatic runs, Sync now still works).
+//! * Offline (the last run or check could not reach Ashby): one cheap reachability check
+//!   ([`SyncRunner::probe`]) every `probe_every`, and at launch when the last run was offline.
+//!   As soon as Ashby answers, "Offline" clears and a sync that is due (by the interval, not
+//!   by the back-off) starts.
 //! * [`SchedulerHandle::shutdown`] stops a running sync; its open transaction rolls back, every
 //!   committed stream stays (nothing half-written).
 
 use super::clock::{SystemWallClock, WallClock};
 use super::engine::{Engine, EngineConfig, ProgressSink, SyncProgress, SyncSummary};
 use crate::ashby::Client;
+use crate::enums::closed_enum;
 use crate::error::{AppError, ErrorCode};
 use crate::keys::KeyError;
 use crate::store::{RunResult, ScheduleFacts, Store, Trigger};
@@ -40,6 +47,8 @@ use ts_rs::TS;
 /// the generated `SYNC_EVERY` constant), the scheduler tests and the README check follow it.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 pub const DEFAULT_CHECK_EVERY: Duration = Duration::from_secs(60);
+/// How often Ashby is asked whether it answers while the app is offline.
+pub const DEFAULT_PROBE_EVERY: Duration = Duration::from_secs(60);
 pub const DEFAULT_JITTER: Duration = Duration::from_secs(90);
 /// How soon to try again when another window or process was syncing the same cache.
 pub const DEFAULT_BUSY_RETRY: Duration = Duration::from_secs(2 * 60);
@@ -49,6 +58,55 @@ pub const DEFAULT_BACKOFF: [Duration; 4] = [
     Duration::from_secs(30 * 60),
     Duration::from_secs(60 * 60),
 ];
+
+closed_enum!(
+    /// How often jobs sync, as chosen in Settings (stored in the cache's settings table).
+    #[derive(Default)]
+    pub enum SyncInterval {
+        Minutes15 => "15m",
+        Minutes30 => "30m",
+        /// The default, as the partner's guide says.
+        #[default]
+        Hourly => "1h",
+        Hours3 => "3h",
+        Hours6 => "6h",
+        Daily => "1d",
+        /// No automatic syncs; Sync now still works.
+        Paused => "paused",
+    }
+);
+
+impl SyncInterval {
+    /// The settings-table key it is stored under.
+    pub const SETTING: &'static str = "sync_interval";
+
+    /// `None` for [`Paused`](SyncInterval::Paused).
+    pub fn duration(self) -> Option<Duration> {
+        let mins = match self {
+            SyncInterval::Minutes15 => 15,
+            SyncInterval::Minutes30 => 30,
+            SyncInterval::Hourly => return Some(DEFAULT_INTERVAL),
+            SyncInterval::Hours3 => 3 * 60,
+            SyncInterval::Hours6 => 6 * 60,
+            SyncInterval::Daily => 24 * 60,
+            SyncInterval::Paused => return None,
+        };
+        Some(Duration::from_secs(mins * 60))
+    }
+
+    /// The stored choice; the default when none (or an unknown one) is stored.
+    pub fn stored(store: &Store) -> Result<SyncInterval, crate::store::Error> {
+        Ok(store
+            .setting(Self::SETTING)?
+            .as_deref()
+            .and_then(SyncInterval::parse)
+            .unwrap_or_default())
+    }
+
+    pub fn store(self, store: &Store) -> Result<(), crate::store::Error> {
+        store.set_setting(Self::SETTING, self.as_str())
+    }
+}
 
 /// How long `interval` is, in words: "an hour", "30 minutes", "2 hours", "a minute".
 pub fn interval_span(interval: Duration) -> String {
@@ -74,7 +132,10 @@ pub fn interval_every(interval: Duration) -> String {
 
 #[derive(Debug, Clone)]
 pub struct SchedulerConfig {
-    pub interval: Duration,
+    /// How often to sync; `None` = automatic syncs paused (the user's choice).
+    pub interval: Option<Duration>,
+    /// How often to check whether Ashby answers again while offline.
+    pub probe_every: Duration,
     /// How often the wall clock is compared with the due time.
     pub check_every: Duration,
     /// Scheduled runs start up to this much later than due (random).
@@ -91,7 +152,8 @@ pub struct SchedulerConfig {
 impl Default for SchedulerConfig {
     fn default() -> Self {
         SchedulerConfig {
-            interval: DEFAULT_INTERVAL,
+            interval: Some(DEFAULT_INTERVAL),
+            probe_every: DEFAULT_PROBE_EVERY,
             check_every: DEFAULT_CHECK_EVERY,
             jitter: DEFAULT_JITTER,
             backoff: DEFAULT_BACKOFF.to_vec(),
@@ -138,6 +200,12 @@ pub trait SyncRunner: Send + Sync + 'static {
         full: bool,
         progress: Arc<dyn ProgressSink>,
     ) -> BoxFuture<'static, SyncSummary>;
+
+    /// One cheap check whether Ashby answers: `Some(true)` it does, `Some(false)` it can't be
+    /// reached, `None` can't tell (no key to ask with).
+    fn probe(&self) -> BoxFuture<'static, Option<bool>> {
+        Box::pin(async { None })
+    }
 }
 
 /// What stops the scheduler from starting a run. Each becomes that run's failed summary
@@ -230,6 +298,23 @@ impl SyncRunner for EngineRunner {
             }
         })
     }
+
+    fn probe(&self) -> BoxFuture<'static, Option<bool>> {
+        let clients = self.clients.clone();
+        Box::pin(async move {
+            let client = tokio::task::spawn_blocking(move || clients()).await.ok()?;
+            match client {
+                Ok(Some(client)) => match client.reachable().await {
+                    Ok(()) => Some(true),
+                    Err(e) => {
+                        tracing::debug!(code = %e.code(), "reachability check: no answer");
+                        Some(!e.code().is_offline())
+                    }
+                },
+                _ => None,
+            }
+        })
+    }
 }
 
 /// Where the scheduler reports to (the Tauri layer turns these into events).
@@ -262,6 +347,11 @@ pub struct SchedulerState {
     pub consecutive_failures: u32,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_summary: Option<SyncSummary>,
+    /// Whether Ashby answered the last run or reachability check (`None`: nothing asked yet).
+    pub online: Option<bool>,
+    /// The sync interval in seconds; `None` while automatic syncs are paused by the user.
+    #[ts(type = "number | null")]
+    pub interval_secs: Option<u64>,
 }
 
 enum Cmd {
@@ -271,6 +361,8 @@ enum Cmd {
     },
     KeyChanged,
     KeyRemoved,
+    SetInterval(Option<Duration>),
+    CheckNow,
     Hold(oneshot::Sender<()>),
     Release,
     Shutdown(oneshot::Sender<()>),
@@ -314,6 +406,18 @@ impl SchedulerHandle {
     /// at once; a run still going with the old key is cancelled first.
     pub fn key_changed(&self) {
         let _ = self.tx.send(Cmd::KeyChanged);
+    }
+
+    /// The user chose another interval (`None`: pause automatic syncs); the next run moves
+    /// to one new interval after the last success (now, if that is past).
+    pub fn set_interval(&self, interval: Option<Duration>) {
+        let _ = self.tx.send(Cmd::SetInterval(interval));
+    }
+
+    /// The OS reported a network change: while offline, check at once whether Ashby answers
+    /// (instead of at the next minute's check).
+    pub fn check_now(&self) {
+        let _ = self.tx.send(Cmd::CheckNow);
     }
 
     /// The key was removed: end a hold and wait for a new key.
@@ -369,6 +473,8 @@ pub fn start(
         consecutive_failures: facts.consecutive_failures,
         last_success_at: facts.last_success_at,
         last_summary: None,
+        online: None,
+        interval_secs: config.interval.map(|d| d.as_secs()),
     };
     let (state_tx, state_rx) = watch::channel(initial);
     let rng = match config.seed {
@@ -390,6 +496,9 @@ pub fn start(
         held_waiters: Vec::new(),
         busy_elsewhere: false,
         keychain_locked: false,
+        online: None,
+        probing: None,
+        next_probe_at: None,
     };
     tokio::spawn(task.run());
     SchedulerHandle {
@@ -421,6 +530,11 @@ struct Task {
     held_waiters: Vec<oneshot::Sender<SyncSummary>>,
     busy_elsewhere: bool,
     keychain_locked: bool,
+    online: Option<bool>,
+    /// The reachability check in flight.
+    probing: Option<JoinHandle<Option<bool>>>,
+    /// When to check again whether Ashby answers (set only while offline).
+    next_probe_at: Option<DateTime<Utc>>,
 }
 
 struct EventsProgress(Arc<dyn SchedulerEvents>);
@@ -450,6 +564,13 @@ async fn wait_running(running: &mut Option<Running>, clock: &dyn WallClock) -> S
     }
 }
 
+async fn wait_probe(probing: &mut Option<JoinHandle<Option<bool>>>) -> Option<bool> {
+    match probing {
+        Some(p) => p.await.ok().flatten(),
+        None => std::future::pending().await,
+    }
+}
+
 impl Task {
     async fn run(mut self) {
         self.reschedule();
@@ -459,6 +580,9 @@ impl Task {
             .is_some_and(|due| due <= self.cfg.clock.now())
         {
             self.start_run(Trigger::Startup, false, None);
+        } else if self.facts.last_offline {
+            // Offline when the app last ran: find out now, not at the next due time.
+            self.next_probe_at = Some(self.cfg.clock.now());
         }
         loop {
             self.publish();
@@ -481,6 +605,18 @@ impl Task {
                         None if self.held => self.held_waiters.extend(reply),
                         None => self.start_run(Trigger::Manual, full, reply),
                     },
+                    Some(Cmd::SetInterval(interval)) => {
+                        tracing::info!(secs = interval.map(|d| d.as_secs()), "scheduler: interval changed");
+                        self.cfg.interval = interval;
+                        if self.running.is_none() {
+                            self.reschedule();
+                        }
+                    }
+                    Some(Cmd::CheckNow) => {
+                        if self.online == Some(false) && self.next_probe_at.is_some() {
+                            self.next_probe_at = Some(self.cfg.clock.now());
+                        }
+                    }
                     Some(Cmd::KeyChanged) => {
                         // The run in flight (if any) uses the old key: stop it, start afresh.
                         let mut waiters = self.cancel_running().await;
@@ -490,11 +626,12 @@ impl Task {
                         self.facts.consecutive_failures = 0;
                         self.keychain_locked = false;
                         self.busy_elsewhere = false;
-                        // Nobody clicked Sync now unless someone is waiting for it.
-                        let trigger = if waiters.is_empty() {
-                            Trigger::Schedule
+                        // The set-up's first sync, or a replaced key's (also when someone
+                        // pressed Sync now meanwhile: the key change is why it runs).
+                        let trigger = if self.facts.last_success_at.is_none() {
+                            Trigger::Setup
                         } else {
-                            Trigger::Manual
+                            Trigger::NewKey
                         };
                         self.start_run(trigger, false, None);
                         self.join_running(waiters);
@@ -531,25 +668,74 @@ impl Task {
                 summary = wait_running(&mut self.running, &*self.cfg.clock) => {
                     self.on_finished(summary)
                 }
+                reachable = wait_probe(&mut self.probing) => {
+                    self.probing = None;
+                    self.on_probed(reachable);
+                }
                 _ = tokio::time::sleep(wait), if self.running.is_none() => {
-                    if !self.held && self.next_run_at.is_some_and(|due| due <= self.cfg.clock.now()) {
-                        self.start_run(Trigger::Schedule, false, None);
+                    let now = self.cfg.clock.now();
+                    if !self.held && self.next_run_at.is_some_and(|due| due <= now) {
+                        let trigger = if self.facts.consecutive_failures > 0 {
+                            Trigger::Retry
+                        } else {
+                            Trigger::Schedule
+                        };
+                        self.start_run(trigger, false, None);
+                    } else if self.probing.is_none()
+                        && self.next_probe_at.is_some_and(|at| at <= now)
+                    {
+                        self.next_probe_at = None;
+                        self.probing = Some(tokio::spawn(self.runner.probe()));
                     }
                 }
             }
         }
     }
 
-    /// Sleep until due, but never longer than `check_every` (wall clock may jump: sleep/wake).
+    /// Sleep until due (or the next reachability check), but never longer than `check_every`
+    /// (wall clock may jump: sleep/wake).
     fn wait_time(&self) -> Duration {
         let now = self.cfg.clock.now();
-        match self.next_run_at {
+        let probe = self.next_probe_at.filter(|_| self.probing.is_none());
+        let next = match (self.next_run_at, probe) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match next {
             Some(due) if due <= now => Duration::ZERO,
             Some(due) => (due - now)
                 .to_std()
                 .unwrap_or_default()
                 .min(self.cfg.check_every),
             None => self.cfg.check_every,
+        }
+    }
+
+    /// A reachability check came back.
+    fn on_probed(&mut self, reachable: Option<bool>) {
+        let now = self.cfg.clock.now();
+        match reachable {
+            Some(true) => {
+                tracing::info!("scheduler: Ashby answers again");
+                self.online = Some(true);
+                self.next_probe_at = None;
+                // The failures were the network's: due is one interval after the last success
+                // again, not the back-off's step.
+                self.facts.consecutive_failures = 0;
+                self.reschedule();
+                if !self.held
+                    && self.running.is_none()
+                    && self.next_run_at.is_some_and(|due| due <= now)
+                {
+                    self.start_run(Trigger::Retry, false, None);
+                }
+            }
+            Some(false) => {
+                self.online = Some(false);
+                self.next_probe_at = Some(now + chrono_of(self.cfg.probe_every));
+            }
+            // No key to ask with: the next run will tell.
+            None => self.next_probe_at = Some(now + chrono_of(self.cfg.probe_every)),
         }
     }
 
@@ -581,7 +767,12 @@ impl Task {
                 Some(now + chrono::Duration::from_std(self.cfg.busy_retry).unwrap_or_default());
             return;
         }
-        self.next_run_at = next_due(&self.facts, self.cfg.interval, &self.cfg.backoff).map(|due| {
+        let Some(interval) = self.cfg.interval else {
+            // Paused by the user: only Sync now runs.
+            self.next_run_at = None;
+            return;
+        };
+        self.next_run_at = next_due(&self.facts, interval, &self.cfg.backoff).map(|due| {
             if due <= now {
                 now
             } else {
@@ -640,6 +831,13 @@ impl Task {
             }
             self.facts.last_finished_at = Some(summary.finished_at);
         }
+        if !not_ours {
+            let offline =
+                summary.result == RunResult::Failed && code.is_some_and(ErrorCode::is_offline);
+            self.online = Some(!offline);
+            let now = self.cfg.clock.now();
+            self.next_probe_at = offline.then(|| now + chrono_of(self.cfg.probe_every));
+        }
         if summary.needs_key {
             self.facts.key_invalid = true;
         } else if super::plan::key_worked(&summary.streams, false) {
@@ -684,6 +882,8 @@ impl Task {
             consecutive_failures: self.facts.consecutive_failures,
             last_success_at: self.facts.last_success_at,
             last_summary: self.last_summary.clone(),
+            online: self.online,
+            interval_secs: self.cfg.interval.map(|d| d.as_secs()),
         };
         let changed = self.state_tx.send_if_modified(|cur| {
             if *cur != state {
@@ -699,9 +899,36 @@ impl Task {
     }
 }
 
+fn chrono_of(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_choices_and_their_durations() {
+        assert_eq!(SyncInterval::default().duration(), Some(DEFAULT_INTERVAL));
+        assert_eq!(
+            SyncInterval::Minutes15.duration(),
+            Some(Duration::from_secs(900))
+        );
+        assert_eq!(
+            SyncInterval::Daily.duration(),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(SyncInterval::Paused.duration(), None);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.sqlite3")).unwrap().store;
+        assert_eq!(SyncInterval::stored(&store).unwrap(), SyncInterval::Hourly);
+        SyncInterval::Hours6.store(&store).unwrap();
+        assert_eq!(SyncInterval::stored(&store).unwrap(), SyncInterval::Hours6);
+        store
+            .set_setting(SyncInterval::SETTING, "fortnightly")
+            .unwrap();
+        assert_eq!(SyncInterval::stored(&store).unwrap(), SyncInterval::Hourly);
+    }
 
     #[test]
     fn intervals_in_words() {
