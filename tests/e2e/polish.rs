@@ -35,8 +35,8 @@ fn js(s: &str) -> String {
 }
 
 /// Runs axe-core (from ui/node_modules, injected through WebDriver) on the page as it is and
-/// fails with every serious or critical violation.
-async fn axe_clean(app: &App, screen: &str) -> Res<()> {
+/// adds every serious or critical violation to `found`, named by `screen`.
+async fn axe(app: &App, screen: &str, found: &mut Vec<String>) -> Res<()> {
     let present = app.eval("return typeof window.axe").await?;
     if present != "object" {
         let path =
@@ -49,7 +49,7 @@ async fn axe_clean(app: &App, screen: &str) -> Res<()> {
             return Err("axe-core did not load into the window".into());
         }
     }
-    let found = app
+    let v = app
         .eval_async(
             "const done = arguments[arguments.length - 1];\
              window.axe.run(document, { resultTypes: ['violations'] }).then(r => done(\
@@ -59,7 +59,7 @@ async fn axe_clean(app: &App, screen: &str) -> Res<()> {
              )).catch(e => done(['axe failed: ' + e]));",
         )
         .await?;
-    let list: Vec<String> = found
+    let list: Vec<String> = v
         .as_array()
         .map(|a| {
             a.iter()
@@ -67,14 +67,22 @@ async fn axe_clean(app: &App, screen: &str) -> Res<()> {
                 .collect()
         })
         .unwrap_or_default();
-    if !list.is_empty() {
-        return Err(format!(
-            "axe-core on the {screen} screen:\n  {}",
-            list.join("\n  ")
-        ));
-    }
-    eprintln!("axe-core: no serious or critical violation on the {screen} screen");
+    eprintln!(
+        "axe-core: {} serious or critical violations on the {screen} screen",
+        list.len()
+    );
+    found.extend(list.into_iter().map(|l| format!("[{screen}] {l}")));
     Ok(())
+}
+
+fn axe_clean(found: &[String]) -> Res<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "axe-core found serious or critical violations:\n  {}",
+        found.join("\n  ")
+    ))
 }
 
 /// Ticks the checklist items at `indexes` on step 4.
@@ -115,6 +123,7 @@ async fn welcome_step_four_partly_ticked_and_a_write_key_warned() {
     )
     .await;
     let r: Res<()> = async {
+        let mut a11y = Vec::new();
         // The welcome: what the app does, who the partner is, what it takes, where the key goes.
         app.wait_for("[data-step='welcome']", T).await?;
         app.wait_text("[data-testid='step-progress']", "Before you start", T).await?;
@@ -125,7 +134,7 @@ async fn welcome_step_four_partly_ticked_and_a_write_key_warned() {
             }
         }
         app.wait_text("[data-action='next']", "Get started", T).await?;
-        axe_clean(&app, "wizard (welcome)").await?;
+        axe(&app, "wizard (welcome)", &mut a11y).await?;
         app.screenshot("welcome").await?;
 
         // Step 4 with 3 of 10 ticked: Next is in view at 1280×800, the step list says "3 of 10".
@@ -226,13 +235,13 @@ async fn welcome_step_four_partly_ticked_and_a_write_key_warned() {
             T,
         )
         .await?;
-        axe_clean(&app, "wizard (verified key)").await?;
+        axe(&app, "wizard (verified key)", &mut a11y).await?;
         app.eval(
-            "document.querySelector(\"[data-testid='verification-headline']\").scrollIntoView({block: 'start'}); return 1",
+            "document.querySelector('.keyfield').scrollIntoView({block: 'start'}); return 1",
         )
         .await?;
         app.screenshot("write-key").await?;
-        Ok(())
+        axe_clean(&a11y)
     }
     .await;
     finish(app, r).await;
@@ -357,7 +366,11 @@ async fn a_browser_that_cannot_be_opened_shows_the_address_with_copy() {
         if postings.is_empty() || postings.len() != copies.len() {
             return Err(format!("{} Open posting, {} Copy link", postings.len(), copies.len()));
         }
-        app.eval("document.querySelector(\"[data-action='open-posting']\").scrollIntoView(); return 1").await?;
+        app.eval(
+            "const pane = document.querySelector(\"[data-testid='job-detail-pane']\");\
+             pane.scrollTop = document.querySelector(\"[data-action='open-posting']\").closest(\"[data-testid='posting']\").offsetTop - 120; return 1",
+        )
+        .await?;
         app.click("[data-action='open-posting']").await?;
         let (_, url) = open_failed(&app, "[data-testid='posting']").await?;
         if !url.starts_with("https://jobs.ashbyhq.com/") {
@@ -452,6 +465,7 @@ async fn axe_core_finds_nothing_serious_and_replace_key_speaks_for_itself() {
     let base = fake.base_url();
     let mut app = App::launch(&desk, "a11y", &[("ASHBY_API_BASE_URL", base.as_str())]).await;
     let r: Res<()> = async {
+        let mut a11y = Vec::new();
         app.wait_for("[data-step='welcome']", T).await?;
         // The wizard by keyboard alone: Tab to "Get started", Enter.
         let mut reached = false;
@@ -477,7 +491,7 @@ async fn axe_core_finds_nothing_serious_and_replace_key_speaks_for_itself() {
         }
         app.press("\u{E007}").await?; // Enter
         app.wait_for("[data-step='logIn']", T).await?;
-        axe_clean(&app, "wizard (step 1)").await?;
+        axe(&app, "wizard (step 1)", &mut a11y).await?;
 
         next_until(&app, "pasteKey").await?;
         if paste_and_verify(&app, &keys.full).await? != "fullRead" {
@@ -488,21 +502,21 @@ async fn axe_core_finds_nothing_serious_and_replace_key_speaks_for_itself() {
         app.wait_for("[data-screen='jobs']", T).await?;
         app.wait_for("[data-testid='job-row']", Duration::from_secs(60))
             .await?;
-        axe_clean(&app, "jobs").await?;
+        axe(&app, "jobs", &mut a11y).await?;
 
         app.click("[data-testid='job-row']").await?;
         app.wait_for("[data-testid='job-detail']", T).await?;
         app.wait_for("[data-testid='posting']", T).await?;
-        axe_clean(&app, "job detail").await?;
+        axe(&app, "job detail", &mut a11y).await?;
 
         app.click("[data-action='view-history']").await?;
         tokio::time::sleep(Duration::from_millis(800)).await;
-        axe_clean(&app, "sync history").await?;
+        axe(&app, "sync history", &mut a11y).await?;
 
         app.click("[data-action='settings']").await?;
         app.wait_for("[data-screen='settings']", T).await?;
         app.wait_for("[data-testid='permission-matrix']", T).await?;
-        axe_clean(&app, "settings").await?;
+        axe(&app, "settings", &mut a11y).await?;
 
         // Replace key: its own words, a clear Cancel that keeps the current key.
         app.click("[data-action='replace-key']").await?;
@@ -516,7 +530,7 @@ async fn axe_core_finds_nothing_serious_and_replace_key_speaks_for_itself() {
         if app.find("[data-step-item='welcome']").await.is_ok() {
             return Err("Replace key shows the first-run welcome".into());
         }
-        axe_clean(&app, "wizard (replace key)").await?;
+        axe(&app, "wizard (replace key)", &mut a11y).await?;
         app.click("[data-action='cancel']").await?;
         app.wait_for("[data-screen='settings']", T).await?;
 
@@ -545,7 +559,7 @@ async fn axe_core_finds_nothing_serious_and_replace_key_speaks_for_itself() {
         if !ok || found.trim() != keys.partial {
             return Err("the new key is not the one in the keychain".into());
         }
-        Ok(())
+        axe_clean(&a11y)
     }
     .await;
     finish(app, r).await;

@@ -179,8 +179,9 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
         vec![
             format!(
                 "Ashby Sync keeps a copy of your company's jobs from Ashby on this computer, \
-                 refreshes it every hour, and shows what changed. It connects your Ashby account \
-                 to {partner}, the hiring partner (job board) your company works with."
+                 refreshes it {every}, and shows what changed. It connects your Ashby account \
+                 to {partner}, the hiring partner (job board) your company works with.",
+                every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
             ),
             format!(
                 "To set it up you create an API key in Ashby for {partner}, with read-only \
@@ -420,12 +421,13 @@ mod tests {
             (StepId::Welcome, StepKind::Welcome, 0, 7)
         );
         let text = w.body.join(" ");
+        let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
         for needle in [
             "Acme Partners",
             "admin rights",
             "five minutes",
             "keychain",
-            "every hour",
+            every.as_str(),
         ] {
             assert!(text.contains(needle), "{needle}: {text}");
         }
