@@ -321,9 +321,9 @@ async fn a_browser_that_cannot_be_opened_shows_the_address_with_copy() {
         if url != "https://app.ashbyhq.com" || !msg.contains("couldn't open your web browser") {
             return Err(format!("wizard: {msg:?} / {url:?}"));
         }
+        app.screenshot("wizard-open-failed").await?;
         app.click("[data-action='copy-failed-url']").await?;
         app.wait_text("[data-action='copy-failed-url']", "Copied", T).await?;
-        app.screenshot("wizard-open-failed").await?;
 
         // Save a key and go to a job.
         next_until(&app, "pasteKey").await?;
@@ -347,9 +347,22 @@ async fn a_browser_that_cannot_be_opened_shows_the_address_with_copy() {
         if url != job_url {
             return Err(format!("Open in Ashby showed {url:?}, expected {job_url:?}"));
         }
+        app.screenshot("open-failed").await?;
         app.click("[data-action='copy-open-in-ashby']").await?;
         app.wait_text("[data-action='copy-open-in-ashby']", "Copied", T).await?;
-        app.screenshot("open-failed").await?;
+        // What was copied is the address: paste it (Ctrl+V) into a scratch field.
+        app.eval(
+            "const t = document.createElement('textarea'); t.id = 'paste-check';\
+             t.setAttribute('aria-label', 'paste check'); document.body.append(t); t.focus(); return 1",
+        )
+        .await?;
+        app.chord(&["\u{E009}", "v"]).await?; // Control + V
+        let pasted = app
+            .eval("const t = document.getElementById('paste-check'); const v = t.value; t.remove(); return v")
+            .await?;
+        if pasted != job_url.as_str() {
+            return Err(format!("Copy link put {pasted} on the clipboard, expected {job_url}"));
+        }
 
         // Each posting has Open posting and Copy link (on a job with a public posting).
         for n in 0..10 {
