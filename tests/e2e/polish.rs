@@ -147,11 +147,12 @@ async fn welcome_step_four_partly_ticked_and_a_write_key_warned() {
                  return [innerWidth, innerHeight, b.top, b.bottom]",
             )
             .await?;
-        let (w, h, bottom) = (view[0].as_f64(), view[1].as_f64(), view[3].as_f64());
-        if w != Some(1280.0) || h.unwrap_or(0.0) > 800.0 {
+        let n = |i: usize| view[i].as_f64().unwrap_or(f64::NAN);
+        let (w, h, top, bottom) = (n(0), n(1), n(2), n(3));
+        if (w - 1280.0).abs() > 0.5 || h > 800.5 {
             return Err(format!("the window is not 1280×800: {view}"));
         }
-        if !(bottom.unwrap_or(f64::MAX) <= h.unwrap_or(0.0) && view[2].as_f64().unwrap_or(-1.0) >= 0.0) {
+        if top.is_nan() || top < 0.0 || bottom.is_nan() || bottom > h {
             return Err(format!("Next is not visible without scrolling: {view}"));
         }
         let (class, text) = step_item(&app, "permissions").await?;
@@ -353,7 +354,8 @@ async fn a_browser_that_cannot_be_opened_shows_the_address_with_copy() {
         // What was copied is the address: paste it (Ctrl+V) into a scratch field.
         app.eval(
             "const t = document.createElement('textarea'); t.id = 'paste-check';\
-             t.setAttribute('aria-label', 'paste check'); document.body.append(t); t.focus(); return 1",
+             t.setAttribute('aria-label', 'paste check'); t.style.position = 'fixed'; t.style.top = '0';\
+             document.body.append(t); t.focus({preventScroll: true}); return 1",
         )
         .await?;
         app.chord(&["\u{E009}", "v"]).await?; // Control + V

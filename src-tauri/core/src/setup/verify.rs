@@ -156,7 +156,7 @@ pub fn write_module_labels(write_scopes: &[String]) -> Vec<String> {
         {
             Some(m) if !known.contains(&m) => known.push(m),
             Some(_) => {}
-            None if !other.contains(s) => other.push(s.trim().to_string()),
+            None if !other.iter().any(|o| o == s.trim()) => other.push(s.trim().to_string()),
             None => {}
         }
     }
