@@ -41,8 +41,12 @@ pub fn private_files() {
     }
 }
 
-/// Only Ashby's own pages: `https://app|developers|jobs.ashbyhq.com/…`, no credentials, no port.
+/// Only Ashby's own pages: `https://app|developers|jobs.ashbyhq.com/…`, no credentials, no
+/// port; or a plain `mailto:` for one address (a hiring-team email), with nothing after it.
 pub fn allowed(url: &str) -> bool {
+    if let Some(addr) = url.strip_prefix("mailto:") {
+        return plain_address(addr);
+    }
     let Ok(u) = tauri::Url::parse(url) else {
         return false;
     };
@@ -55,6 +59,24 @@ pub fn allowed(url: &str) -> bool {
         && u.username().is_empty()
         && u.password().is_none()
         && !url.chars().any(char::is_whitespace)
+}
+
+/// `name@example.com`: one address, no subject/body/cc parameters, nothing an opener could
+/// read as an option or a second argument.
+fn plain_address(addr: &str) -> bool {
+    let Some((local, domain)) = addr.split_once('@') else {
+        return false;
+    };
+    let ok_local = |c: char| c.is_ascii_alphanumeric() || "._%+-'".contains(c);
+    let ok_domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    !local.is_empty()
+        && !local.starts_with('-')
+        && local.len() <= 64
+        && local.chars().all(ok_local)
+        && domain.contains('.')
+        && domain.len() <= 253
+        && domain.chars().all(ok_domain)
+        && !domain.starts_with(['.', '-'])
 }
 
 /// A launcher built by tauri-plugin-shell's command API (which also keeps a console window from
@@ -107,7 +129,8 @@ pub fn open(url: &str, build: impl Fn(&Command) -> Command) -> AppResult<()> {
     if !allowed(url) {
         return Err(AppError::new(
             ErrorCode::InvalidInput,
-            "Ashby Sync only opens Ashby's own pages (https://app.ashbyhq.com and its help pages).",
+            "Ashby Sync only opens Ashby's own pages (https://app.ashbyhq.com and its help pages) \
+             and email addresses.",
         ));
     }
     let mut last_error = String::from("no opener found");
@@ -146,13 +169,24 @@ pub fn open(url: &str, build: impl Fn(&Command) -> Command) -> AppResult<()> {
         tracing::info!(opener = %program, "opened an Ashby page in the browser");
         return Ok(());
     }
-    tracing::warn!("could not open the browser: {last_error}");
+    // The opener's own words and exit status are for the log; the user gets what to do.
+    tracing::warn!(
+        "could not open {}: {last_error}",
+        if url.starts_with("mailto:") {
+            "the email app"
+        } else {
+            "the browser"
+        }
+    );
     Err(AppError::new(
-        ErrorCode::Internal,
-        format!(
-            "Could not open your web browser ({last_error}). Copy the address and open it \
-             yourself: {url}"
-        ),
+        ErrorCode::BrowserUnavailable,
+        if url.starts_with("mailto:") {
+            "Ashby Sync couldn't open your email app. Copy the address and write to it from \
+             your email app."
+        } else {
+            "Ashby Sync couldn't open your web browser. Copy the address and open it in your \
+             browser yourself."
+        },
     ))
 }
 
@@ -191,6 +225,43 @@ mod tests {
         }
         let err = open("https://evil.example/", plain).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn a_plain_email_address_is_allowed_and_nothing_more() {
+        for ok in [
+            "mailto:ada@example.com",
+            "mailto:o'brien+jobs@mail.example.co.uk",
+        ] {
+            assert!(allowed(ok), "{ok}");
+        }
+        for bad in [
+            "mailto:",
+            "mailto:ada",
+            "mailto:ada@localhost",
+            "mailto:ada@example.com?subject=hi",
+            "mailto:ada@example.com,eve@example.com",
+            "mailto:-x@example.com",
+            "mailto:ada@example.com foo",
+            "mailto:ada@-example.com",
+            "mailto:ada@exa;mple.com",
+            "MAILTO:ada@example.com\n",
+        ] {
+            assert!(!allowed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_browser_that_cannot_start_is_explained_without_the_launchers_words() {
+        // Every opener fails: the user gets what happened and what to do, not an exit status.
+        let failing = |_: &Command| Command::new("false");
+        let err = open("https://app.ashbyhq.com/jobs/1", failing).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BrowserUnavailable);
+        let msg = err.to_string();
+        assert!(msg.contains("couldn't open your web browser"), "{msg}");
+        assert!(!msg.contains("exit") && !msg.contains("false"), "{msg}");
+        let err = open("mailto:ada@example.com", failing).unwrap_err();
+        assert!(err.to_string().contains("email app"), "{err}");
     }
 
     #[test]

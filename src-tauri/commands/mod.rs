@@ -268,8 +268,8 @@ command! {
 }
 
 command! {
-    pub fn wizard_steps(state: State<'_, AppState>) -> Vec<WizardStep> {
-        setup::wizard_steps(&state.settings.partner_name)
+    pub fn wizard_steps(state: State<'_, AppState>, mode: setup::WizardMode) -> Vec<WizardStep> {
+        setup::wizard_steps_for(&state.settings.partner_name, mode)
     }
 }
 

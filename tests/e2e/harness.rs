@@ -363,6 +363,23 @@ impl App {
         Ok(())
     }
 
+    /// Presses keys together (e.g. Control + "v"): all down in order, then all up.
+    pub async fn chord(&self, keys: &[&str]) -> Res<()> {
+        let mut acts: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        acts.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        let actions = json!({"actions": [{"type": "key", "id": "kbd", "actions": acts}]});
+        self.cmd(reqwest::Method::POST, "/actions", Some(actions))
+            .await?;
+        Ok(())
+    }
+
     /// Saves a PNG of the window as `target/e2e-screenshots/<test>-<nn>-<step>.png`,
     /// after two animation frames so the picture is not a stale frame.
     /// A screenshot of the real window, taken from the X display after two animation frames.

@@ -6,6 +6,7 @@ mod harness;
 mod jobs;
 mod network;
 mod outside;
+mod polish;
 mod shell;
 mod status;
 mod updates;
@@ -39,6 +40,8 @@ async fn launches_into_the_setup_wizard_and_round_trips_a_command() {
     with_app("launch", &[], |mut app| async move {
         let r: Res<()> = async {
             app.wait_for("[data-screen='wizard']", T).await?;
+            app.wait_for("[data-step='welcome']", T).await?;
+            app.click("[data-action='next']").await?;
             app.wait_text("[data-testid='step-progress']", "Step 1 of 7", T).await?;
             app.wait_text("#step-title", "Log in to Ashby", T).await?;
             // The steps and the version come from Rust commands: the IPC round trip works.

@@ -29,7 +29,7 @@ async fn launch(desk: &Desktop, name: &str, fake: &FakeAshby) -> App {
 
 /// Clicks Next until the step with `id` shows.
 pub(crate) async fn next_until(app: &App, id: &str) -> Res<()> {
-    for _ in 0..8 {
+    for _ in 0..10 {
         if app.find(&format!("[data-step='{id}']")).await.is_ok() {
             return Ok(());
         }

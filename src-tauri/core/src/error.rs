@@ -86,6 +86,8 @@ closed_enum!(
         UpdateInstallFailed => "update_install_failed",
         /// The export file could not be written (folder not writable, disk full).
         ExportFailed => "export_failed",
+        /// No web browser could be started for a link: the UI shows the address to copy.
+        BrowserUnavailable => "browser_unavailable",
     } else Unrecognized
 );
 

@@ -486,11 +486,9 @@ mod legacy {
             Outcome::FullRead
         };
         let mut warnings = Vec::new();
+        let write_modules = crate::setup::write_module_labels(&r.write_scopes);
         if !r.write_scopes.is_empty() {
-            warnings.push(format!(
-                "This key can also change data in Ashby ({}). The guide asks for a read-only key.",
-                r.write_scopes.join(", ")
-            ));
+            warnings.push(crate::setup::write_access_warning(&write_modules));
         }
         Verification {
             outcome,
@@ -500,6 +498,8 @@ mod legacy {
             created_at: r.created_at.clone(),
             scopes: r.scopes.clone(),
             write_scopes: r.write_scopes.clone(),
+            write_modules,
+            toggles: crate::setup::toggle_checks(),
             modules,
             message: "Last verification".to_string(),
             warnings,
@@ -574,6 +574,8 @@ mod tests {
             created_at: Some("2026-01-02T03:04:05.000Z".into()),
             scopes: vec!["jobs:read".into(), "candidates:write".into()],
             write_scopes: vec!["candidates:write".into()],
+            write_modules: vec!["Candidates".into()],
+            toggles: crate::setup::toggle_checks(),
             modules,
             message: "The key works and can read every module.".into(),
             warnings: vec!["A warning in verify's own words.".into()],

@@ -13,6 +13,7 @@ import type {
   JobQuery,
   NotificationPrefs,
   SyncInterval,
+  WizardMode,
   WizardProgress,
 } from "./ipc";
 
@@ -68,7 +69,7 @@ export const api = {
   quitApp: () => call("quit_app"),
   openExternal: (url: string) => call("open_external", { url }),
   bootState: () => call("boot_state"),
-  wizardSteps: () => call("wizard_steps"),
+  wizardSteps: (mode: WizardMode) => call("wizard_steps", { mode }),
   wizardProgress: () => call("wizard_progress"),
   setWizardProgress: (progress: WizardProgress) => call("set_wizard_progress", { progress }),
   verifyKey: (key: string) => call("verify_key", { key }),

@@ -125,7 +125,7 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed" | "export_failed";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed" | "export_failed" | "browser_unavailable";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -451,9 +451,9 @@ canRetry: boolean, };
 
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
-export type StepId = "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
+export type StepId = "welcome" | "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
 
-export type StepKind = "instructions" | "keyInput" | "save";
+export type StepKind = "welcome" | "instructions" | "keyInput" | "save";
 
 export type Stream = "departments" | "locations" | "jobs" | "postings";
 
@@ -569,6 +569,24 @@ needsKey: boolean, };
 
 export type TextSpan = { text: string, mark: boolean, };
 
+export type ToggleCheck = { 
+/**
+ * Stable id, the same as step 4's checklist item (`confidentialAccess`).
+ */
+id: string, 
+/**
+ * As Ashby labels it.
+ */
+label: string, 
+/**
+ * `Unknown` when Ashby does not tell apps how the switch is set.
+ */
+access: Access, 
+/**
+ * What the user should check, in plain words.
+ */
+detail: string, };
+
 export type TreeFacet = { id: string, name: string, parentId: string | null, isArchived: boolean, 
 /**
  * Jobs directly in this department/location.
@@ -621,6 +639,15 @@ scopes: Array<string>,
  */
 writeScopes: Array<string>, 
 /**
+ * The modules behind `write_scopes`, as Ashby's key form names them ("Jobs", "Candidates").
+ */
+writeModules: Array<string>, 
+/**
+ * The key's switches besides the modules (access to confidential jobs), and whether they
+ * could be checked.
+ */
+toggles: Array<ToggleCheck>, 
+/**
  * One row per module, in Ashby's order.
  */
 modules: Array<ModuleCheck>, 
@@ -638,6 +665,8 @@ warnings: Array<string>, verifiedAt: string,
  */
 network: NetworkProblem | null, };
 
+export type WizardMode = "firstRun" | "replaceKey";
+
 export type WizardProgress = { 
 /**
  * 0-based step index.
@@ -650,7 +679,7 @@ ticks: Array<string>, };
 
 export type WizardStep = { id: StepId, 
 /**
- * 1-based position ("Step n of total").
+ * 1-based position among the guide's steps ("Step n of total"); 0 for the welcome.
  */
 number: number, total: number, kind: StepKind, title: string, 
 /**
@@ -664,7 +693,15 @@ warnings: Array<string>,
 /**
  * Shown as notes below the body.
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * The forward button's words ("Get started" on the welcome; "Next" elsewhere).
+ */
+nextLabel: string, 
+/**
+ * Shown once the key is saved (Replace key), before going back to the jobs.
+ */
+doneMessage: string | null, };
 
 export type WorkplaceType = "OnSite" | "Hybrid" | "Remote" | (string & {});
 
@@ -713,7 +750,7 @@ export type Commands = {
   quit_app: { args: null; result: void };
   open_external: { args: { url: string }; result: void };
   boot_state: { args: null; result: BootState };
-  wizard_steps: { args: null; result: Array<WizardStep> };
+  wizard_steps: { args: { mode: WizardMode }; result: Array<WizardStep> };
   wizard_progress: { args: null; result: WizardProgress };
   set_wizard_progress: { args: { progress: WizardProgress }; result: void };
   verify_key: { args: { key: string }; result: Verification };

@@ -5,8 +5,8 @@ pub mod steps;
 pub mod verify;
 
 pub use steps::{
-    permission_checklist, suggested_key_name, wizard_steps, ChecklistItem, ChecklistKind,
-    StepAction, StepId, StepKind, WizardStep,
+    permission_checklist, suggested_key_name, wizard_steps, wizard_steps_for, ChecklistItem,
+    ChecklistKind, StepAction, StepId, StepKind, WizardMode, WizardStep,
 };
 pub use verify::*;
 

@@ -1,6 +1,7 @@
-//! The set-up wizard as data: one definition per step of the partner's guide
-//! (`shared/seed/partner-integration-steps.txt`, 7 steps and 2 notes), in plain language.
-//! The UI renders these; it holds no copy of the wording.
+//! The set-up wizard as data: a short welcome, then one definition per step of the partner's
+//! guide (`shared/seed/partner-integration-steps.txt`, 7 steps and 2 notes), in plain language.
+//! Replacing a key reuses the guide with its own words for the last two steps. The UI renders
+//! these; it holds no copy of the wording.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -16,6 +17,8 @@ pub const ASHBY_API_KEYS_URL: &str = "https://app.ashbyhq.com/admin/api/keys";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum StepId {
+    /// Before step 1: what the app does and what the set-up needs (not one of the guide's steps).
+    Welcome,
     LogIn,
     FindApiKeys,
     CreateKey,
@@ -29,6 +32,8 @@ pub enum StepId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum StepKind {
+    /// The welcome before step 1: text only, and a button to begin.
+    Welcome,
     /// Text, buttons and possibly a checklist: the user works in Ashby.
     Instructions,
     /// The masked key input with reveal toggle and the Verify button.
@@ -79,12 +84,23 @@ pub struct ChecklistItem {
     pub module: Option<Module>,
 }
 
+/// Which set-up the wizard runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum WizardMode {
+    /// No key yet: the welcome, then the whole guide; saving starts the first sync.
+    FirstRun,
+    /// Settings → Replace key: the guide without the welcome; the current key stays in use
+    /// until the new one is saved.
+    ReplaceKey,
+}
+
 /// One wizard screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WizardStep {
     pub id: StepId,
-    /// 1-based position ("Step n of total").
+    /// 1-based position among the guide's steps ("Step n of total"); 0 for the welcome.
     pub number: u32,
     pub total: u32,
     pub kind: StepKind,
@@ -97,6 +113,10 @@ pub struct WizardStep {
     pub warnings: Vec<String>,
     /// Shown as notes below the body.
     pub notes: Vec<String>,
+    /// The forward button's words ("Get started" on the welcome; "Next" elsewhere).
+    pub next_label: String,
+    /// Shown once the key is saved (Replace key), before going back to the jobs.
+    pub done_message: Option<String>,
 }
 
 /// The key name step 3 suggests, so the key is recognisable later in Ashby's list.
@@ -104,10 +124,78 @@ pub fn suggested_key_name(partner: &str) -> String {
     format!("Full Read API Key – {partner}")
 }
 
-/// The 7 steps of the partner's guide, with `partner` (see `config::Settings::partner_name`) substituted.
+/// The wizard for `mode`: the 7 steps of the partner's guide, with `partner` (see
+/// `config::Settings::partner_name`) substituted, after a welcome on the first run.
+pub fn wizard_steps_for(partner: &str, mode: WizardMode) -> Vec<WizardStep> {
+    let partner = partner.trim();
+    let mut steps = wizard_steps(partner);
+    if mode == WizardMode::ReplaceKey {
+        steps.retain(|s| s.kind != StepKind::Welcome);
+        for s in &mut steps {
+            match s.id {
+                StepId::PasteKey => {
+                    s.title = "Paste the new API key".into();
+                    s.body = vec![
+                        "Paste the new key you copied from Ashby into the box below, then Verify."
+                            .into(),
+                        "Your current key keeps working until you save the new one. Cancel \
+                         leaves everything as it is."
+                            .into(),
+                    ];
+                }
+                StepId::Save => {
+                    s.title = "Save the new key".into();
+                    s.body = vec![
+                        "Save the new key: it replaces the current one in your system keychain, \
+                         and syncing carries on with it."
+                            .into(),
+                        "Until you save, the current key stays in use. Cancel keeps it.".into(),
+                    ];
+                    s.actions = vec![StepAction::SaveKey {
+                        label: "Save the new key".into(),
+                    }];
+                    s.notes.clear();
+                    s.done_message = Some(
+                        "The new key is saved in your system keychain and replaces the old \
+                         one. Ashby Sync is syncing with it now. If you no longer need the old \
+                         key, you can deactivate it in Ashby → Admin → API Keys."
+                            .into(),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    steps
+}
+
+/// The first-run wizard: the welcome, then the 7 steps of the partner's guide.
 pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
     let partner = partner.trim();
-    let steps = vec![
+    let welcome = step(
+        StepId::Welcome,
+        StepKind::Welcome,
+        "Welcome to Ashby Sync",
+        vec![
+            format!(
+                "Ashby Sync keeps a copy of your company's jobs from Ashby on this computer, \
+                 refreshes it {every}, and shows what changed. It connects your Ashby account \
+                 to {partner}, the hiring partner (job board) your company works with.",
+                every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL),
+            ),
+            format!(
+                "To set it up you create an API key in Ashby for {partner}, with read-only \
+                 access, and paste it here. The next steps walk you through Ashby's screens."
+            ),
+            "You need admin rights in Ashby (or an Ashby admin next to you) and about five minutes."
+                .into(),
+            "The key stays in your operating system's keychain, never in a file, and is only used \
+             to read from Ashby."
+                .into(),
+        ],
+    )
+    .next_label("Get started");
+    let guide = vec![
         step(
             StepId::LogIn,
             StepKind::Instructions,
@@ -129,12 +217,13 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
             StepKind::Instructions,
             "Find the API keys page",
             vec![
-                "In Ashby, open the Admin panel from the main menu.".into(),
-                "In the Admin panel, choose \"Ashby API\" or \"API Keys\". The exact label can vary; it \
-                 usually sits in the section about integrations or developer settings."
+                "In Ashby, go to Admin → API Keys. The button below opens that page directly."
                     .into(),
-                "You'll see the list of existing API keys (if there are any) and a button to create a \
-                 new one. The button below tries to open that page directly."
+                "You'll see the organisation's existing API keys (if there are any) and a button \
+                 to create a new one."
+                    .into(),
+                "If your menu looks different: the page may be called \"Ashby API\", under \
+                 Integrations or Developer settings in the Admin panel."
                     .into(),
             ],
         )
@@ -152,6 +241,12 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
                  the suggested name below."
                     .into(),
                 format!("When Ashby asks for the integration partner, choose {partner}."),
+                format!(
+                    "If {partner} isn't in Ashby's list of partners, leave the partner empty (or \
+                     pick \"Other\") and carry on: the permissions in the next step are what \
+                     matter, and the name says what the key is for. If Ashby won't let you go on \
+                     without a partner, ask {partner} or Ashby support to add the integration."
+                ),
             ],
         )
         .action(StepAction::CopyText {
@@ -229,16 +324,15 @@ pub fn wizard_steps(partner: &str) -> Vec<WizardStep> {
             crate::sync::interval_span(crate::sync::DEFAULT_INTERVAL),
         )),
     ];
-    let total = steps.len() as u32;
+    let total = guide.len() as u32;
+    let mut steps = vec![welcome];
+    steps.extend(guide.into_iter().enumerate().map(|(i, mut s)| {
+        s.number = i as u32 + 1;
+        s.total = total;
+        s
+    }));
+    steps[0].total = total;
     steps
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s.number = i as u32 + 1;
-            s.total = total;
-            s
-        })
-        .collect()
 }
 
 /// Step 4's checklist: Read on each of Ashby's nine modules, then the confidential-jobs toggle.
@@ -278,6 +372,8 @@ fn step(id: StepId, kind: StepKind, title: &str, body: Vec<String>) -> WizardSte
         checklist: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        next_label: "Next".into(),
+        done_message: None,
     }
 }
 
@@ -298,15 +394,106 @@ impl WizardStep {
         self.notes.push(n.into());
         self
     }
+    fn next_label(mut self, l: &str) -> Self {
+        self.next_label = l.into();
+        self
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The guide's 7 steps, without the welcome.
+    fn guide(partner: &str) -> Vec<WizardStep> {
+        let mut steps = wizard_steps(partner);
+        assert_eq!(steps[0].id, StepId::Welcome);
+        steps.remove(0);
+        steps
+    }
+
+    #[test]
+    fn a_welcome_comes_before_step_one() {
+        let steps = wizard_steps("Acme Partners");
+        let w = &steps[0];
+        assert_eq!(
+            (w.id, w.kind, w.number, w.total),
+            (StepId::Welcome, StepKind::Welcome, 0, 7)
+        );
+        let text = w.body.join(" ");
+        let every = crate::sync::interval_every(crate::sync::DEFAULT_INTERVAL);
+        for needle in [
+            "Acme Partners",
+            "admin rights",
+            "five minutes",
+            "keychain",
+            every.as_str(),
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        assert_eq!(w.next_label, "Get started");
+        assert!(w.actions.is_empty() && w.checklist.is_empty());
+        assert_eq!(steps[1].id, StepId::LogIn);
+        assert_eq!(steps[1].next_label, "Next");
+    }
+
+    #[test]
+    fn step_two_names_the_page_plainly_and_step_three_covers_a_missing_partner() {
+        let steps = guide("Acme Partners");
+        assert!(
+            steps[1].body[0].contains("Admin → API Keys"),
+            "{:?}",
+            steps[1].body
+        );
+        assert_eq!(
+            steps[1]
+                .body
+                .iter()
+                .filter(|p| p.contains("looks different"))
+                .count(),
+            1
+        );
+        assert!(steps[2]
+            .body
+            .iter()
+            .any(|p| p.contains("isn't in Ashby's list of partners")));
+    }
+
+    #[test]
+    fn replacing_a_key_has_its_own_words_and_no_first_sync_text() {
+        let steps = wizard_steps_for("Acme Partners", WizardMode::ReplaceKey);
+        assert_eq!(steps.len(), 7, "no welcome");
+        assert_eq!(steps[0].id, StepId::LogIn);
+        let paste = steps.iter().find(|s| s.id == StepId::PasteKey).unwrap();
+        assert!(paste
+            .body
+            .iter()
+            .any(|p| p.contains("current key keeps working until you save the new one")));
+        let save = steps.iter().find(|s| s.id == StepId::Save).unwrap();
+        assert!(save.notes.is_empty(), "{:?}", save.notes);
+        let json = serde_json::to_string(save).unwrap();
+        assert!(!json.contains("first"), "{json}");
+        assert!(save
+            .done_message
+            .as_deref()
+            .unwrap_or("")
+            .contains("new key is saved"));
+        assert_eq!(
+            save.actions,
+            vec![StepAction::SaveKey {
+                label: "Save the new key".into()
+            }]
+        );
+        // The first run is unchanged by it.
+        assert_eq!(
+            wizard_steps_for("Acme Partners", WizardMode::FirstRun),
+            wizard_steps("Acme Partners")
+        );
+    }
+
     #[test]
     fn seven_steps_in_the_guides_order() {
-        let steps = wizard_steps("BeBitcoiner");
+        let steps = guide("BeBitcoiner");
         let ids: Vec<StepId> = steps.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,
@@ -334,7 +521,7 @@ mod tests {
 
     #[test]
     fn login_and_api_key_pages_open_in_the_browser() {
-        let steps = wizard_steps("BeBitcoiner");
+        let steps = guide("BeBitcoiner");
         assert_eq!(
             steps[0].actions,
             vec![StepAction::OpenUrl {
@@ -351,7 +538,7 @@ mod tests {
 
     #[test]
     fn partner_name_is_substituted() {
-        let steps = wizard_steps("Acme Partners");
+        let steps = guide("Acme Partners");
         let create = &steps[2];
         assert!(create
             .body
@@ -370,12 +557,12 @@ mod tests {
             !json.contains("BeBitcoiner"),
             "no hard-coded default partner"
         );
-        assert!(wizard_steps("BeBitcoiner")[2].body[2].contains("choose BeBitcoiner."));
+        assert!(guide("BeBitcoiner")[2].body[2].contains("choose BeBitcoiner."));
     }
 
     #[test]
     fn step_four_lists_all_nine_modules_and_the_confidential_toggle() {
-        let step = &wizard_steps("BeBitcoiner")[3];
+        let step = &guide("BeBitcoiner")[3];
         let labels: Vec<&str> = step.checklist.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -405,7 +592,7 @@ mod tests {
 
     #[test]
     fn key_shown_once_and_the_two_documented_notes() {
-        let steps = wizard_steps("BeBitcoiner");
+        let steps = guide("BeBitcoiner");
         assert!(steps[4].warnings.iter().any(|w| w.contains("only once")));
         assert!(steps[4]
             .warnings
@@ -424,7 +611,7 @@ mod tests {
 
     #[test]
     fn serialises_camel_case_with_tagged_actions() {
-        let json = serde_json::to_value(&wizard_steps("BeBitcoiner")[2]).unwrap();
+        let json = serde_json::to_value(&guide("BeBitcoiner")[2]).unwrap();
         assert_eq!(json["id"], "createKey");
         assert_eq!(json["kind"], "instructions");
         assert_eq!(json["actions"][0]["kind"], "copyText");
@@ -432,7 +619,7 @@ mod tests {
             json["actions"][0]["text"],
             "Full Read API Key – BeBitcoiner"
         );
-        let json = serde_json::to_value(&wizard_steps("BeBitcoiner")[3]).unwrap();
+        let json = serde_json::to_value(&guide("BeBitcoiner")[3]).unwrap();
         assert_eq!(json["checklist"][3]["module"], "hiringProcessMetadata");
         assert_eq!(json["checklist"][9]["kind"], "toggle");
         assert_eq!(json["checklist"][9]["module"], serde_json::Value::Null);

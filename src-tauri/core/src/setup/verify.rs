@@ -83,6 +83,13 @@ pub struct Verification {
     pub scopes: Vec<String>,
     /// Scopes that allow changing data; the guide asks for a read-only key.
     pub write_scopes: Vec<String>,
+    /// The modules behind `write_scopes`, as Ashby's key form names them ("Jobs", "Candidates").
+    #[serde(default)]
+    pub write_modules: Vec<String>,
+    /// The key's switches besides the modules (access to confidential jobs), and whether they
+    /// could be checked.
+    #[serde(default)]
+    pub toggles: Vec<ToggleCheck>,
     /// One row per module, in Ashby's order.
     pub modules: Vec<ModuleCheck>,
     /// Headline for the outcome: what happened and what to do.
@@ -95,6 +102,81 @@ pub struct Verification {
     /// wizard's inline error with Retry and "Copy details for IT".
     #[serde(default)]
     pub network: Option<NetworkProblem>,
+}
+
+/// A key-level switch in Ashby's key form, and what the app could learn about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ToggleCheck {
+    /// Stable id, the same as step 4's checklist item (`confidentialAccess`).
+    pub id: String,
+    /// As Ashby labels it.
+    pub label: String,
+    /// `Unknown` when Ashby does not tell apps how the switch is set.
+    pub access: Access,
+    /// What the user should check, in plain words.
+    pub detail: String,
+}
+
+/// The switches on a key. Ashby's API does not report "Allow access to confidential jobs and
+/// projects" (`apiKey.info` lists scopes only, and a key without it just sees fewer jobs), so
+/// the row says it can't be checked rather than guessing.
+pub fn toggle_checks() -> Vec<ToggleCheck> {
+    vec![ToggleCheck {
+        id: "confidentialAccess".into(),
+        label: "Confidential jobs".into(),
+        access: Access::Unknown,
+        detail: "Can't be checked: Ashby doesn't tell apps whether this key may see confidential \
+                 jobs. In Ashby → Admin → API Keys → your key, make sure \"Allow access to \
+                 confidential jobs and projects\" is on."
+            .into(),
+    }]
+}
+
+/// The modules a key may change, by their names in Ashby's key form ("Jobs", "Candidates"), in
+/// Ashby's order; a scope the app doesn't know is kept as Ashby spelled it.
+pub fn write_module_labels(write_scopes: &[String]) -> Vec<String> {
+    let prefix = |s: &str| -> String {
+        let s = s.trim();
+        let head = s.split(':').next().unwrap_or(s);
+        let lower = head.to_ascii_lowercase();
+        let cut = ["write", "delete"]
+            .iter()
+            .find_map(|w| lower.strip_suffix(w).map(str::len))
+            .unwrap_or(head.len());
+        head[..cut].to_string()
+    };
+    let mut known: Vec<Module> = Vec::new();
+    let mut other: Vec<String> = Vec::new();
+    for s in write_scopes {
+        let p = prefix(s);
+        match Module::ALL
+            .into_iter()
+            .find(|m| m.scope_name().eq_ignore_ascii_case(&p))
+        {
+            Some(m) if !known.contains(&m) => known.push(m),
+            Some(_) => {}
+            None if !other.iter().any(|o| o == s.trim()) => other.push(s.trim().to_string()),
+            None => {}
+        }
+    }
+    known.sort_by_key(|m| Module::ALL.iter().position(|x| x == m));
+    known
+        .into_iter()
+        .map(|m| m.label().to_string())
+        .chain(other)
+        .collect()
+}
+
+/// The warning for a key that can change data: it works, but it is more than the guide asks for.
+pub fn write_access_warning(write_modules: &[String]) -> String {
+    let names: Vec<&str> = write_modules.iter().map(String::as_str).collect();
+    format!(
+        "This key works, but it can also change data in Ashby ({}) — the set-up guide asks for a \
+         read-only key. In Ashby → Admin → API Keys → your key, untick Write for every module, or \
+         create a new read-only key and paste that one.",
+        join(&names)
+    )
 }
 
 /// A network failure as the wizard shows it.
@@ -332,6 +414,10 @@ fn conclude(
     let unknown = names(&|c| c.access == Access::Unknown);
 
     let message = match outcome {
+        // Works, but more than the guide asks for: a warning, never a plain success.
+        Outcome::FullRead if !write_scopes.is_empty() => "The key works and can read every \
+             module, but it can also change data in Ashby."
+            .to_string(),
         Outcome::FullRead => "The key works and can read every module.".to_string(),
         Outcome::MissingModules if !missing_required.is_empty() => format!(
             "The key works, but it can't read {}, which the job sync needs. In Ashby → Admin → \
@@ -379,14 +465,10 @@ fn conclude(
         ),
     };
 
+    let write_modules = write_module_labels(&write_scopes);
     let mut warnings = Vec::new();
     if !write_scopes.is_empty() {
-        warnings.push(format!(
-            "This key can also change data in Ashby ({}). The set-up guide asks for a read-only \
-             key: in Ashby → Admin → API Keys → your key, untick Write for every module (or create \
-             a new read-only key).",
-            write_scopes.join(", ")
-        ));
+        warnings.push(write_access_warning(&write_modules));
     }
     if valid && !missing_optional.is_empty() {
         warnings.push(format!(
@@ -419,6 +501,8 @@ fn conclude(
         created_at,
         scopes,
         write_scopes,
+        write_modules,
+        toggles: if valid { toggle_checks() } else { Vec::new() },
         modules,
         message,
         warnings,
@@ -554,6 +638,49 @@ mod tests {
     }
 
     #[test]
+    fn write_scopes_are_named_by_module() {
+        let scopes: Vec<String> = [
+            "candidates:write",
+            "jobs:write",
+            "jobsWrite",
+            "candidates:delete",
+            "mystery:write",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            write_module_labels(&scopes),
+            vec!["Jobs", "Candidates", "mystery:write"]
+        );
+        assert_eq!(
+            write_module_labels(&["hiringProcessMetadata:write".into()]),
+            vec!["Hiring Process"]
+        );
+        let w = write_access_warning(&["Jobs".into(), "Candidates".into()]);
+        assert!(w.contains("(Jobs and Candidates)"), "{w}");
+        assert!(w.contains("can also change data in Ashby"), "{w}");
+        assert!(w.contains("read-only"), "{w}");
+        assert!(!w.contains(":write"), "{w}");
+    }
+
+    #[test]
+    fn the_confidential_toggle_is_reported_as_not_checkable() {
+        let t = toggle_checks();
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].id, "confidentialAccess");
+        assert_eq!(t[0].access, Access::Unknown);
+        assert!(
+            t[0].detail.starts_with("Can't be checked"),
+            "{}",
+            t[0].detail
+        );
+        // Same id as step 4's checklist item.
+        assert!(crate::setup::permission_checklist()
+            .iter()
+            .any(|c| c.id == t[0].id));
+    }
+
+    #[test]
     fn joins_names() {
         assert_eq!(join(&["Offers"]), "Offers");
         assert_eq!(join(&["Offers", "Reports"]), "Offers and Reports");
@@ -572,6 +699,8 @@ mod tests {
             created_at: Some("2026-01-01T00:00:00Z".into()),
             scopes: vec!["jobs:read".into(), "jobs:write".into()],
             write_scopes: vec!["jobs:write".into()],
+            write_modules: vec!["Jobs".into()],
+            toggles: toggle_checks(),
             modules: Module::ALL
                 .into_iter()
                 .map(|m| ModuleCheck {
