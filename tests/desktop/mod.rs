@@ -83,8 +83,13 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    /// Starts a session whose temp dir is named `prefix…`.
+    /// Starts a session whose temp dir is named `prefix…`, on a 1280×800 screen.
     pub fn start(prefix: &str) -> Result<Desktop, String> {
+        Self::start_with_screen(prefix, "1280x800x24")
+    }
+
+    /// [`start`](Self::start) with the X screen's size (`WxHxDEPTH`).
+    pub fn start_with_screen(prefix: &str, screen: &str) -> Result<Desktop, String> {
         let tmp = tempfile::Builder::new()
             .prefix(prefix)
             .tempdir()
@@ -113,7 +118,7 @@ impl Desktop {
                     display.as_str(),
                     "-screen",
                     "0",
-                    "1280x800x24",
+                    screen,
                     "-nolisten",
                     "tcp",
                 ])

@@ -8,6 +8,7 @@ mod network;
 mod outside;
 mod shell;
 mod updates;
+mod view;
 mod wizard;
 
 use harness::{App, Desktop, Res};

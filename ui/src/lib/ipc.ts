@@ -145,7 +145,11 @@ departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Arr
 /**
  * Counts per status over all jobs (independent of the requested statuses).
  */
-statuses: Array<ValueCount>, };
+statuses: Array<ValueCount>, listed: number, unlisted: number, truncated: boolean, board: string | null, };
+
+export type ViewState = { view: JobsView, search: string, query: JobQuery, openJobId: string | null, listWidth: number | null, };
+
+export type JobsView = "jobs" | "changes" | "history";
 
 export type FirstSyncCounts = { jobs: number, postings: number, };
 
@@ -718,6 +722,10 @@ export type Commands = {
   list_jobs: { args: { query: JobQuery }; result: JobPage };
   job_detail: { args: { id: string }; result: JobDetail | null };
   facets: { args: { statuses: Array<JobStatus> }; result: Facets };
+  job_facets: { args: { query: JobQuery }; result: Facets };
+  job_in_results: { args: { query: JobQuery; id: string }; result: boolean };
+  view_state: { args: null; result: ViewState };
+  set_view_state: { args: { view: ViewState }; result: void };
   sync_history: { args: { limit: number }; result: Array<SyncRunRecord> };
   sync_status: { args: null; result: SyncStatus };
   sync_now: { args: null; result: void };

@@ -23,8 +23,8 @@ describe("JobsViewStore", () => {
     expect(writes).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(500);
     expect(writes).toHaveLength(1);
-    expect(writes[0].search).toBe("rust engineer");
-    expect(writes[0].query.listed).toBe(true);
+    expect(writes[0]?.search).toBe("rust engineer");
+    expect(writes[0]?.query.listed).toBe(true);
     vi.useRealTimers();
   });
   it("starts from the defaults when nothing can be read", async () => {

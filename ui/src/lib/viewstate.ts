@@ -98,8 +98,8 @@ export function fitSnippet(spans: readonly TextSpan[], maxChars: number): TextSp
     break;
   }
   // No trailing space before the ellipsis; a trailing word that was cut in half is gone.
-  while (out.length && !out[out.length - 1].mark && out[out.length - 1].text.trimEnd() === "") out.pop();
-  const last = out[out.length - 1];
+  while (out.length && !out.at(-1)?.mark && out.at(-1)?.text.trimEnd() === "") out.pop();
+  const last = out.at(-1);
   if (!last) return [];
   if (!last.mark) last.text = last.text.trimEnd();
   out.push({ text: "…", mark: false });
