@@ -139,17 +139,22 @@ truncated: boolean, };
 
 export type Facets = { 
 /**
- * Counts below are for jobs in the requested statuses (default Open).
+ * Faceted counts: each filter's counts are for the jobs matching the search and every
+ * *other* filter of the query (so a status count under a search counts the matches).
  */
-departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Array<ValueCount>, workplaceTypes: Array<ValueCount>, 
+departments: Array<TreeFacet>, locations: Array<TreeFacet>, employmentTypes: Array<ValueCount>, workplaceTypes: Array<ValueCount>, statuses: Array<ValueCount>, 
 /**
- * Counts per status over all jobs (independent of the requested statuses).
+ * Jobs with at least one listed posting, and with none (the Listed/Unlisted filter).
  */
-statuses: Array<ValueCount>, listed: number, unlisted: number, truncated: boolean, board: string | null, };
-
-export type ViewState = { view: JobsView, search: string, query: JobQuery, openJobId: string | null, listWidth: number | null, };
-
-export type JobsView = "jobs" | "changes" | "history";
+listed: number, unlisted: number, 
+/**
+ * The counts are over the newest matches of a very common search only (as the list is).
+ */
+truncated: boolean, 
+/**
+ * The public job board the listed postings link to (`jobs.ashbyhq.com/{board}`), if any.
+ */
+board: string | null, };
 
 export type FirstSyncCounts = { jobs: number, postings: number, };
 
@@ -252,6 +257,8 @@ limit: number | null, };
 export type JobSort = "relevance" | "updated" | "title" | "opened";
 
 export type JobStatus = "Draft" | "Open" | "Closed" | "Archived" | (string & {});
+
+export type JobsView = "jobs" | "changes" | "history";
 
 export type KeyInvalid = { code: ErrorCode, at: string, };
 
@@ -625,6 +632,24 @@ warnings: Array<string>, verifiedAt: string,
  * wizard's inline error with Retry and "Copy details for IT".
  */
 network: NetworkProblem | null, };
+
+export type ViewState = { view: JobsView, 
+/**
+ * The search box's text, as typed.
+ */
+search: string, 
+/**
+ * Filters and sort (`offset`/`limit` are not used).
+ */
+query: JobQuery, 
+/**
+ * The job open in the detail pane.
+ */
+openJobId: string | null, 
+/**
+ * The list pane's width in CSS pixels (`None`: the layout's default).
+ */
+listWidth: number | null, };
 
 export type WizardProgress = { 
 /**

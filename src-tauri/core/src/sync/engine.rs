@@ -460,6 +460,7 @@ pub struct Engine {
 }
 
 /// A posting list already fetched and committed this run, with what its commit reported.
+#[derive(Debug)]
 struct PostingList {
     rows: Arc<Vec<PostingRecord>>,
     skipped: Vec<SkippedRow>,
