@@ -46,7 +46,7 @@ describe("the saved view", () => {
 
 describe("the list pane's width", () => {
   it("defaults to about a third of the window, within bounds", () => {
-    expect(defaultListWidth(1024)).toBe(MIN_LIST_WIDTH);
+    expect(defaultListWidth(1024)).toBe(370);
     expect(defaultListWidth(1280)).toBe(384);
     expect(defaultListWidth(1920)).toBe(576);
   });
@@ -71,17 +71,33 @@ describe("fitSnippet", () => {
       const out = text(fitSnippet(spans, n));
       expect(out.replace(/[[\]]/g, "").length, out).toBeLessThanOrEqual(n);
       expect(out.endsWith("…"), out).toBe(true);
-      const body = out.slice(0, -1).replace(/[[\]]/g, "");
+      const body = out.slice(0, -1).replace(/[[\]]/g, "").replace(/^…/, "");
       const full = text(spans).replace(/[[\]]/g, "");
-      expect(full.startsWith(body), out).toBe(true);
-      const next = full.charAt(body.length);
+      const at = full.indexOf(body);
+      expect(at >= 0, out).toBe(true);
+      const before = full.charAt(at - 1);
+      expect(at <= 1 || before === " ", `${n} starts mid-word: ${out}`).toBe(true);
+      const next = full.charAt(at + body.length);
       expect(next === " " || next === "", `${n}: ${out}`).toBe(true);
+      expect(out).toContain("[Kubernetes]");
       expect(body.endsWith(" ")).toBe(false);
     }
   });
+  it("keeps the match in view on a narrow row", () => {
+    const long: TextSpan[] = [
+      { text: "…the company ships two million packages every day and about the role as a Junior ", mark: false },
+      { text: "Engineer", mark: true },
+      { text: " you will build things", mark: false },
+    ];
+    const out = text(fitSnippet(long, 50));
+    expect(out).toContain("[Engineer]");
+    expect(out.startsWith("…")).toBe(true);
+    expect(out.replace(/[[\]]/g, "").length).toBeLessThanOrEqual(50);
+    expect(out).toMatch(/^…(as a Junior |a Junior |Junior )?\[Engineer\]/);
+  });
   it("never shows part of the matched word", () => {
-    const out = text(fitSnippet(spans, 20));
-    expect(out).not.toContain("[Kube");
+    const out = text(fitSnippet(spans, 12));
+    expect(out).not.toMatch(/\[Kube(?!rnetes\])/);
     expect(out.endsWith("…")).toBe(true);
   });
   it("fits about as many characters as the row is wide", () => {

@@ -65,8 +65,10 @@ export const MIN_DETAIL_WIDTH = 420;
 /** The list pane's width when the user has not dragged it: about a third of the window, so wide
  * windows show whole titles instead of an empty detail margin. */
 export function defaultListWidth(windowWidth: number): number {
-  return clampListWidth(Math.round(windowWidth * 0.3), windowWidth);
+  return clampListWidth(Math.max(DEFAULT_MIN_LIST_WIDTH, Math.round(windowWidth * 0.3)), windowWidth);
 }
+/** The default never starts as narrow as the drag allows: the list head needs room. */
+const DEFAULT_MIN_LIST_WIDTH = 370;
 
 /** A dragged width kept within what the window allows (the detail pane never vanishes). */
 export function clampListWidth(width: number, windowWidth: number): number {
@@ -78,7 +80,8 @@ export function clampListWidth(width: number, windowWidth: number): number {
  * A snippet cut to at most `maxChars` characters at a word boundary, ending with "…" when cut,
  * so a one-line row never ends mid-word (CSS ellipsis would cut anywhere). Marks are kept.
  */
-export function fitSnippet(spans: readonly TextSpan[], maxChars: number): TextSpan[] {
+export function fitSnippet(input: readonly TextSpan[], maxChars: number): TextSpan[] {
+  const spans = keepMatchInView(input, maxChars);
   const total = spans.reduce((n, s) => n + s.text.length, 0);
   if (total <= maxChars) return spans.map((s) => ({ ...s }));
   const out: TextSpan[] = [];
@@ -110,4 +113,18 @@ export function fitSnippet(spans: readonly TextSpan[], maxChars: number): TextSp
 export function snippetChars(width: number): number {
   // 12 px text averages under 6.5 px a character; the row has 32 px of padding.
   return Math.max(20, Math.floor((width - 32) / 6.8));
+}
+
+/** A narrow row keeps the matched word in view: the context before the first match is cut to
+ * its last whole words (about a third of the line), behind an ellipsis. */
+function keepMatchInView(spans: readonly TextSpan[], maxChars: number): TextSpan[] {
+  const first = spans.findIndex((s) => s.mark);
+  if (first !== 1) return [...spans];
+  const lead = spans[0]?.text ?? "";
+  const room = Math.floor(maxChars / 3);
+  if (lead.length <= room) return [...spans];
+  const tail = lead.slice(lead.length - room);
+  const cut = tail.search(/\s/);
+  const kept = cut >= 0 ? tail.slice(cut + 1) : "";
+  return [{ text: `…${kept}`, mark: false }, ...spans.slice(1)];
 }
