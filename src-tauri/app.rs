@@ -560,7 +560,10 @@ mod geometry {
 
     /// `g` where it can be shown: on the screen it mostly overlaps, no larger than that screen;
     /// `None` when it overlaps none (a monitor that is gone) or no screen is known.
-    pub(super) fn fit(g: WindowGeometry, screens: &[(i32, i32, u32, u32)]) -> Option<WindowGeometry> {
+    pub(super) fn fit(
+        g: WindowGeometry,
+        screens: &[(i32, i32, u32, u32)],
+    ) -> Option<WindowGeometry> {
         let overlap = |&(sx, sy, sw, sh): &(i32, i32, u32, u32)| -> i64 {
             let w = (i64::from(g.x) + i64::from(g.width)).min(i64::from(sx) + i64::from(sw))
                 - i64::from(g.x).max(i64::from(sx));
@@ -635,13 +638,22 @@ mod geometry {
         use super::*;
 
         fn g(x: i32, y: i32, width: u32, height: u32) -> WindowGeometry {
-            WindowGeometry { x, y, width, height, maximized: false }
+            WindowGeometry {
+                x,
+                y,
+                width,
+                height,
+                maximized: false,
+            }
         }
 
         #[test]
         fn a_window_on_a_screen_stays_where_it_was() {
             let screens = [(0, 0, 1920, 1200)];
-            assert_eq!(fit(g(100, 80, 1280, 800), &screens), Some(g(100, 80, 1280, 800)));
+            assert_eq!(
+                fit(g(100, 80, 1280, 800), &screens),
+                Some(g(100, 80, 1280, 800))
+            );
         }
 
         #[test]
@@ -654,7 +666,10 @@ mod geometry {
         #[test]
         fn a_window_larger_than_its_screen_is_shrunk_onto_it() {
             let screens = [(0, 0, 1920, 1200), (1920, 0, 1280, 800)];
-            assert_eq!(fit(g(1900, 10, 1600, 1000), &screens), Some(g(1920, 0, 1280, 800)));
+            assert_eq!(
+                fit(g(1900, 10, 1600, 1000), &screens),
+                Some(g(1920, 0, 1280, 800))
+            );
         }
     }
 }

@@ -875,12 +875,18 @@ fn facet_counts_follow_the_search_and_the_other_filters() {
         v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
     };
     let totals = |f: &Facets| -> HashMap<String, u32> {
-        f.departments.iter().map(|d| (d.id.clone(), d.total_count)).collect()
+        f.departments
+            .iter()
+            .map(|d| (d.id.clone(), d.total_count))
+            .collect()
     };
 
     // No search, no filter but Open: statuses over every job, the rest over open jobs.
     let f = store.job_facets(&JobQuery::default()).unwrap();
-    assert_eq!(values(&f.statuses), pairs(&[("Closed", 1), ("Draft", 1), ("Open", 3)]));
+    assert_eq!(
+        values(&f.statuses),
+        pairs(&[("Closed", 1), ("Draft", 1), ("Open", 3)])
+    );
     assert_eq!((f.listed, f.unlisted), (1, 2));
     assert!(!f.truncated);
 
@@ -929,8 +935,11 @@ fn facet_counts_follow_the_search_and_the_other_filters() {
     assert_eq!(totals(&f)["d-eng"], 4);
     assert_eq!(totals(&f)["d-data"], 2);
     assert_eq!(values(&f.workplace_types), pairs(&[("Hybrid", 2)]));
-    let locs: HashMap<String, u32> =
-        f.locations.iter().map(|l| (l.id.clone(), l.total_count)).collect();
+    let locs: HashMap<String, u32> = f
+        .locations
+        .iter()
+        .map(|l| (l.id.clone(), l.total_count))
+        .collect();
     assert_eq!(locs["l-lis"], 2);
     assert_eq!(locs.get("l-ber").copied().unwrap_or(0), 0);
 
@@ -958,11 +967,25 @@ fn a_job_is_in_the_results_of_a_query_or_not() {
         ..Default::default()
     };
     assert!(store.job_in_results(&q(None, vec![]), "j1").unwrap());
-    assert!(!store.job_in_results(&q(None, vec![]), "j4").unwrap(), "j4 is closed");
-    assert!(store.job_in_results(&q(None, vec![JobStatus::Closed]), "j4").unwrap());
-    assert!(store.job_in_results(&q(Some("rust"), vec![]), "j1").unwrap());
-    assert!(!store.job_in_results(&q(Some("analyst"), vec![]), "j1").unwrap());
-    assert!(!store.job_in_results(&q(Some("barista"), vec![]), "j4").unwrap(), "closed");
+    assert!(
+        !store.job_in_results(&q(None, vec![]), "j4").unwrap(),
+        "j4 is closed"
+    );
+    assert!(store
+        .job_in_results(&q(None, vec![JobStatus::Closed]), "j4")
+        .unwrap());
+    assert!(store
+        .job_in_results(&q(Some("rust"), vec![]), "j1")
+        .unwrap());
+    assert!(!store
+        .job_in_results(&q(Some("analyst"), vec![]), "j1")
+        .unwrap());
+    assert!(
+        !store
+            .job_in_results(&q(Some("barista"), vec![]), "j4")
+            .unwrap(),
+        "closed"
+    );
     assert!(!store.job_in_results(&q(None, vec![]), "nope").unwrap());
 }
 
@@ -986,7 +1009,11 @@ fn facets_name_the_public_board_the_listed_postings_link_to() {
         .commit_posting_list(&[p], &Default::default())
         .unwrap();
     assert_eq!(
-        store.job_facets(&JobQuery::default()).unwrap().board.as_deref(),
+        store
+            .job_facets(&JobQuery::default())
+            .unwrap()
+            .board
+            .as_deref(),
         Some("northwind")
     );
 }
@@ -1012,7 +1039,13 @@ fn the_view_state_round_trips_and_survives_a_bad_value() {
     assert_eq!(store.view_state().unwrap(), v);
     store.set_setting("ui.jobs_view", "{not json").unwrap();
     assert_eq!(store.view_state().unwrap(), ViewState::default());
-    let g = WindowGeometry { x: 10, y: 20, width: 1500, height: 900, maximized: false };
+    let g = WindowGeometry {
+        x: 10,
+        y: 20,
+        width: 1500,
+        height: 900,
+        maximized: false,
+    };
     store.set_window_geometry(&g).unwrap();
     assert_eq!(store.window_geometry().unwrap(), Some(g));
 }

@@ -1049,7 +1049,9 @@ async fn the_first_sync_stores_the_postings_before_the_jobs_appear() {
         move |_: &SyncProgress| {
             let counts = store.status().unwrap().counts;
             let listed = store.job_facets(&q).unwrap().listed;
-            seen.lock().unwrap().push((counts.jobs, counts.postings, listed));
+            seen.lock()
+                .unwrap()
+                .push((counts.jobs, counts.postings, listed));
         }
     };
     let cfg = EngineConfig {
@@ -1069,12 +1071,21 @@ async fn the_first_sync_stores_the_postings_before_the_jobs_appear() {
         "jobs were seen in the cache while the sync still ran: {seen:?}"
     );
     for (jobs, postings, listed) in with_jobs {
-        assert!(*postings > 0, "{jobs} jobs cached before any posting: {seen:?}");
-        assert_eq!(*listed, listed_at_end, "Listed was wrong mid-sync: {seen:?}");
+        assert!(
+            *postings > 0,
+            "{jobs} jobs cached before any posting: {seen:?}"
+        );
+        assert_eq!(
+            *listed, listed_at_end,
+            "Listed was wrong mid-sync: {seen:?}"
+        );
     }
     // Listed once: the postings pass took the list stored ahead of the jobs.
     let exp = expected(&h.fake.dataset(), true);
-    assert_eq!(store.status().unwrap().counts.postings as usize, exp.postings.len());
+    assert_eq!(
+        store.status().unwrap().counts.postings as usize,
+        exp.postings.len()
+    );
     assert_eq!(
         s.streams
             .iter()

@@ -7,8 +7,7 @@ use crate::__ipc_command as command;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
-    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, SyncRunRecord, Trigger,
-    ViewState,
+    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, SyncRunRecord, Trigger, ViewState,
 };
 use crate::sync::SchedulerState;
 use chrono::{DateTime, Utc};

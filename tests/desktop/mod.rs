@@ -114,14 +114,7 @@ impl Desktop {
         procs.push(Proc::spawn(
             "Xvfb",
             Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    screen,
-                    "-nolisten",
-                    "tcp",
-                ])
+                .args([display.as_str(), "-screen", "0", screen, "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?);

@@ -423,7 +423,9 @@ impl App {
         .await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let v = self.eval("return [window.outerWidth, window.outerHeight]").await?;
+            let v = self
+                .eval("return [window.outerWidth, window.outerHeight]")
+                .await?;
             if v[0].as_u64() == Some(u64::from(width)) && v[1].as_u64() == Some(u64::from(height)) {
                 return Ok(());
             }

@@ -60,7 +60,9 @@ async fn wait_number(app: &App, css: &str, expected: u64, what: &str) -> Res<()>
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(format!("{what}: expected {expected}, the filter shows {last:?}"))
+    Err(format!(
+        "{what}: expected {expected}, the filter shows {last:?}"
+    ))
 }
 
 /// The id of the job open in the detail pane ("" when none).
@@ -135,19 +137,36 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
         wait_query(&app, SEARCH).await?;
         let found = ready_total(&app).await?;
         if found == 0 || found >= open_jobs {
-            return Err(format!("“{SEARCH}” should narrow {open_jobs} open jobs, found {found}"));
+            return Err(format!(
+                "“{SEARCH}” should narrow {open_jobs} open jobs, found {found}"
+            ));
         }
         wait_number(&app, &status_css("Open"), found, "Open under the search").await?;
         let listed = number(&app, &listed_css("listed")).await?;
         let unlisted = number(&app, &listed_css("unlisted")).await?;
         if listed + unlisted != found {
-            return Err(format!("Listed {listed} + Unlisted {unlisted} ≠ {found} results"));
+            return Err(format!(
+                "Listed {listed} + Unlisted {unlisted} ≠ {found} results"
+            ));
         }
-        app.eval("document.querySelector('#filter-listed-listed').click()").await?;
+        app.eval("document.querySelector('#filter-listed-listed').click()")
+            .await?;
         wait_total(&app, listed, "Listed under the search").await?;
         // The status count now counts listed matches; Listed/Unlisted keep theirs.
-        wait_number(&app, &status_css("Open"), listed, "Open under search + Listed").await?;
-        wait_number(&app, &listed_css("unlisted"), unlisted, "Unlisted ignores its own filter").await?;
+        wait_number(
+            &app,
+            &status_css("Open"),
+            listed,
+            "Open under search + Listed",
+        )
+        .await?;
+        wait_number(
+            &app,
+            &listed_css("unlisted"),
+            unlisted,
+            "Unlisted ignores its own filter",
+        )
+        .await?;
         app.screenshot("faceted").await?;
 
         // Arrow keys: the detail follows the selection, without Enter.
@@ -160,7 +179,13 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
             app.press("\u{E015}").await?;
         }
         let fifth = row_id(&app, 4).await?;
-        wait_open(&app, &fifth, Duration::from_secs(3), "after three more ArrowDown").await?;
+        wait_open(
+            &app,
+            &fifth,
+            Duration::from_secs(3),
+            "after three more ArrowDown",
+        )
+        .await?;
         app.press("\u{E013}").await?; // ArrowUp
         let fourth = row_id(&app, 3).await?;
         wait_open(&app, &fourth, Duration::from_secs(3), "after ArrowUp").await?;
@@ -189,7 +214,9 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
         app.drag_by("[data-testid='list-splitter']", 120).await?;
         widened = list_width(&app).await?;
         if (widened - before - 120.0).abs() > 4.0 {
-            return Err(format!("dragging by 120 px took the list from {before} to {widened}"));
+            return Err(format!(
+                "dragging by 120 px took the list from {before} to {widened}"
+            ));
         }
 
         // Settings and back: the search, the filters and the open job are still there.
@@ -238,16 +265,22 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
         }
         let w = list_width(&app).await?;
         if (w - widened).abs() > 2.0 {
-            return Err(format!("the list was {widened} px wide, after the restart {w}"));
+            return Err(format!(
+                "the list was {widened} px wide, after the restart {w}"
+            ));
         }
         let rect = app
             .eval("return [window.outerWidth, window.outerHeight, window.screenX, window.screenY]")
             .await?;
         if rect[0].as_u64() != Some(1150) || rect[1].as_u64() != Some(740) {
-            return Err(format!("the window is {rect} after the restart, not 1150×740"));
+            return Err(format!(
+                "the window is {rect} after the restart, not 1150×740"
+            ));
         }
         if rect[2].as_i64() != Some(30) || rect[3].as_i64() != Some(20) {
-            return Err(format!("the window is at {rect} after the restart, not 30,20"));
+            return Err(format!(
+                "the window is at {rect} after the restart, not 30,20"
+            ));
         }
         app.screenshot("restored").await?;
         Ok(())
@@ -345,7 +378,14 @@ async fn a_first_sync_shows_right_posting_facts_while_descriptions_load() {
         ("ASHBY_SYNC_PUBLIC_BOARD", "off"),
         ("ASHBY_SYNC_RATE_LIMIT_PER_MINUTE", "90"),
     ];
-    let mut app = launch(&desk, "first-sync-view", &fake.base_url(), &fake.keys().full, &env).await;
+    let mut app = launch(
+        &desk,
+        "first-sync-view",
+        &fake.base_url(),
+        &fake.keys().full,
+        &env,
+    )
+    .await;
     let ds = fake.dataset();
     let listed_jobs: std::collections::HashSet<&str> = ds
         .postings
@@ -382,6 +422,12 @@ async fn a_first_sync_shows_right_posting_facts_while_descriptions_load() {
         app.wait_for("[data-testid='job-detail']", T).await?;
         app.wait_text("[data-testid='description-loading']", "Description loading", T).await?;
         app.wait_for("[data-testid='sync-progress']", T).await?;
+        // Scroll the detail pane (only it: scrollIntoView would nudge the whole page too).
+        app.eval(
+            "const e = document.querySelector(\"[data-testid='description-loading']\");\
+             const pane = e.closest('.detail'); pane.scrollTop = e.offsetTop - pane.clientHeight / 2",
+        )
+        .await?;
         app.screenshot("first-sync-descriptions-loading").await?;
         Ok(())
     }

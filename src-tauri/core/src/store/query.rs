@@ -399,7 +399,9 @@ impl Store {
             return Ok(found);
         };
         let Some(seq) = tx
-            .query_row("SELECT seq FROM jobs WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+            .query_row("SELECT seq FROM jobs WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
             .optional()?
         else {
             return Ok(false);

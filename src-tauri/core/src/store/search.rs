@@ -408,10 +408,18 @@ mod tests {
                 let body = s.trim_start_matches('…').trim_end_matches('…');
                 assert!(body.contains("[Kubernetes]"), "{before}/{after}: {s}");
                 let plain = body.replace(['[', ']'], "");
-                let pos = text.find(&plain).unwrap_or_else(|| panic!("not in the text: {s}"));
+                let pos = text
+                    .find(&plain)
+                    .unwrap_or_else(|| panic!("not in the text: {s}"));
                 let end = pos + plain.len();
-                assert!(pos == 0 || text[..pos].ends_with(' '), "{before}/{after}: starts mid-word: {s}");
-                assert!(end == text.len() || text[end..].starts_with(' '), "{before}/{after}: ends mid-word: {s}");
+                assert!(
+                    pos == 0 || text[..pos].ends_with(' '),
+                    "{before}/{after}: starts mid-word: {s}"
+                );
+                assert!(
+                    end == text.len() || text[end..].starts_with(' '),
+                    "{before}/{after}: ends mid-word: {s}"
+                );
                 assert!(!body.starts_with(' ') && !body.ends_with(' '), "{s:?}");
             }
         }

@@ -226,7 +226,11 @@ impl Store {
     /// Whether any posting is cached (none before the first sync stored its posting list).
     pub fn has_postings(&self) -> Result<bool> {
         let conn = self.reader();
-        Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM job_postings)", [], |r| r.get(0))?)
+        Ok(
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM job_postings)", [], |r| {
+                r.get(0)
+            })?,
+        )
     }
 
     /// id → the posting `updatedAt` its stored description belongs to (`None`: no description).

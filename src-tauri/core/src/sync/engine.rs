@@ -1022,7 +1022,9 @@ impl Engine {
                 return;
             }
         };
-        let rows = Arc::new(plan::dedupe_postings(list.into_iter().map(PostingRecord::from)));
+        let rows = Arc::new(plan::dedupe_postings(
+            list.into_iter().map(PostingRecord::from),
+        ));
         let keep: HashSet<String> = skipped.iter().filter_map(|s| s.id.clone()).collect();
         let list_rows = rows.clone();
         match self
@@ -1030,7 +1032,10 @@ impl Engine {
             .await
         {
             Ok((counts, changed)) => {
-                tracing::info!(postings = rows.len(), "first sync: posting list stored before the jobs");
+                tracing::info!(
+                    postings = rows.len(),
+                    "first sync: posting list stored before the jobs"
+                );
                 if let Ok(mut p) = self.prefetched.lock() {
                     *p = Some(PostingList {
                         rows,
