@@ -460,37 +460,39 @@ impl Store {
         let mut counts = FacetCounts::default();
         let mut truncated = false;
         let mut count_row = |r: &Row<'_>| -> rusqlite::Result<()> {
+            // Borrowed from the row (no allocation per job: this runs for every cached job).
+            let text = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?));
             let job = FacetRow {
-                status: r.get("status")?,
-                department_id: r.get("department_id")?,
-                location_id: r.get("location_id")?,
-                employment_type: r.get("employment_type")?,
-                workplace_type: r.get("workplace_type")?,
-                is_listed: r.get("is_listed")?,
+                status: text(0)?.unwrap_or_default(),
+                department_id: text(1)?,
+                location_id: text(2)?,
+                employment_type: text(3)?,
+                workplace_type: text(4)?,
+                is_listed: r.get(5)?,
             };
-            let inside = |set: &Option<HashSet<String>>, v: &Option<String>| {
+            let inside = |set: &Option<HashSet<String>>, v: Option<&str>| {
                 set.as_ref()
-                    .is_none_or(|s| v.as_ref().is_some_and(|v| s.contains(v)))
+                    .is_none_or(|s| v.is_some_and(|v| s.contains(v)))
             };
             let mut fails = 0u8;
-            if !statuses.contains(&job.status) {
+            if !statuses.contains(job.status) {
                 fails |= STATUS;
             }
-            if !inside(&departments_in, &job.department_id) {
+            if !inside(&departments_in, job.department_id) {
                 fails |= DEPARTMENT;
             }
-            if !inside(&locations_in, &job.location_id) {
+            if !inside(&locations_in, job.location_id) {
                 fails |= LOCATION;
             }
             if employment
                 .as_ref()
-                .is_some_and(|e| job.employment_type.as_ref() != Some(e))
+                .is_some_and(|e| job.employment_type != Some(e.as_str()))
             {
                 fails |= EMPLOYMENT;
             }
             if workplace
                 .as_ref()
-                .is_some_and(|w| job.workplace_type.as_ref() != Some(w))
+                .is_some_and(|w| job.workplace_type != Some(w.as_str()))
             {
                 fails |= WORKPLACE;
             }
@@ -714,12 +716,12 @@ const EMPLOYMENT: u8 = 8;
 const WORKPLACE: u8 = 16;
 const LISTED: u8 = 32;
 
-struct FacetRow {
-    status: String,
-    department_id: Option<String>,
-    location_id: Option<String>,
-    employment_type: Option<String>,
-    workplace_type: Option<String>,
+struct FacetRow<'a> {
+    status: &'a str,
+    department_id: Option<&'a str>,
+    location_id: Option<&'a str>,
+    employment_type: Option<&'a str>,
+    workplace_type: Option<&'a str>,
     is_listed: bool,
 }
 
@@ -735,12 +737,17 @@ struct FacetCounts {
 }
 
 impl FacetCounts {
-    fn add(&mut self, job: FacetRow, fails: u8) {
+    fn add(&mut self, job: FacetRow<'_>, fails: u8) {
         // Passes every filter but (possibly) `own`.
         let counts_for = |own: u8| fails & !own == 0;
-        let bump = |m: &mut HashMap<String, u32>, v: Option<String>| {
+        let bump = |m: &mut HashMap<String, u32>, v: Option<&str>| {
             if let Some(v) = v {
-                *m.entry(v).or_default() += 1;
+                match m.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        m.insert(v.to_string(), 1);
+                    }
+                }
             }
         };
         if counts_for(STATUS) {
