@@ -121,6 +121,11 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             if let WindowEvent::Focused(true) = event {
                 crate::notifications::window_activated(window.app_handle());
             }
+            if matches!(event, WindowEvent::Moved(_) | WindowEvent::Resized(_))
+                && window.label() == "main"
+            {
+                geometry::changed(window.app_handle());
+            }
             // With a tray, closing the window keeps the scheduled sync running in the background.
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if window.app_handle().tray_by_id("main").is_some() {
@@ -244,6 +249,7 @@ pub(crate) fn start_up(
     if let Some(p) = &recovered_from {
         tracing::warn!(moved_to = %p.display(), "the cache was moved aside at the user's request; started afresh");
     }
+    geometry::restore(handle, &store);
     let state = AppState::new(settings, store, recovered_from);
     handle.manage(state.clone());
     start_scheduler(handle, &state);
@@ -531,5 +537,167 @@ mod tests {
             is_app_url(&url("http://localhost:5173/"), Some(&dev)),
             !cfg!(feature = "custom-protocol")
         );
+    }
+}
+
+/// The main window's size and position survive a restart: saved in the cache's settings a
+/// moment after the user stops moving or resizing it (so a quit, or a kill, loses at most that
+/// moment), restored at start when it still fits on a connected screen.
+mod geometry {
+    use crate::state::AppState;
+    use crate::store::{Store, WindowGeometry};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    use tauri::{AppHandle, Manager, PhysicalPosition, PhysicalSize};
+
+    /// Moves and resizes come in bursts; one save after the burst.
+    const SETTLE: Duration = Duration::from_millis(500);
+    static PENDING: AtomicBool = AtomicBool::new(false);
+
+    pub(super) fn restore(handle: &AppHandle, store: &Store) {
+        let Some(w) = handle.get_webview_window("main") else {
+            return;
+        };
+        let g = match store.window_geometry() {
+            Ok(Some(g)) => g,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!("window size not restored: {e}");
+                return;
+            }
+        };
+        let screens: Vec<(i32, i32, u32, u32)> = w
+            .available_monitors()
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                let (p, s) = (m.position(), m.size());
+                (p.x, p.y, s.width, s.height)
+            })
+            .collect();
+        let Some(g) = fit(g, &screens) else {
+            tracing::info!("saved window position is off every screen; using the default");
+            return;
+        };
+        let _ = w.set_size(PhysicalSize::new(g.width, g.height));
+        let _ = w.set_position(PhysicalPosition::new(g.x, g.y));
+        if g.maximized {
+            let _ = w.maximize();
+        }
+    }
+
+    /// `g` where it can be shown: on the screen it mostly overlaps, no larger than that screen;
+    /// `None` when it overlaps none (a monitor that is gone) or no screen is known.
+    pub(super) fn fit(
+        g: WindowGeometry,
+        screens: &[(i32, i32, u32, u32)],
+    ) -> Option<WindowGeometry> {
+        let overlap = |&(sx, sy, sw, sh): &(i32, i32, u32, u32)| -> i64 {
+            let w = (i64::from(g.x) + i64::from(g.width)).min(i64::from(sx) + i64::from(sw))
+                - i64::from(g.x).max(i64::from(sx));
+            let h = (i64::from(g.y) + i64::from(g.height)).min(i64::from(sy) + i64::from(sh))
+                - i64::from(g.y).max(i64::from(sy));
+            w.max(0) * h.max(0)
+        };
+        let screen = screens
+            .iter()
+            .filter(|s| overlap(s) > 0)
+            .max_by_key(|s| overlap(s))?;
+        let (sx, sy, sw, sh) = *screen;
+        let width = g.width.min(sw);
+        let height = g.height.min(sh);
+        let clamp = |v: i32, lo: i32, span: u32, size: u32| {
+            let hi = i64::from(lo) + i64::from(span) - i64::from(size);
+            i64::from(v).clamp(i64::from(lo), hi.max(i64::from(lo))) as i32
+        };
+        Some(WindowGeometry {
+            x: clamp(g.x, sx, sw, width),
+            y: clamp(g.y, sy, sh, height),
+            width,
+            height,
+            maximized: g.maximized,
+        })
+    }
+
+    pub(super) fn changed(handle: &AppHandle) {
+        if PENDING.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let handle = handle.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            PENDING.store(false, Ordering::SeqCst);
+            save(&handle);
+        });
+    }
+
+    fn save(handle: &AppHandle) {
+        let (Some(w), Some(state)) = (
+            handle.get_webview_window("main"),
+            handle.try_state::<AppState>(),
+        ) else {
+            return;
+        };
+        // A minimized or hidden window has no size worth keeping.
+        if w.is_minimized().unwrap_or(true) || !w.is_visible().unwrap_or(false) {
+            return;
+        }
+        let maximized = w.is_maximized().unwrap_or(false);
+        let (Ok(pos), Ok(size)) = (w.outer_position(), w.inner_size()) else {
+            return;
+        };
+        let g = WindowGeometry {
+            x: pos.x,
+            y: pos.y,
+            width: size.width,
+            height: size.height,
+            maximized,
+        };
+        let store = state.store.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = store.set_window_geometry(&g) {
+                tracing::warn!("window size not saved: {e}");
+            }
+        });
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn g(x: i32, y: i32, width: u32, height: u32) -> WindowGeometry {
+            WindowGeometry {
+                x,
+                y,
+                width,
+                height,
+                maximized: false,
+            }
+        }
+
+        #[test]
+        fn a_window_on_a_screen_stays_where_it_was() {
+            let screens = [(0, 0, 1920, 1200)];
+            assert_eq!(
+                fit(g(100, 80, 1280, 800), &screens),
+                Some(g(100, 80, 1280, 800))
+            );
+        }
+
+        #[test]
+        fn a_window_off_every_screen_is_not_restored() {
+            let screens = [(0, 0, 1920, 1200)];
+            assert_eq!(fit(g(2500, 80, 1280, 800), &screens), None);
+            assert_eq!(fit(g(0, 0, 1280, 800), &[]), None);
+        }
+
+        #[test]
+        fn a_window_larger_than_its_screen_is_shrunk_onto_it() {
+            let screens = [(0, 0, 1920, 1200), (1920, 0, 1280, 800)];
+            assert_eq!(
+                fit(g(1900, 10, 1600, 1000), &screens),
+                Some(g(1920, 0, 1280, 800))
+            );
+        }
     }
 }

@@ -182,6 +182,8 @@ pub fn generate() -> String {
         crate::store::HiringTeamMember,
         crate::store::PostingDetail,
         crate::store::Facets,
+        crate::store::ViewState,
+        crate::store::JobsView,
         crate::store::TreeFacet,
         crate::store::ValueCount,
         crate::store::SyncRunRecord,

@@ -862,6 +862,194 @@ fn facets_count_subtrees() {
     assert_eq!(closed.employment_types[0].count, 1);
 }
 
+/// Each filter's counts reflect the search and the *other* filters (faceted), not only the
+/// chosen statuses.
+#[test]
+fn facet_counts_follow_the_search_and_the_other_filters() {
+    let (_d, store) = open();
+    seed(&store);
+    let values = |v: &[ValueCount]| -> Vec<(String, u32)> {
+        v.iter().map(|c| (c.value.clone(), c.count)).collect()
+    };
+    let pairs = |v: &[(&str, u32)]| -> Vec<(String, u32)> {
+        v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    };
+    let totals = |f: &Facets| -> HashMap<String, u32> {
+        f.departments
+            .iter()
+            .map(|d| (d.id.clone(), d.total_count))
+            .collect()
+    };
+
+    // No search, no filter but Open: statuses over every job, the rest over open jobs.
+    let f = store.job_facets(&JobQuery::default()).unwrap();
+    assert_eq!(
+        values(&f.statuses),
+        pairs(&[("Closed", 1), ("Draft", 1), ("Open", 3)])
+    );
+    assert_eq!((f.listed, f.unlisted), (1, 2));
+    assert!(!f.truncated);
+
+    // A search: "data" matches the Data Analyst (Open) and the Draft role in Data.
+    let f = store
+        .job_facets(&JobQuery {
+            search: Some("data".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(values(&f.statuses), pairs(&[("Draft", 1), ("Open", 1)]));
+    assert_eq!((f.listed, f.unlisted), (0, 1));
+    assert_eq!(totals(&f)["d-data"], 1);
+    assert_eq!(totals(&f).get("d-plat").copied().unwrap_or(0), 0);
+    // The counts agree with the list for the same query.
+    let listed = store
+        .list_jobs(&JobQuery {
+            search: Some("data".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listed.total, 1);
+
+    // Listed only: the status and department counts count listed jobs; the Listed/Unlisted
+    // counts themselves ignore that filter.
+    let f = store
+        .job_facets(&JobQuery {
+            listed: Some(true),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(values(&f.statuses), pairs(&[("Open", 1)]));
+    assert_eq!(totals(&f)["d-eng"], 1);
+    assert_eq!(totals(&f)["d-plat"], 1);
+    assert_eq!((f.listed, f.unlisted), (1, 2));
+
+    // A department (with its teams): the department counts ignore it, the others follow it.
+    let f = store
+        .job_facets(&JobQuery {
+            statuses: vec![JobStatus::Open, JobStatus::Draft],
+            department_id: Some("d-data".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(values(&f.statuses), pairs(&[("Draft", 1), ("Open", 1)]));
+    assert_eq!(totals(&f)["d-eng"], 4);
+    assert_eq!(totals(&f)["d-data"], 2);
+    assert_eq!(values(&f.workplace_types), pairs(&[("Hybrid", 2)]));
+    let locs: HashMap<String, u32> = f
+        .locations
+        .iter()
+        .map(|l| (l.id.clone(), l.total_count))
+        .collect();
+    assert_eq!(locs["l-lis"], 2);
+    assert_eq!(locs.get("l-ber").copied().unwrap_or(0), 0);
+
+    // A workplace type: its own counts stay over all open jobs.
+    let f = store
+        .job_facets(&JobQuery {
+            workplace_type: Some(WorkplaceType::Remote),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        values(&f.workplace_types),
+        pairs(&[("Hybrid", 1), ("OnSite", 1), ("Remote", 1)])
+    );
+    assert_eq!(values(&f.statuses), pairs(&[("Open", 1)]));
+}
+
+#[test]
+fn a_job_is_in_the_results_of_a_query_or_not() {
+    let (_d, store) = open();
+    seed(&store);
+    let q = |search: Option<&str>, statuses: Vec<JobStatus>| JobQuery {
+        search: search.map(Into::into),
+        statuses,
+        ..Default::default()
+    };
+    assert!(store.job_in_results(&q(None, vec![]), "j1").unwrap());
+    assert!(
+        !store.job_in_results(&q(None, vec![]), "j4").unwrap(),
+        "j4 is closed"
+    );
+    assert!(store
+        .job_in_results(&q(None, vec![JobStatus::Closed]), "j4")
+        .unwrap());
+    assert!(store
+        .job_in_results(&q(Some("rust"), vec![]), "j1")
+        .unwrap());
+    assert!(!store
+        .job_in_results(&q(Some("analyst"), vec![]), "j1")
+        .unwrap());
+    assert!(
+        !store
+            .job_in_results(&q(Some("barista"), vec![]), "j4")
+            .unwrap(),
+        "closed"
+    );
+    assert!(!store.job_in_results(&q(None, vec![]), "nope").unwrap());
+}
+
+#[test]
+fn facets_name_the_public_board_the_listed_postings_link_to() {
+    let (_d, store) = open();
+    seed(&store);
+    assert_eq!(store.job_facets(&JobQuery::default()).unwrap().board, None);
+    let p = PostingRecord {
+        apply_link: Some("https://jobs.ashbyhq.com/northwind/p1/application".into()),
+        ..posting(
+            "p1",
+            "j1",
+            "Senior Rust Engineer (Berlin)",
+            true,
+            Some("OnSite"),
+            "2026-02-10T00:00:00.000Z",
+        )
+    };
+    store
+        .commit_posting_list(&[p], &Default::default())
+        .unwrap();
+    assert_eq!(
+        store
+            .job_facets(&JobQuery::default())
+            .unwrap()
+            .board
+            .as_deref(),
+        Some("northwind")
+    );
+}
+
+#[test]
+fn the_view_state_round_trips_and_survives_a_bad_value() {
+    let (_d, store) = open();
+    assert_eq!(store.view_state().unwrap(), ViewState::default());
+    let v = ViewState {
+        view: JobsView::History,
+        search: "rust eng".into(),
+        query: JobQuery {
+            statuses: vec![JobStatus::Closed],
+            department_id: Some("d-eng".into()),
+            listed: Some(false),
+            sort: Some(JobSort::Title),
+            ..Default::default()
+        },
+        open_job_id: Some("j4".into()),
+        list_width: Some(520),
+    };
+    store.set_view_state(&v).unwrap();
+    assert_eq!(store.view_state().unwrap(), v);
+    store.set_setting("ui.jobs_view", "{not json").unwrap();
+    assert_eq!(store.view_state().unwrap(), ViewState::default());
+    let g = WindowGeometry {
+        x: 10,
+        y: 20,
+        width: 1500,
+        height: 900,
+        maximized: false,
+    };
+    store.set_window_geometry(&g).unwrap();
+    assert_eq!(store.window_geometry().unwrap(), Some(g));
+}
+
 #[test]
 fn runs_history_and_schedule_facts() {
     let (_d, store) = open();

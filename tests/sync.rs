@@ -1030,6 +1030,71 @@ async fn odd_fields_the_app_does_not_store_never_fail_a_job_and_unreadable_rows_
     assert_eq!(hist[0].streams, s.streams);
 }
 
+/// The first sync stores the posting list before the jobs: whenever jobs are in the cache, so
+/// are their postings, so posting counts and Listed/Unlisted are right while descriptions load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_sync_stores_the_postings_before_the_jobs_appear() {
+    use ashby_sync_core::ashby::JobStatus;
+    use ashby_sync_core::store::JobQuery;
+    let h = Harness::new(200).await;
+    let store = h.engine.store().clone();
+    let every_status = JobQuery {
+        statuses: JobStatus::KNOWN.to_vec(),
+        ..Default::default()
+    };
+    // At every progress report: (jobs, postings, jobs with a listed posting) in the cache.
+    let seen: Arc<Mutex<Vec<(u32, u32, u32)>>> = Arc::default();
+    let sink = {
+        let (seen, store, q) = (seen.clone(), store.clone(), every_status.clone());
+        move |_: &SyncProgress| {
+            let counts = store.status().unwrap().counts;
+            let listed = store.job_facets(&q).unwrap().listed;
+            seen.lock()
+                .unwrap()
+                .push((counts.jobs, counts.postings, listed));
+        }
+    };
+    let cfg = EngineConfig {
+        progress_interval: Duration::ZERO,
+        ..info_only()
+    };
+    let (client, _clock) = client(&h.fake, &h.key);
+    let engine = Engine::with_config(client, store.clone(), cfg);
+    let s = engine.run(Trigger::Manual, false, &sink).await;
+    assert_eq!(s.result, RunResult::Ok, "{}", s.one_line());
+    let listed_at_end = store.job_facets(&every_status).unwrap().listed;
+    assert!(listed_at_end > 0, "the fake lists some postings");
+    let seen = seen.lock().unwrap().clone();
+    let with_jobs: Vec<_> = seen.iter().filter(|(jobs, _, _)| *jobs > 0).collect();
+    assert!(
+        with_jobs.len() > 1,
+        "jobs were seen in the cache while the sync still ran: {seen:?}"
+    );
+    for (jobs, postings, listed) in with_jobs {
+        assert!(
+            *postings > 0,
+            "{jobs} jobs cached before any posting: {seen:?}"
+        );
+        assert_eq!(
+            *listed, listed_at_end,
+            "Listed was wrong mid-sync: {seen:?}"
+        );
+    }
+    // Listed once: the postings pass took the list stored ahead of the jobs.
+    let exp = expected(&h.fake.dataset(), true);
+    assert_eq!(
+        store.status().unwrap().counts.postings as usize,
+        exp.postings.len()
+    );
+    assert_eq!(
+        s.streams
+            .iter()
+            .find(|x| x.stream == Stream::Postings)
+            .map(|x| x.counts.inserted),
+        Some(exp.postings.len() as u32)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_tells_the_phase_done_total_and_time_left() {
     let h = Harness::new(120).await;

@@ -1,4 +1,4 @@
-//! Commands of the jobs browser: list, detail, facets, history, status, Sync now.
+//! Commands of the jobs browser: list, detail, facets, history, status, Sync now, the saved view.
 //! Thin adapters from IPC to the store (and, once it lands, the sync scheduler). No logic lives
 //! here beyond running the blocking SQLite reads off the IPC thread.
 
@@ -7,7 +7,7 @@ use crate::__ipc_command as command;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
-    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, SyncRunRecord, Trigger,
+    CacheStatus, Facets, JobDetail, JobPage, JobQuery, RunResult, SyncRunRecord, Trigger, ViewState,
 };
 use crate::sync::SchedulerState;
 use chrono::{DateTime, Utc};
@@ -40,6 +40,38 @@ command! {
         statuses: Vec<crate::ashby::JobStatus>,
     ) -> AppResult<Facets> {
         read(&state, move |s| s.facets(&statuses)).await
+    }
+}
+
+command! {
+    /// Faceted filter counts for the list's query: each filter counted under the search and
+    /// the other filters.
+    pub async fn job_facets(state: State<'_, AppState>, query: JobQuery) -> AppResult<Facets> {
+        read(&state, move |s| s.job_facets(&query)).await
+    }
+}
+
+command! {
+    /// Whether job `id` is in the results of `query` (the open job may have dropped out).
+    pub async fn job_in_results(
+        state: State<'_, AppState>,
+        query: JobQuery,
+        id: String,
+    ) -> AppResult<bool> {
+        read(&state, move |s| s.job_in_results(&query, &id)).await
+    }
+}
+
+command! {
+    /// Where the coordinator was on the jobs screen (restored at start).
+    pub async fn view_state(state: State<'_, AppState>) -> AppResult<ViewState> {
+        read(&state, |s| s.view_state()).await
+    }
+}
+
+command! {
+    pub async fn set_view_state(state: State<'_, AppState>, view: ViewState) -> AppResult<()> {
+        read(&state, move |s| s.set_view_state(&view)).await
     }
 }
 

@@ -83,14 +83,13 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    /// Starts a session whose temp dir is named `prefix…`.
+    /// Starts a session whose temp dir is named `prefix…`, on a 1280×800 screen.
     pub fn start(prefix: &str) -> Result<Desktop, String> {
-        Self::start_sized(prefix, "1280x800")
+        Self::start_with_screen(prefix, "1280x800x24")
     }
 
-    /// Like [`start`](Self::start), with a screen of `size` (`"1920x1200"`).
-    pub fn start_sized(prefix: &str, size: &str) -> Result<Desktop, String> {
-        let screen = format!("{size}x24");
+    /// [`start`](Self::start) with the X screen's size (`WxHxDEPTH`).
+    pub fn start_with_screen(prefix: &str, screen: &str) -> Result<Desktop, String> {
         let tmp = tempfile::Builder::new()
             .prefix(prefix)
             .tempdir()
@@ -115,14 +114,7 @@ impl Desktop {
         procs.push(Proc::spawn(
             "Xvfb",
             Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    screen.as_str(),
-                    "-nolisten",
-                    "tcp",
-                ])
+                .args([display.as_str(), "-screen", "0", screen, "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?);

@@ -41,9 +41,12 @@ impl Desktop {
         Desktop(desktop::Desktop::start("ashby-e2e-").unwrap_or_else(|e| panic!("{e}")))
     }
 
-    /// A session with a screen of `size` (`"1920x1200"`), for screenshots at other sizes.
-    pub fn start_sized(size: &str) -> Desktop {
-        Desktop(desktop::Desktop::start_sized("ashby-e2e-", size).unwrap_or_else(|e| panic!("{e}")))
+    /// A session on a `width`×`height` screen (for windows larger than the default 1280×800).
+    pub fn start_sized(width: u32, height: u32) -> Desktop {
+        Desktop(
+            desktop::Desktop::start_with_screen("ashby-e2e-", &format!("{width}x{height}x24"))
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
     /// Runs a command inside this session (e.g. `secret-tool`) and returns its stdout.
@@ -410,20 +413,37 @@ impl App {
         Ok(path)
     }
 
-    /// Resizes the window (WebDriver's Set Window Rect) and waits until the page has that size.
-    pub async fn set_window_size(&self, width: u32, height: u32) -> Res<()> {
+    /// Drags the element `css` by `dx` pixels to the right with the mouse.
+    pub async fn drag_by(&self, css: &str, dx: i64) -> Res<()> {
+        let id = self.wait_for(css, Duration::from_secs(10)).await?;
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse",
+            "parameters": {"pointerType": "mouse"}, "actions": [
+                {"type": "pointerMove", "origin": {ELEMENT_KEY: id}, "x": 0, "y": 0},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerMove", "origin": "pointer", "x": dx / 2, "y": 0, "duration": 100},
+                {"type": "pointerMove", "origin": "pointer", "x": dx - dx / 2, "y": 0, "duration": 100},
+                {"type": "pointerUp", "button": 0}
+        ]}]});
+        self.cmd(reqwest::Method::POST, "/actions", Some(actions))
+            .await?;
+        Ok(())
+    }
+
+    /// Moves and resizes the window (WebDriver's Set Window Rect), then waits until the page
+    /// has the new size.
+    pub async fn set_window_rect(&self, x: i32, y: i32, width: u32, height: u32) -> Res<()> {
         self.cmd(
             reqwest::Method::POST,
             "/window/rect",
-            Some(json!({"x": 0, "y": 0, "width": width, "height": height})),
+            Some(json!({"x": x, "y": y, "width": width, "height": height})),
         )
         .await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self
-                .eval("return [window.innerWidth, window.innerHeight]")
+                .eval("return [window.outerWidth, window.outerHeight]")
                 .await?;
-            if v[0].as_u64() == Some(width.into()) {
+            if v[0].as_u64() == Some(u64::from(width)) && v[1].as_u64() == Some(u64::from(height)) {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -431,6 +451,25 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Like [`screenshot`](Self::screenshot), cut to the window's top-left `width`×`height`
+    /// (a window smaller than the screen, at 0,0).
+    pub async fn screenshot_window(&mut self, step: &str, width: u32, height: u32) -> Res<PathBuf> {
+        let path = self.screenshot(step).await?;
+        let out = tokio::process::Command::new("mogrify")
+            .args(["-crop", &format!("{width}x{height}+0+0"), "+repage"])
+            .arg(&path)
+            .output()
+            .await
+            .map_err(|e| format!("screenshot: could not run mogrify (ImageMagick): {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "screenshot: mogrify failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(path)
     }
 
     /// Ends the session (the app quits) and the driver.

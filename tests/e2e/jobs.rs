@@ -571,6 +571,12 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
     .await;
     let r: Res<()> = async {
         app.wait_for("[data-screen='jobs']", T).await?;
+        // The view is restored: the search from before the restart, then all open jobs.
+        wait_query(&app, "welding").await?;
+        wait_total(&app, 1, "the restored search after a restart").await?;
+        app.clear("[data-testid='search']").await?;
+        app.type_into("[data-testid='search']", " ").await?;
+        wait_query(&app, "").await?;
         wait_total(&app, open + 1, "open jobs after a restart").await?;
         app.wait_for("[data-testid='job-row']", T).await?;
         app.click("[data-testid='job-row']").await?;

@@ -10,6 +10,7 @@ mod polish;
 mod shell;
 mod status;
 mod updates;
+mod view;
 mod wizard;
 
 use harness::{App, Desktop, Res};

@@ -119,11 +119,11 @@ async fn settings_reverify_interval_and_about_at_two_sizes() {
     .expect("fake Ashby");
     let key = fake.keys().full;
     for (w, h) in [(1024u32, 700u32), (1920, 1200)] {
-        let desk = Desktop::start_sized(&format!("{w}x{h}"));
+        let desk = Desktop::start_sized(w, h);
         seed_cache(&desk);
         let mut app = launch(&desk, &format!("settings-{w}"), &fake.base_url(), &key, &[]).await;
         let r: Res<()> = async {
-            app.set_window_size(w, h).await?;
+            app.set_window_rect(0, 0, w, h).await?;
             app.wait_for("[data-screen='jobs']", T).await?;
             app.click("[data-action='settings']").await?;
             app.wait_for("[data-screen='settings']", T).await?;

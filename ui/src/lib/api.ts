@@ -14,6 +14,7 @@ import type {
   NotificationPrefs,
   SyncInterval,
   WizardMode,
+  ViewState,
   WizardProgress,
 } from "./ipc";
 
@@ -90,6 +91,10 @@ export const api = {
   listJobs: (query: JobQuery) => call("list_jobs", { query }),
   jobDetail: (id: string) => call("job_detail", { id }),
   facets: (statuses: string[]) => call("facets", { statuses }),
+  jobFacets: (query: JobQuery) => call("job_facets", { query }),
+  jobInResults: (query: JobQuery, id: string) => call("job_in_results", { query, id }),
+  viewState: () => call("view_state"),
+  setViewState: (view: ViewState) => call("set_view_state", { view }),
   syncHistory: (limit: number) => call("sync_history", { limit }),
   syncStatus: () => call("sync_status"),
   syncNow: () => call("sync_now"),

@@ -7,8 +7,7 @@ describe("display", () => {
     expect(JOB_STATUSES.map(statusBadge)).toEqual(["", "ok", "warn", "muted-badge"]);
     expect(statusBadge("OnHold")).toBe("muted-badge");
   });
-  it("makes rows taller while searching", () => {
-    expect(rowHeight(false)).toBe(62);
-    expect(rowHeight(true)).toBe(86);
+  it("gives rows one height, searching or not", () => {
+    expect(rowHeight()).toBe(84);
   });
 });

@@ -1,12 +1,13 @@
 // Small display rules shared by the list, the detail pane and the jobs screen.
 import type { JobStatus } from "./ipc";
 
-/** Height of a list row in px: taller while searching (the row shows a description snippet). */
-export const ROW_HEIGHT = 62;
-export const SEARCH_ROW_HEIGHT = 86;
+/** Height of a list row in px, the same while searching and browsing: title, place, and a third
+ * line that shows the description snippet while searching and the postings otherwise (so the
+ * list never changes its rhythm, and rows never differ). */
+export const ROW_HEIGHT = 84;
 
-export function rowHeight(searching: boolean): number {
-  return searching ? SEARCH_ROW_HEIGHT : ROW_HEIGHT;
+export function rowHeight(): number {
+  return ROW_HEIGHT;
 }
 
 /** The badge class for a job status, the same in the list and the detail pane. */

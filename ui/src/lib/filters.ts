@@ -1,5 +1,5 @@
 // The list's filters and how they become a `JobQuery`.
-import { DEFAULT_JOB_STATUS, JOB_STATUSES, type JobQuery, type JobSort, type JobStatus, type TreeFacet } from "./ipc";
+import { DEFAULT_JOB_STATUS, JOB_STATUSES, type JobQuery, type JobSort, type JobStatus, type TreeFacet, type ValueCount } from "./ipc";
 
 /** The statuses the filter offers: the default (Open) first, then Ashby's others in its order. */
 export const STATUSES: readonly JobStatus[] = [DEFAULT_JOB_STATUS, ...JOB_STATUSES.filter((s) => s !== DEFAULT_JOB_STATUS)];
@@ -76,6 +76,13 @@ export function naturalDescending(sort: SortChoice, searching: boolean): boolean
   if (sort === "title") return false;
   if (sort === "auto" && searching) return true;
   return true;
+}
+
+/** Facet values plus the chosen one when the search or other filters left it no match (a chosen
+ * option never vanishes from its select). */
+export function withSelected(values: readonly ValueCount[], selected: string): ValueCount[] {
+  if (!selected || values.some((v) => v.value === selected)) return [...values];
+  return [...values, { value: selected, count: 0 }].sort((a, b) => a.value.localeCompare(b.value));
 }
 
 export interface TreeOption {

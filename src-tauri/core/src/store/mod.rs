@@ -401,6 +401,11 @@ pub struct Store {
     generation: Option<u64>,
 }
 
+/// The settings entries of the UI's view and the window's geometry.
+const VIEW_STATE_KEY: &str = "ui.jobs_view";
+const WINDOW_GEOMETRY_KEY: &str = "ui.window_geometry";
+const MAX_VIEW_STATE_BYTES: usize = 16 * 1024;
+
 /// The settings entry holding the cache generation: bumped (in the same transaction) whenever the
 /// key changes or the cached jobs are deleted, so a run that started before cannot write after.
 const GENERATION_SETTING: &str = "cache_generation";
@@ -728,6 +733,43 @@ impl Store {
             tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
             Ok(())
         })
+    }
+
+    /// The jobs screen's last view; the default when none was saved or it can't be read (a
+    /// view is not worth failing the start for).
+    pub fn view_state(&self) -> Result<ViewState> {
+        Ok(self.json_setting(VIEW_STATE_KEY)?.unwrap_or_default())
+    }
+
+    pub fn set_view_state(&self, view: &ViewState) -> Result<()> {
+        // Bounded: the search box and ids are short; a runaway value is not stored.
+        let json = to_json(view);
+        if json.len() > MAX_VIEW_STATE_BYTES {
+            tracing::warn!(bytes = json.len(), "view state too large; not saved");
+            return Ok(());
+        }
+        self.set_setting(VIEW_STATE_KEY, &json)
+    }
+
+    /// The main window's last size and position, if saved and readable.
+    pub fn window_geometry(&self) -> Result<Option<WindowGeometry>> {
+        self.json_setting(WINDOW_GEOMETRY_KEY)
+    }
+
+    pub fn set_window_geometry(&self, g: &WindowGeometry) -> Result<()> {
+        self.set_setting(WINDOW_GEOMETRY_KEY, &to_json(g))
+    }
+
+    fn json_setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        Ok(self
+            .setting(key)?
+            .and_then(|v| match serde_json::from_str(&v) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::warn!(key, "stored setting unreadable, using the default: {e}");
+                    None
+                }
+            }))
     }
 
     pub fn settings(&self) -> Result<std::collections::BTreeMap<String, String>> {

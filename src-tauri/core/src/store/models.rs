@@ -437,13 +437,20 @@ pub struct ValueCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Facets {
-    /// Counts below are for jobs in the requested statuses (default Open).
+    /// Faceted counts: each filter's counts are for the jobs matching the search and every
+    /// *other* filter of the query (so a status count under a search counts the matches).
     pub departments: Vec<TreeFacet>,
     pub locations: Vec<TreeFacet>,
     pub employment_types: Vec<ValueCount>,
     pub workplace_types: Vec<ValueCount>,
-    /// Counts per status over all jobs (independent of the requested statuses).
     pub statuses: Vec<ValueCount>,
+    /// Jobs with at least one listed posting, and with none (the Listed/Unlisted filter).
+    pub listed: u32,
+    pub unlisted: u32,
+    /// The counts are over the newest matches of a very common search only (as the list is).
+    pub truncated: bool,
+    /// The public job board the listed postings link to (`jobs.ashbyhq.com/{board}`), if any.
+    pub board: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -513,4 +520,52 @@ mod tests {
         assert_eq!(RunResult::parse("partial"), Some(RunResult::Partial));
         assert_eq!(Trigger::Cli.as_str(), "cli");
     }
+}
+
+closed_enum!(
+    /// The jobs screen's views (its tabs).
+    pub enum JobsView {
+        Jobs => "jobs",
+        Changes => "changes",
+        History => "history",
+    } else Jobs
+);
+
+/// Where the coordinator was on the jobs screen, kept across restarts (in the cache's
+/// settings). Only what the UI chose; the rows are always read afresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ViewState {
+    pub view: JobsView,
+    /// The search box's text, as typed.
+    pub search: String,
+    /// Filters and sort (`offset`/`limit` are not used).
+    pub query: JobQuery,
+    /// The job open in the detail pane.
+    pub open_job_id: Option<String>,
+    /// The list pane's width in CSS pixels (`None`: the layout's default).
+    pub list_width: Option<u32>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            view: JobsView::Jobs,
+            search: String::new(),
+            query: JobQuery::default(),
+            open_job_id: None,
+            list_width: None,
+        }
+    }
+}
+
+/// The main window's size and position in physical pixels, kept across restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowGeometry {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    #[serde(default)]
+    pub maximized: bool,
 }

@@ -237,13 +237,7 @@ impl Store {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-        let mut terms = q.search.as_deref().and_then(SearchTerms::parse);
-        if let Some(t) = terms.as_mut() {
-            if let Some(prefix) = t.prefix_to_expand() {
-                let words = completions(&tx, prefix)?;
-                t.set_completions(words);
-            }
-        }
+        let terms = search_terms(&tx, q)?;
         let (sort, desc) = effective_sort(q, terms.is_some());
 
         let Some(terms) = terms else {
@@ -389,66 +383,174 @@ impl Store {
         Ok(Some(job))
     }
 
-    /// Filter values with job counts for the given statuses (empty = Open).
-    pub fn facets(&self, statuses: &[JobStatus]) -> Result<Facets> {
+    /// Whether job `id` is among the results of `q` (its search and filters): the detail pane
+    /// says so when the open job drops out of the list.
+    pub fn job_in_results(&self, q: &JobQuery, id: &str) -> Result<bool> {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
-        let statuses = normalize_statuses(statuses);
-        let in_list = vec!["?"; statuses.len()].join(", ");
-        // One scan of the matching jobs, counted in Rust (cheaper than four GROUP BYs).
-        let mut by_department: HashMap<String, u32> = HashMap::new();
-        let mut by_location: HashMap<String, u32> = HashMap::new();
-        let mut by_employment: HashMap<String, u32> = HashMap::new();
-        let mut by_workplace: HashMap<String, u32> = HashMap::new();
-        {
-            let mut stmt = tx.prepare(&format!(
-                "SELECT department_id, location_id, employment_type, workplace_type FROM jobs
-                 WHERE status IN ({in_list})"
-            ))?;
-            let mut rows = stmt.query(params_from_iter(statuses.iter()))?;
-            let bump = |m: &mut HashMap<String, u32>, v: Option<String>| {
-                if let Some(v) = v {
-                    *m.entry(v).or_default() += 1;
-                }
+        let Some(terms) = search_terms(&tx, q)? else {
+            let (filter_sql, mut params) = filters(q);
+            params.insert(0, Value::Text(id.to_string()));
+            let found: bool = tx.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.id = ?{filter_sql})"),
+                params_from_iter(params.iter()),
+                |r| r.get(0),
+            )?;
+            return Ok(found);
+        };
+        let Some(seq) = tx
+            .query_row("SELECT seq FROM jobs WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let expr = terms.match_in(Some(TEXT_COLUMNS), &meta_filters(q));
+        let found: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid = ?2)",
+            rusqlite::params![expr, seq],
+            |r| r.get(0),
+        )?;
+        Ok(found)
+    }
+
+    /// Filter values with job counts for the given statuses (empty = Open), nothing else
+    /// narrowed.
+    pub fn facets(&self, statuses: &[JobStatus]) -> Result<Facets> {
+        self.job_facets(&JobQuery {
+            statuses: statuses.to_vec(),
+            ..Default::default()
+        })
+    }
+
+    /// Faceted filter counts for `q`: each filter's values are counted over the jobs matching
+    /// the search and all the *other* filters (a status count under a search for "engineer"
+    /// counts engineers; the department counts ignore the chosen department). One pass over the
+    /// candidate jobs, counted in Rust: all jobs when browsing, the search's newest
+    /// `SEARCH_CANDIDATE_CAP` matches when searching (the same bound the list uses).
+    pub fn job_facets(&self, q: &JobQuery) -> Result<Facets> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?;
+        let terms = search_terms(&tx, q)?;
+        let statuses: HashSet<String> = normalize_statuses(&q.statuses).into_iter().collect();
+        let departments_in = match q.department_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(root) => Some(subtree(&tx, "SELECT id, parent_id FROM departments", root)?),
+            None => None,
+        };
+        let locations_in = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(root) => Some(subtree(
+                &tx,
+                "SELECT id, parent_location_id FROM locations",
+                root,
+            )?),
+            None => None,
+        };
+        let employment = q
+            .employment_type
+            .as_ref()
+            .map(|e| e.as_str().to_string())
+            .filter(|s| !s.is_empty());
+        let workplace = q
+            .workplace_type
+            .as_ref()
+            .map(|w| w.as_str().to_string())
+            .filter(|s| !s.is_empty());
+
+        let mut counts = FacetCounts::default();
+        let mut truncated = false;
+        let mut count_row = |r: &Row<'_>| -> rusqlite::Result<()> {
+            // Borrowed from the row (no allocation per job: this runs for every cached job).
+            let text = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?));
+            let job = FacetRow {
+                status: text(0)?.unwrap_or_default(),
+                department_id: text(1)?,
+                location_id: text(2)?,
+                employment_type: text(3)?,
+                workplace_type: text(4)?,
+                is_listed: r.get(5)?,
             };
-            while let Some(r) = rows.next()? {
-                bump(&mut by_department, r.get("department_id")?);
-                bump(&mut by_location, r.get("location_id")?);
-                bump(&mut by_employment, r.get("employment_type")?);
-                bump(&mut by_workplace, r.get("workplace_type")?);
+            let inside = |set: &Option<HashSet<String>>, v: Option<&str>| {
+                set.as_ref()
+                    .is_none_or(|s| v.is_some_and(|v| s.contains(v)))
+            };
+            let mut fails = 0u8;
+            if !statuses.contains(job.status) {
+                fails |= STATUS;
+            }
+            if !inside(&departments_in, job.department_id) {
+                fails |= DEPARTMENT;
+            }
+            if !inside(&locations_in, job.location_id) {
+                fails |= LOCATION;
+            }
+            if employment
+                .as_ref()
+                .is_some_and(|e| job.employment_type != Some(e.as_str()))
+            {
+                fails |= EMPLOYMENT;
+            }
+            if workplace
+                .as_ref()
+                .is_some_and(|w| job.workplace_type != Some(w.as_str()))
+            {
+                fails |= WORKPLACE;
+            }
+            if q.listed.is_some_and(|l| l != job.is_listed) {
+                fails |= LISTED;
+            }
+            counts.add(job, fails);
+            Ok(())
+        };
+        const COLUMNS: &str =
+            "status, department_id, location_id, employment_type, workplace_type, is_listed";
+        match terms {
+            None => {
+                let mut stmt = tx.prepare_cached(&format!("SELECT {COLUMNS} FROM jobs"))?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    count_row(r)?;
+                }
+            }
+            Some(terms) => {
+                let matches = newest_matches(
+                    &tx,
+                    Index::Full,
+                    &terms.match_in(Some(TEXT_COLUMNS), &[]),
+                    SEARCH_CANDIDATE_CAP,
+                )?;
+                truncated = matches.len() >= SEARCH_CANDIDATE_CAP;
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM jobs WHERE seq IN (SELECT value FROM json_each(?1))"
+                ))?;
+                let mut rows = stmt.query([to_json(&matches)])?;
+                while let Some(r) = rows.next()? {
+                    count_row(r)?;
+                }
             }
         }
+
         let departments = tree_facets(
             &tx,
             "SELECT id, name, parent_id, is_archived FROM departments",
-            &by_department,
+            &counts.departments,
         )?;
         let locations = tree_facets(
             &tx,
             "SELECT id, name, parent_location_id AS parent_id, is_archived FROM locations",
-            &by_location,
+            &counts.locations,
         )?;
-        let value_counts = |m: HashMap<String, u32>| {
-            let mut v: Vec<ValueCount> = m
-                .into_iter()
-                .map(|(value, count)| ValueCount { value, count })
-                .collect();
-            v.sort_by(|a, b| a.value.cmp(&b.value));
-            v
-        };
-        let all_statuses: HashMap<String, u32> = {
-            let mut stmt = tx.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status")?;
-            let map = stmt
-                .query_map([], |r| Ok((r.get("status")?, count(r.get("n")?))))?
-                .collect::<rusqlite::Result<_>>()?;
-            map
-        };
+        let board = job_board(&tx)?;
         Ok(Facets {
             departments,
             locations,
-            employment_types: value_counts(by_employment),
-            workplace_types: value_counts(by_workplace),
-            statuses: value_counts(all_statuses),
+            employment_types: value_counts(counts.employment),
+            workplace_types: value_counts(counts.workplace),
+            statuses: value_counts(counts.statuses),
+            listed: counts.listed,
+            unlisted: counts.unlisted,
+            truncated,
+            board,
         })
     }
 
@@ -603,4 +705,134 @@ fn tree_facets(
             .then(a.id.cmp(&b.id))
     });
     Ok(nodes)
+}
+
+// The filters of a facet pass, as bits: a job counts for a filter's values when it fails no
+// *other* filter.
+const STATUS: u8 = 1;
+const DEPARTMENT: u8 = 2;
+const LOCATION: u8 = 4;
+const EMPLOYMENT: u8 = 8;
+const WORKPLACE: u8 = 16;
+const LISTED: u8 = 32;
+
+struct FacetRow<'a> {
+    status: &'a str,
+    department_id: Option<&'a str>,
+    location_id: Option<&'a str>,
+    employment_type: Option<&'a str>,
+    workplace_type: Option<&'a str>,
+    is_listed: bool,
+}
+
+#[derive(Default)]
+struct FacetCounts {
+    statuses: HashMap<String, u32>,
+    departments: HashMap<String, u32>,
+    locations: HashMap<String, u32>,
+    employment: HashMap<String, u32>,
+    workplace: HashMap<String, u32>,
+    listed: u32,
+    unlisted: u32,
+}
+
+impl FacetCounts {
+    fn add(&mut self, job: FacetRow<'_>, fails: u8) {
+        // Passes every filter but (possibly) `own`.
+        let counts_for = |own: u8| fails & !own == 0;
+        let bump = |m: &mut HashMap<String, u32>, v: Option<&str>| {
+            if let Some(v) = v {
+                match m.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        m.insert(v.to_string(), 1);
+                    }
+                }
+            }
+        };
+        if counts_for(STATUS) {
+            bump(&mut self.statuses, Some(job.status));
+        }
+        if counts_for(DEPARTMENT) {
+            bump(&mut self.departments, job.department_id);
+        }
+        if counts_for(LOCATION) {
+            bump(&mut self.locations, job.location_id);
+        }
+        if counts_for(EMPLOYMENT) {
+            bump(&mut self.employment, job.employment_type);
+        }
+        if counts_for(WORKPLACE) {
+            bump(&mut self.workplace, job.workplace_type);
+        }
+        if counts_for(LISTED) {
+            if job.is_listed {
+                self.listed += 1;
+            } else {
+                self.unlisted += 1;
+            }
+        }
+    }
+}
+
+fn value_counts(m: HashMap<String, u32>) -> Vec<ValueCount> {
+    let mut v: Vec<ValueCount> = m
+        .into_iter()
+        .map(|(value, count)| ValueCount { value, count })
+        .collect();
+    v.sort_by(|a, b| a.value.cmp(&b.value));
+    v
+}
+
+/// `root` and every node below it (`sql` selects `id, parent`), cycles and all.
+fn subtree(conn: &Connection, sql: &str, root: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        if let Some(parent) = r.get::<_, Option<String>>(1)? {
+            children.entry(parent).or_default().push(id);
+        }
+    }
+    let mut out: HashSet<String> = HashSet::from([root.to_string()]);
+    let mut todo = vec![root.to_string()];
+    while let Some(id) = todo.pop() {
+        for c in children.get(&id).into_iter().flatten() {
+            if out.insert(c.clone()) {
+                todo.push(c.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The public board most listed postings link to (a sample is enough: one organisation has one
+/// board, or a main one).
+fn job_board(conn: &Connection) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, apply_link, external_link FROM job_postings WHERE is_listed = 1 LIMIT 200",
+    )?;
+    let links: Vec<(String, Option<String>, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(crate::ashby::board::board_names(
+        links
+            .iter()
+            .map(|(id, a, e)| (id.as_str(), a.as_deref(), e.as_deref())),
+    )
+    .into_iter()
+    .next())
+}
+
+/// The query's search words, with the last word's completions looked up (`None`: no search).
+fn search_terms(tx: &Connection, q: &JobQuery) -> Result<Option<SearchTerms>> {
+    let mut terms = q.search.as_deref().and_then(SearchTerms::parse);
+    if let Some(t) = terms.as_mut() {
+        if let Some(prefix) = t.prefix_to_expand() {
+            let words = completions(tx, prefix)?;
+            t.set_completions(words);
+        }
+    }
+    Ok(terms)
 }

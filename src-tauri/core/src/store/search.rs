@@ -216,20 +216,33 @@ impl SearchTerms {
 
     /// A short excerpt around the first hit in `text`, or `None` if no word of `text` matches.
     pub(crate) fn snippet(&self, text: &str, before: usize, after: usize) -> Option<Vec<TextSpan>> {
-        let (hit, _) = words(text).find(|(_, w)| self.matches_word(w))?;
+        let (hit, word) = words(text).find(|(_, w)| self.matches_word(w))?;
+        let hit_end = hit + word.len();
         let mut start = floor_boundary(text, hit.saturating_sub(before));
-        let mut end = floor_boundary(text, (hit + after).min(text.len()));
-        // Snap to whitespace so the excerpt doesn't start or end mid-word.
-        if start > 0 {
-            if let Some(ws) = text[start..hit].find(char::is_whitespace) {
-                start += ws + 1;
-            }
+        let mut end = floor_boundary(text, (hit + after).min(text.len())).max(hit_end);
+        let ws_before = |i: usize| text[..i].ends_with(char::is_whitespace);
+        let ws_at = |i: usize| text[i..].starts_with(char::is_whitespace);
+        // Snap to whitespace so the excerpt starts and ends at word boundaries: the first
+        // whole word after `start` (the hit itself if none), the last whole word before `end`
+        // (the end of the hit's word if none).
+        if start > 0 && !ws_before(start) {
+            start = match text[start..hit].find(char::is_whitespace) {
+                Some(ws) => start + ws,
+                None => hit,
+            };
         }
-        if end < text.len() {
-            if let Some(ws) = text[hit..end].rfind(char::is_whitespace) {
-                end = hit + ws;
-            }
+        while start < hit && ws_at(start) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
         }
+        if end < text.len() && !ws_at(end) && !ws_before(end) {
+            end = match text[hit_end..end].rfind(char::is_whitespace) {
+                Some(ws) => hit_end + ws,
+                None => text[end..]
+                    .find(char::is_whitespace)
+                    .map_or(text.len(), |ws| end + ws),
+            };
+        }
+        let end = text[..end].trim_end().len().max(hit_end);
         let mut spans = self.highlight_range(text, start, end);
         collapse_whitespace(&mut spans);
         if start > 0 {
@@ -382,6 +395,34 @@ mod tests {
         );
         let t = SearchTerms::parse("cafe").unwrap();
         assert_eq!(marked(&t.highlight("Café Manager")), "[Café] Manager");
+    }
+
+    #[test]
+    fn snippets_start_and_end_at_word_boundaries() {
+        let t = SearchTerms::parse("kubernetes").unwrap();
+        let text = "Alpha bravo charlie delta echo foxtrot. You will run Kubernetes clusters \
+                    across regions with golf hotel india juliet kilo lima mike.";
+        for before in 0..50 {
+            for after in 10..80 {
+                let s = marked(&t.snippet(text, before, after).unwrap());
+                let body = s.trim_start_matches('…').trim_end_matches('…');
+                assert!(body.contains("[Kubernetes]"), "{before}/{after}: {s}");
+                let plain = body.replace(['[', ']'], "");
+                let pos = text
+                    .find(&plain)
+                    .unwrap_or_else(|| panic!("not in the text: {s}"));
+                let end = pos + plain.len();
+                assert!(
+                    pos == 0 || text[..pos].ends_with(' '),
+                    "{before}/{after}: starts mid-word: {s}"
+                );
+                assert!(
+                    end == text.len() || text[end..].starts_with(' '),
+                    "{before}/{after}: ends mid-word: {s}"
+                );
+                assert!(!body.starts_with(' ') && !body.ends_with(' '), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -223,6 +223,16 @@ impl Store {
         Ok(counts)
     }
 
+    /// Whether any posting is cached (none before the first sync stored its posting list).
+    pub fn has_postings(&self) -> Result<bool> {
+        let conn = self.reader();
+        Ok(
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM job_postings)", [], |r| {
+                r.get(0)
+            })?,
+        )
+    }
+
     /// id → the posting `updatedAt` its stored description belongs to (`None`: no description).
     /// The engine fetches `jobPosting.info` for postings that are new or whose `updatedAt` moved.
     pub fn posting_description_state(&self) -> Result<HashMap<String, Option<String>>> {

@@ -454,6 +454,18 @@ pub struct Engine {
     client: Client,
     store: Store,
     cfg: EngineConfig,
+    /// The posting list fetched and stored ahead of the first jobs commit (see `sync_list`),
+    /// taken by this run's postings pass instead of listing again.
+    prefetched: Arc<Mutex<Option<PostingList>>>,
+}
+
+/// A posting list already fetched and committed this run, with what its commit reported.
+#[derive(Debug)]
+struct PostingList {
+    rows: Arc<Vec<PostingRecord>>,
+    skipped: Vec<SkippedRow>,
+    counts: StreamCounts,
+    changed: HashSet<String>,
 }
 
 /// Runs one sync with default settings.
@@ -474,7 +486,12 @@ impl Engine {
     }
 
     pub fn with_config(client: Client, store: Store, cfg: EngineConfig) -> Engine {
-        Engine { client, store, cfg }
+        Engine {
+            client,
+            store,
+            cfg,
+            prefetched: Arc::default(),
+        }
     }
 
     /// Wall-clock time at the cache's precision (ms), so summaries equal what history reads back.
@@ -583,6 +600,10 @@ impl Engine {
             "sync started"
         );
 
+        // Only this run's own posting list may stand in for listing them again.
+        if let Ok(mut p) = self.prefetched.lock() {
+            *p = None;
+        }
         let mut report = RunReport::new();
         match self.blocking(|s| s.stream_states()).await {
             Ok(states) => {
@@ -805,6 +826,9 @@ impl Engine {
                 self.list_attempt::<S>(sync_token, &fingerprint, t)
             })
             .await?;
+        if stream == Stream::Jobs {
+            self.posting_list_first().await;
+        }
         t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
         let now = self.now();
         // A row that could not be read is not gone: a full pass keeps it.
@@ -974,6 +998,57 @@ impl Engine {
         Some(rows)
     }
 
+    /// The first sync stores the posting list before the jobs, so the jobs appear with their
+    /// posting counts and listed state right (not "0 postings, unlisted" until the postings
+    /// pass), while their descriptions still load. Best effort: if listing fails here, the
+    /// postings pass lists them again and reports the error.
+    async fn posting_list_first(&self) {
+        match self.blocking(|s| s.has_postings()).await {
+            Ok(false) => {}
+            Ok(true) => return,
+            Err(e) => {
+                tracing::warn!("could not tell whether postings are cached: {e}");
+                return;
+            }
+        }
+        let params = JobPostingListParams {
+            job_board_id: self.cfg.job_board_id.clone(),
+            ..Default::default()
+        };
+        let (list, skipped) = match self.client.list_job_postings_lenient(&params).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::info!("posting list not stored ahead of the jobs: {e}");
+                return;
+            }
+        };
+        let rows = Arc::new(plan::dedupe_postings(
+            list.into_iter().map(PostingRecord::from),
+        ));
+        let keep: HashSet<String> = skipped.iter().filter_map(|s| s.id.clone()).collect();
+        let list_rows = rows.clone();
+        match self
+            .blocking(move |s| s.commit_posting_list(&list_rows, &keep))
+            .await
+        {
+            Ok((counts, changed)) => {
+                tracing::info!(
+                    postings = rows.len(),
+                    "first sync: posting list stored before the jobs"
+                );
+                if let Ok(mut p) = self.prefetched.lock() {
+                    *p = Some(PostingList {
+                        rows,
+                        skipped,
+                        counts,
+                        changed,
+                    });
+                }
+            }
+            Err(e) => tracing::warn!("posting list not stored ahead of the jobs: {e}"),
+        }
+    }
+
     /// The posting list is complete every run (no syncToken): store it, then fetch descriptions
     /// only for new postings and those whose `updatedAt` moved (all of them when
     /// `refetch_all`) — from the public board where it can be trusted, else one by one — storing
@@ -986,17 +1061,24 @@ impl Engine {
             ..Default::default()
         };
         let started = std::time::Instant::now();
-        let (list, skipped) = self.client.list_job_postings_lenient(&params).await?;
-        let rows = plan::dedupe_postings(list.into_iter().map(PostingRecord::from));
-        let mut problems = skipped_problems(skipped.clone());
-        let keep: HashSet<String> = skipped.into_iter().filter_map(|s| s.id).collect();
-
-        t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
-        let rows = Arc::new(rows);
-        let list_rows = rows.clone();
-        let (mut counts, list_changed) = self
-            .blocking(move |s| s.commit_posting_list(&list_rows, &keep))
-            .await?;
+        let prefetched = self.prefetched.lock().ok().and_then(|mut p| p.take());
+        let (rows, mut problems, mut counts, list_changed) = match prefetched {
+            // Listed and stored ahead of the jobs this run.
+            Some(p) => (p.rows, skipped_problems(p.skipped), p.counts, p.changed),
+            None => {
+                let (list, skipped) = self.client.list_job_postings_lenient(&params).await?;
+                let rows = plan::dedupe_postings(list.into_iter().map(PostingRecord::from));
+                let problems = skipped_problems(skipped.clone());
+                let keep: HashSet<String> = skipped.into_iter().filter_map(|s| s.id).collect();
+                t.emit(SyncStage::Saving, Some(stream), 0, rows.len(), None);
+                let rows = Arc::new(rows);
+                let list_rows = rows.clone();
+                let (counts, list_changed) = self
+                    .blocking(move |s| s.commit_posting_list(&list_rows, &keep))
+                    .await?;
+                (rows, problems, counts, list_changed)
+            }
+        };
         let state = self.blocking(|s| s.posting_description_state()).await?;
         let need = plan::descriptions_to_fetch(&rows, &state, refetch_all);
         let total = need.len();
