@@ -125,7 +125,7 @@ problem: NetworkProblem | null, };
 
 export type EmploymentType = "FullTime" | "PartTime" | "Intern" | "Contract" | "Temporary" | (string & {});
 
-export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed" | "export_failed";
+export type ErrorCode = "missing_key" | "invalid_key" | "missing_permission" | "rate_limited" | "sync_token_expired" | "sync_token_invalid" | "incremental_sync_too_large" | "cursor_expired" | "cursor_invalid" | "not_found" | "invalid_input" | "server_error" | "network" | "timeout" | "decode_error" | "api_error" | "page_cap_exceeded" | "response_too_large" | "client_config" | "key_empty" | "key_malformed" | "key_too_long" | "keychain_unavailable" | "keychain_locked" | "keychain_access_denied" | "keychain_corrupt" | "keychain_error" | "db_error" | "db_migration_failed" | "db_io" | "db_corrupt" | "internal" | "no_key" | "not_verified" | "key_cannot_sync" | "invalid_status" | "sync_unavailable" | "cancelled" | "verify_timeout" | "autostart_failed" | "invalid_setting" | "interrupted" | "certificate_untrusted" | "certificate_expired" | "certificate_wrong_host" | "tls_failed" | "proxy_auth_required" | "proxy_refused" | "proxy_unreachable" | "blocked_by_network" | "insecure_base_url" | "unrecognized" | "sync_busy" | "sync_superseded" | "update_unavailable" | "update_check_failed" | "update_signature_invalid" | "update_install_failed" | "export_failed" | "browser_unavailable";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -175,6 +175,8 @@ secs: number,
  * The estimate in words, for the wizard and the jobs view.
  */
 message: string, };
+
+export type Folder = "data" | "logs";
 
 export type HiringTeamMember = { userId: string, firstName: string, lastName: string, 
 /**
@@ -320,7 +322,7 @@ message: string,
  */
 itDetails: string | null, };
 
-export type NoticeTarget = "settings" | "jobs" | "history";
+export type NoticeTarget = "settings" | "jobs" | "changes" | "history";
 
 export type NotificationPrefs = { 
 /**
@@ -418,7 +420,15 @@ busyElsewhere: boolean,
 /**
  * The keychain is locked (or did not answer): automatic runs wait for Sync now.
  */
-keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, };
+keychainLocked: boolean, consecutiveFailures: number, lastSuccessAt: string | null, lastSummary: SyncSummary | null, 
+/**
+ * Whether Ashby answered the last run or reachability check (`None`: nothing asked yet).
+ */
+online: boolean | null, 
+/**
+ * The sync interval in seconds; `None` while automatic syncs are paused by the user.
+ */
+intervalSecs: number | null, };
 
 export type StartupProblem = { 
 /**
@@ -452,9 +462,9 @@ canRetry: boolean, };
 
 export type StepAction = { "kind": "openUrl", label: string, url: string, } | { "kind": "copyText", label: string, text: string, } | { "kind": "verifyKey", label: string, } | { "kind": "saveKey", label: string, };
 
-export type StepId = "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
+export type StepId = "welcome" | "logIn" | "findApiKeys" | "createKey" | "permissions" | "saveAndCopy" | "pasteKey" | "save";
 
-export type StepKind = "instructions" | "keyInput" | "save";
+export type StepKind = "welcome" | "instructions" | "keyInput" | "save";
 
 export type Stream = "departments" | "locations" | "jobs" | "postings";
 
@@ -482,6 +492,8 @@ problems?: Array<RowProblem>,
  * Problems beyond the first [`MAX_ROW_PROBLEMS`].
  */
 moreProblems?: number, };
+
+export type SyncInterval = "15m" | "30m" | "1h" | "3h" | "6h" | "1d" | "paused";
 
 export type SyncProgress = { stage: SyncStage, stream: Stream | null, 
 /**
@@ -542,7 +554,11 @@ keychainLocked: boolean,
 /**
  * Whether Ashby answered the last attempt (`None` until something was tried).
  */
-online: boolean | null, };
+online: boolean | null, 
+/**
+ * Automatic syncs are paused by the user's choice (Settings → Sync interval).
+ */
+syncPaused: boolean, };
 
 export type SyncSummary = { 
 /**
@@ -564,6 +580,24 @@ needsKey: boolean, };
 
 export type TextSpan = { text: string, mark: boolean, };
 
+export type ToggleCheck = { 
+/**
+ * Stable id, the same as step 4's checklist item (`confidentialAccess`).
+ */
+id: string, 
+/**
+ * As Ashby labels it.
+ */
+label: string, 
+/**
+ * `Unknown` when Ashby does not tell apps how the switch is set.
+ */
+access: Access, 
+/**
+ * What the user should check, in plain words.
+ */
+detail: string, };
+
 export type TreeFacet = { id: string, name: string, parentId: string | null, isArchived: boolean, 
 /**
  * Jobs directly in this department/location.
@@ -576,7 +610,7 @@ totalCount: number, };
 
 export type TrendPoint = { at: string, openJobs: number, listedPostings: number, };
 
-export type Trigger = "schedule" | "manual" | "startup" | "cli";
+export type Trigger = "schedule" | "manual" | "startup" | "cli" | "setup" | "newKey" | "retry";
 
 export type UpdateStatus = { "kind": "upToDate", current: string, } | { "kind": "available", current: string, version: string, 
 /**
@@ -616,6 +650,15 @@ scopes: Array<string>,
  */
 writeScopes: Array<string>, 
 /**
+ * The modules behind `write_scopes`, as Ashby's key form names them ("Jobs", "Candidates").
+ */
+writeModules: Array<string>, 
+/**
+ * The key's switches besides the modules (access to confidential jobs), and whether they
+ * could be checked.
+ */
+toggles: Array<ToggleCheck>, 
+/**
  * One row per module, in Ashby's order.
  */
 modules: Array<ModuleCheck>, 
@@ -651,6 +694,8 @@ openJobId: string | null,
  */
 listWidth: number | null, };
 
+export type WizardMode = "firstRun" | "replaceKey";
+
 export type WizardProgress = { 
 /**
  * 0-based step index.
@@ -663,7 +708,7 @@ ticks: Array<string>, };
 
 export type WizardStep = { id: StepId, 
 /**
- * 1-based position ("Step n of total").
+ * 1-based position among the guide's steps ("Step n of total"); 0 for the welcome.
  */
 number: number, total: number, kind: StepKind, title: string, 
 /**
@@ -677,7 +722,15 @@ warnings: Array<string>,
 /**
  * Shown as notes below the body.
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * The forward button's words ("Get started" on the welcome; "Next" elsewhere).
+ */
+nextLabel: string, 
+/**
+ * Shown once the key is saved (Replace key), before going back to the jobs.
+ */
+doneMessage: string | null, };
 
 export type WorkplaceType = "OnSite" | "Hybrid" | "Remote" | (string & {});
 
@@ -726,7 +779,7 @@ export type Commands = {
   quit_app: { args: null; result: void };
   open_external: { args: { url: string }; result: void };
   boot_state: { args: null; result: BootState };
-  wizard_steps: { args: null; result: Array<WizardStep> };
+  wizard_steps: { args: { mode: WizardMode }; result: Array<WizardStep> };
   wizard_progress: { args: null; result: WizardProgress };
   set_wizard_progress: { args: { progress: WizardProgress }; result: void };
   verify_key: { args: { key: string }; result: Verification };
@@ -761,6 +814,11 @@ export type Commands = {
   unread_changes: { args: null; result: number };
   mark_changes_seen: { args: { upTo: number }; result: void };
   sync_trend: { args: { days: number }; result: Array<TrendPoint> };
+  run_changes: { args: { runId: number }; result: ChangeSummary };
+  sync_interval: { args: null; result: SyncInterval };
+  set_sync_interval: { args: { interval: SyncInterval }; result: SyncInterval };
+  open_folder: { args: { folder: Folder }; result: void };
+  network_changed: { args: null; result: void };
 };
 
 export type CommandName = keyof Commands;
