@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Module, Stream, StreamRunSummary, SyncRunRecord, SyncStatus, SyncSummary } from "./ipc";
-import { etaWords, firstSyncNote, isOffline, progressFraction, progressLabel, syncProblem } from "./syncui";
+import type { Module, Stream, StreamRunSummary, SyncRunRecord, SyncProgress, SyncStatus, SyncSummary } from "./ipc";
+import { etaWords, firstSyncNote, isOffline, progressFraction, progressLabel, reachableNow, syncProblem } from "./syncui";
 
 const status = (lastRun: Partial<SyncRunRecord> | null, extra: Partial<SyncStatus> = {}): SyncStatus => ({
   cache: {
@@ -142,5 +142,18 @@ describe("firstSyncNote", () => {
     const estimate = { postings: 10000, fromBoard: 8500, requests: 1607, secs: 337, message: "Your first sync should take about 6 minutes." };
     expect(firstSyncNote(estimate, "generic")).toBe("Your first sync should take about 6 minutes.");
     expect(firstSyncNote(null, "generic")).toBe("generic");
+  });
+});
+
+describe("reachableNow", () => {
+  const p = (stage: SyncProgress["stage"], items: number) =>
+    ({ stage, stream: "postings", page: 0, items, total: 100, etaSecs: null }) as SyncProgress;
+  it("is the last attempt's answer until a sync receives data", () => {
+    expect(reachableNow(null, false, null)).toBe(null);
+    expect(reachableNow(false, true, p("starting", 0))).toBe(false);
+    expect(reachableNow(null, true, p("descriptions", 0))).toBe(null);
+    expect(reachableNow(null, true, p("descriptions", 6))).toBe(true);
+    expect(reachableNow(false, true, p("descriptions", 6))).toBe(true);
+    expect(reachableNow(false, false, p("descriptions", 6))).toBe(false);
   });
 });

@@ -55,6 +55,15 @@ export function progressLabel(p: SyncProgress | null): string {
 }
 
 /**
+ * Whether Ashby can be reached, for the status bar: what the last attempt learnt, except that a
+ * sync receiving data proves it now (a first sync is not "Connecting…" while descriptions arrive).
+ */
+export function reachableNow(last: boolean | null, syncing: boolean, p: SyncProgress | null): boolean | null {
+  const receiving = syncing && p !== null && p.stage !== "starting" && (p.items > 0 || p.page > 0);
+  return receiving ? true : last;
+}
+
+/**
  * How far the current phase is, 0..1, by the work it has done: descriptions are counted one by
  * one (items of total), so the bar moves as the requests do. `null` (an indeterminate bar) while
  * a list downloads, whose length Ashby tells only on its last page, and while a pass is saved.
