@@ -149,7 +149,12 @@ async fn write_scopes_are_a_warning() {
         .iter()
         .find(|w| w.contains("read-only"))
         .expect("write-access warning");
-    assert!(warning.contains("jobs:write"));
+    // Module names a coordinator knows, not raw scope strings.
+    assert!(
+        warning.contains("Jobs, Candidates and Organization"),
+        "{warning}"
+    );
+    assert!(!warning.contains("jobs:write"), "{warning}");
     assert_eq!(
         serde_json::to_value(v.to_cli()).unwrap()["writeScopes"]
             .as_array()
