@@ -222,7 +222,7 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
         // Settings and back: the search, the filters and the open job are still there.
         app.click("[data-action='settings']").await?;
         app.wait_for("[data-screen='settings']", T).await?;
-        app.click("[aria-label='Back to jobs']").await?;
+        app.click("[data-action='view-jobs']").await?;
         app.wait_for("[data-screen='jobs']", T).await?;
         wait_query(&app, SEARCH).await?;
         wait_open(&app, &opened, T, "back from Settings").await?;
