@@ -117,6 +117,29 @@ async fn wait_count(log: &Log, n: usize, what: &str) -> Res<()> {
     ))
 }
 
+/// Clicks notification `id` (the daemon's ActionInvoked "default") until `css` shows: the app
+/// may subscribe to the signal just after its Notify.
+async fn click(conn: &zbus::Connection, app: &App, id: u32, css: &str) -> Res<()> {
+    let iface = conn
+        .object_server()
+        .interface::<_, Daemon>(PATH)
+        .await
+        .map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + T;
+    loop {
+        Daemon::action_invoked(iface.signal_emitter(), id, "default")
+            .await
+            .map_err(|e| e.to_string())?;
+        if app.find(css).await.is_ok() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{css} not shown within {} s", T.as_secs()));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 /// Sync now, and wait until it is over.
 async fn sync_now(app: &App) -> Res<()> {
     app.click("[data-testid='sync-now']").await?;
@@ -164,25 +187,9 @@ async fn a_revoked_key_notifies_once_and_a_click_opens_settings() {
         }
 
         // A click on it (the daemon's ActionInvoked "default") brings up Settings.
-        let iface = conn
-            .object_server()
-            .interface::<_, Daemon>(PATH)
+        click(&conn, &app, n.id, "[data-screen='settings']")
             .await
-            .map_err(|e| e.to_string())?;
-        let deadline = Instant::now() + T;
-        loop {
-            // Again until seen: the app may subscribe to the signal just after its Notify.
-            Daemon::action_invoked(iface.signal_emitter(), n.id, "default")
-                .await
-                .map_err(|e| e.to_string())?;
-            if app.find("[data-screen='settings']").await.is_ok() {
-                break;
-            }
-            if Instant::now() > deadline {
-                return Err("a click on the notification did not open Settings".into());
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+            .map_err(|e| format!("a click on the notification did not open Settings: {e}"))?;
         app.wait_for("[data-testid='notification-settings']", T).await?;
         app.eval("document.querySelector(\"[data-testid='notification-settings']\").scrollIntoView()")
             .await?;
@@ -383,24 +390,9 @@ async fn the_digest_tells_what_closed_in_the_followed_department() {
             return Err(format!("the digest does not say one closed: {n:?}"));
         }
 
-        let iface = conn
-            .object_server()
-            .interface::<_, Daemon>(PATH)
+        click(&conn, &app, n.id, "[data-testid='change-run']")
             .await
-            .map_err(|e| e.to_string())?;
-        let deadline = Instant::now() + T;
-        loop {
-            Daemon::action_invoked(iface.signal_emitter(), n.id, "default")
-                .await
-                .map_err(|e| e.to_string())?;
-            if app.find("[data-testid='change-run']").await.is_ok() {
-                break;
-            }
-            if Instant::now() > deadline {
-                return Err("a click on the digest did not open the Changes view".into());
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+            .map_err(|e| format!("a click on the digest did not open the Changes view: {e}"))?;
         app.wait_text("[data-testid='run-headline']", "2 closed", T)
             .await?;
         Ok(())
