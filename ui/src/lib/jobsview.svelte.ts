@@ -21,6 +21,8 @@ export class JobsViewStore {
   loaded = $state(false);
 
   private loading: Promise<void> | null = null;
+  /** The view, filters and open job as last saved (see `changed`). */
+  private lastDiscrete = "";
   private readonly saveSoon = debounce(() => void this.saveNow(), SAVE_AFTER_MS);
 
   constructor(
@@ -33,7 +35,10 @@ export class JobsViewStore {
     this.loading ??= this.read().then(
       (v) => this.apply(fromViewState(v)),
       () => {}, // no saved view: the defaults
-    ).finally(() => (this.loaded = true));
+    ).finally(() => {
+      this.lastDiscrete = JSON.stringify([this.view, this.filters, this.openJobId]);
+      this.loaded = true;
+    });
     return this.loading;
   }
 
@@ -47,9 +52,16 @@ export class JobsViewStore {
     };
   }
 
-  /** Something the user chose changed: save it shortly. */
+  /** Something the user chose changed. A click (the open job, a filter, the tab) is saved at
+   * once, since the app may be quit right after it; typing and dragging a moment later. */
   changed(): void {
-    if (this.loaded) this.saveSoon();
+    if (!this.loaded) return;
+    const discrete = JSON.stringify([this.view, this.filters, this.openJobId]);
+    this.saveSoon();
+    if (discrete !== this.lastDiscrete) {
+      this.lastDiscrete = discrete;
+      this.saveSoon.flush();
+    }
   }
 
   /** Saves now (e.g. before the window goes away). */

@@ -16,15 +16,26 @@ describe("JobsViewStore", () => {
     expect(store.appliedSearch).toBe("rust");
     expect(store.openJobId).toBe("j1");
     expect(store.view).toBe("changes");
-    store.filters.listed = "listed";
-    store.changed();
+    // Typing is saved a moment later…
     store.searchText = "rust engineer";
     store.changed();
     expect(writes).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(500);
     expect(writes).toHaveLength(1);
     expect(writes[0]?.search).toBe("rust engineer");
-    expect(writes[0]?.query.listed).toBe(true);
+    // …a click at once (the app may be quit right after it), with the search as it is.
+    store.searchText = "rust engineer remote";
+    store.filters.listed = "listed";
+    store.changed();
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.query.listed).toBe(true);
+    expect(writes[1]?.search).toBe("rust engineer remote");
+    store.openJobId = "j2";
+    store.changed();
+    expect(writes).toHaveLength(3);
+    expect(writes[2]?.openJobId).toBe("j2");
+    await vi.advanceTimersByTimeAsync(500);
+    expect(writes).toHaveLength(3);
     vi.useRealTimers();
   });
   it("starts from the defaults when nothing can be read", async () => {
