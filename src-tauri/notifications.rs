@@ -146,7 +146,6 @@ fn show(app: &AppHandle, n: Notice) {
 }
 
 /// The last notification shown where its click cannot be seen (macOS, Windows).
-#[cfg_attr(all(unix, not(target_os = "macos")), allow(dead_code))]
 static CLICK_FALLBACK: Mutex<notify::ClickFallback> = Mutex::new(notify::ClickFallback::new());
 
 /// The main window was activated (focused, or reopened from the Dock): on macOS and Windows this
