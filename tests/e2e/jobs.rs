@@ -559,6 +559,18 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
     }
     .await;
     finish(app, r).await;
+    // The view was saved before the window went away (quit straight after the click).
+    let saved = ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
+        .and_then(|s| s.store.view_state())
+        .expect("the cache's saved view");
+    assert_eq!(
+        saved.search, "welding",
+        "the search typed before quitting was not saved"
+    );
+    assert!(
+        saved.open_job_id.is_some(),
+        "the job opened before quitting was not saved"
+    );
 
     // After a restart (still offline, and asking WebKitGTK for the dark theme) the jobs are there.
     let mut app = launch(
@@ -572,7 +584,17 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
     let r: Res<()> = async {
         app.wait_for("[data-screen='jobs']", T).await?;
         // The view is restored: the search from before the restart, then all open jobs.
-        wait_query(&app, "welding").await?;
+        if let Err(e) = wait_query(&app, "welding").await {
+            // Say which side lost it: the saved row, or the screen that should have read it.
+            let now_saved = ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
+                .and_then(|s| s.store.view_state());
+            let shown = app
+                .eval("const s = document.querySelector(\"[data-testid='search']\"); const c = document.querySelector(\"[data-testid='result-count']\"); return [s && s.value, c && c.dataset.query, c && c.textContent]")
+                .await;
+            return Err(format!(
+                "{e}\nsaved view now: {now_saved:?}\nshown (search box, list query, count): {shown:?}"
+            ));
+        }
         wait_total(&app, 1, "the restored search after a restart").await?;
         app.clear("[data-testid='search']").await?;
         app.type_into("[data-testid='search']", " ").await?;

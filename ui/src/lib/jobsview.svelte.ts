@@ -1,13 +1,11 @@
 // The jobs screen's view — tab, search, filters and sort, the open job, the list's width — in a
 // store that outlives the screen: going to Settings and back keeps it, and it is saved in the
-// cache's settings (a moment after each change) so a restart comes back to it.
+// cache's settings as it changes, so a restart (even one right after a keystroke) comes back to it.
 import { api } from "./api";
-import { debounce } from "./latest";
+import { SerialSaver } from "./latest";
 import { defaultScreenState, fromViewState, toViewState, type JobsScreenState } from "./viewstate";
 import type { Filters } from "./filters";
 import type { JobsView, ViewState } from "./ipc";
-
-const SAVE_AFTER_MS = 400;
 
 export class JobsViewStore {
   view = $state<JobsView>("jobs");
@@ -21,9 +19,12 @@ export class JobsViewStore {
   loaded = $state(false);
 
   private loading: Promise<void> | null = null;
-  /** The view, filters and open job as last saved (see `changed`). */
-  private lastDiscrete = "";
-  private readonly saveSoon = debounce(() => void this.saveNow(), SAVE_AFTER_MS);
+  /** No timer: each change is written when the previous write is done (a quit right after a
+   * keystroke or a click keeps it), and a burst of changes (typing, dragging) coalesces. */
+  private readonly saver = new SerialSaver(
+    () => toViewState(this.snapshot()),
+    (v) => this.write(v),
+  );
 
   constructor(
     private readonly read: () => Promise<ViewState> = api.viewState,
@@ -36,7 +37,6 @@ export class JobsViewStore {
       (v) => this.apply(fromViewState(v)),
       () => {}, // no saved view: the defaults
     ).finally(() => {
-      this.lastDiscrete = JSON.stringify([this.view, this.filters, this.openJobId]);
       this.loaded = true;
     });
     return this.loading;
@@ -52,29 +52,16 @@ export class JobsViewStore {
     };
   }
 
-  /** Something the user chose changed. A click (the open job, a filter, the tab) is saved at
-   * once, since the app may be quit right after it; typing and dragging a moment later. */
+  /** Something the user chose changed: save it (ignored before the saved view is read, so the
+   * defaults never overwrite it). */
   changed(): void {
     if (!this.loaded) return;
-    const discrete = JSON.stringify([this.view, this.filters, this.openJobId]);
-    this.saveSoon();
-    if (discrete !== this.lastDiscrete) {
-      this.lastDiscrete = discrete;
-      this.saveSoon.flush();
-    }
+    this.saver.save();
   }
 
-  /** Saves now (e.g. before the window goes away). */
-  flush(): void {
-    this.saveSoon.flush();
-  }
-
-  private async saveNow(): Promise<void> {
-    try {
-      await this.write(toViewState(this.snapshot()));
-    } catch {
-      // Not worth a banner: the view is a convenience, the next change saves again.
-    }
+  /** Resolves once every change so far is written. */
+  saved(): Promise<void> {
+    return this.saver.idle();
   }
 
   private apply(s: JobsScreenState): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { debounce, LatestOnly, type Timers } from "./latest";
+import { debounce, LatestOnly, SerialSaver, type Timers } from "./latest";
 
 function fakeTimers() {
   let now = 0;
@@ -127,5 +127,57 @@ describe("LatestOnly", () => {
     await tick();
     expect(d.started).toEqual(["a"]);
     expect(got).toEqual([]);
+  });
+});
+
+describe("SerialSaver", () => {
+  it("writes one at a time, the newest value, and settles when all is written", async () => {
+    let value = 0;
+    const writes: number[] = [];
+    const waiting: (() => void)[] = [];
+    const saver = new SerialSaver(
+      () => value,
+      (v) =>
+        new Promise<void>((resolve) => {
+          writes.push(v);
+          waiting.push(resolve);
+        }),
+    );
+    value = 1;
+    saver.save();
+    value = 2;
+    saver.save();
+    value = 3;
+    saver.save();
+    expect(writes).toEqual([1]);
+    waiting.shift()?.();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(writes).toEqual([1, 3]);
+    let settled = false;
+    void saver.idle().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    waiting.shift()?.();
+    await saver.idle();
+    expect(writes).toEqual([1, 3]);
+  });
+  it("goes on after a failed write", async () => {
+    const writes: string[] = [];
+    let fail = true;
+    let value = "a";
+    const saver = new SerialSaver(
+      () => value,
+      async (v) => {
+        writes.push(v);
+        if (fail) throw new Error("disk full");
+      },
+    );
+    saver.save();
+    await saver.idle();
+    fail = false;
+    value = "b";
+    saver.save();
+    await saver.idle();
+    expect(writes).toEqual(["a", "b"]);
   });
 });

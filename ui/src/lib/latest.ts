@@ -106,3 +106,40 @@ export class LatestOnly<Q, R> {
     if (next) void this.run(next.q, this.seq);
   }
 }
+
+/**
+ * Writes the newest value, one write at a time. `save()` while a write is under way asks for
+ * one more write after it, of the value as it is then: writes never overtake each other (an
+ * older value can't land last), and a burst of changes costs at most two writes.
+ */
+export class SerialSaver<T> {
+  private running: Promise<void> | null = null;
+  private dirty = false;
+
+  constructor(
+    private readonly take: () => T,
+    private readonly write: (v: T) => Promise<void>,
+  ) {}
+
+  save(): void {
+    this.dirty = true;
+    this.running ??= this.drain();
+  }
+
+  /** Resolves once every asked-for write has been made. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false;
+      try {
+        await this.write(this.take());
+      } catch {
+        // The next change writes again.
+      }
+    }
+    this.running = null;
+  }
+}
