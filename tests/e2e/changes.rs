@@ -108,6 +108,13 @@ async fn changes_after_sync_now_with_unread_count_open_into_the_job() {
             return Err(format!("unread badge {badge}, expected {expected}"));
         }
         app.screenshot("unread").await?;
+        // The run's long result in the status bar gives way; Sync now and the job count stay.
+        app.find("[data-testid='sync-result']").await?;
+        for css in ["[data-testid='sync-now']", "[data-testid='cache-count']"] {
+            if !crate::view::inside_window(&app, css).await? {
+                return Err(format!("{css} is pushed out of the window by the sync result"));
+            }
+        }
 
         app.click("[data-action='view-changes']").await?;
         app.wait_for("[data-screen='changes']", T).await?;

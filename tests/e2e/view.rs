@@ -290,7 +290,7 @@ async fn arrow_keys_faceted_counts_and_the_view_after_settings_and_a_restart() {
 }
 
 /// Whether `css` lies inside the window, left to right.
-async fn inside_window(app: &App, css: &str) -> Res<bool> {
+pub(crate) async fn inside_window(app: &App, css: &str) -> Res<bool> {
     let js = format!(
         "const e = document.querySelector({}); if (!e) return false; const r = e.getBoundingClientRect();\
          return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth + 0.5",
