@@ -128,10 +128,6 @@ pub fn run(settings: Result<Settings, SettingsError>, background: bool) -> ExitC
             }
             // With a tray, closing the window keeps the scheduled sync running in the background.
             if let WindowEvent::CloseRequested { api, .. } = event {
-                // A close within the settle time of a move would lose it: save now.
-                if window.label() == "main" {
-                    geometry::save_now(window.app_handle());
-                }
                 if window.app_handle().tray_by_id("main").is_some() {
                     api.prevent_close();
                     let _ = window.hide();
@@ -545,8 +541,8 @@ mod tests {
 }
 
 /// The main window's size and position survive a restart: saved in the cache's settings a
-/// moment after the user stops moving or resizing it, and when the window is closed (so only a
-/// kill loses that moment), restored at start when it still fits on a connected screen.
+/// moment after the user stops moving or resizing it (so a quit, or a kill, loses at most that
+/// moment), restored at start when it still fits on a connected screen.
 mod geometry {
     use crate::state::AppState;
     use crate::store::{Store, WindowGeometry};
@@ -635,39 +631,20 @@ mod geometry {
         });
     }
 
-    /// Saves on this thread (the window is about to go).
-    pub(super) fn save_now(handle: &AppHandle) {
-        if let Some((store, g)) = current(handle) {
-            if let Err(e) = store.set_window_geometry(&g) {
-                tracing::warn!("window size not saved: {e}");
-            }
-        }
-    }
-
     fn save(handle: &AppHandle) {
-        if let Some((store, g)) = current(handle) {
-            tauri::async_runtime::spawn_blocking(move || {
-                if let Err(e) = store.set_window_geometry(&g) {
-                    tracing::warn!("window size not saved: {e}");
-                }
-            });
-        }
-    }
-
-    fn current(handle: &AppHandle) -> Option<(Store, WindowGeometry)> {
         let (Some(w), Some(state)) = (
             handle.get_webview_window("main"),
             handle.try_state::<AppState>(),
         ) else {
-            return None;
+            return;
         };
         // A minimized or hidden window has no size worth keeping.
         if w.is_minimized().unwrap_or(true) || !w.is_visible().unwrap_or(false) {
-            return None;
+            return;
         }
         let maximized = w.is_maximized().unwrap_or(false);
         let (Ok(pos), Ok(size)) = (w.outer_position(), w.inner_size()) else {
-            return None;
+            return;
         };
         let g = WindowGeometry {
             x: pos.x,
@@ -676,7 +653,12 @@ mod geometry {
             height: size.height,
             maximized,
         };
-        Some((state.store.clone(), g))
+        let store = state.store.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = store.set_window_geometry(&g) {
+                tracing::warn!("window size not saved: {e}");
+            }
+        });
     }
 
     #[cfg(test)]

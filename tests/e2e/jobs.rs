@@ -429,6 +429,12 @@ pub(crate) async fn wait_idle(app: &App) -> Res<()> {
     }
 }
 
+/// The jobs screen's view as saved in the cache file.
+fn saved_view(desk: &Desktop) -> ashby_sync::store::Result<ashby_sync::store::ViewState> {
+    ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
+        .and_then(|s| s.store.view_state())
+}
+
 /// The Last synced time shown in the status bar (ISO).
 async fn last_synced(app: &App) -> Res<String> {
     let v = app
@@ -560,9 +566,7 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
     .await;
     finish(app, r).await;
     // The view was saved before the window went away (quit straight after the click).
-    let saved = ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
-        .and_then(|s| s.store.view_state())
-        .expect("the cache's saved view");
+    let saved = saved_view(&desk).expect("the cache's saved view");
     assert_eq!(
         saved.search, "welding",
         "the search typed before quitting was not saved"
@@ -586,8 +590,7 @@ async fn sync_now_history_offline_restart_and_dark_mode() {
         // The view is restored: the search from before the restart, then all open jobs.
         if let Err(e) = wait_query(&app, "welding").await {
             // Say which side lost it: the saved row, or the screen that should have read it.
-            let now_saved = ashby_sync::store::Store::open(&desk.data_dir.join("ashby-sync.sqlite3"))
-                .and_then(|s| s.store.view_state());
+            let now_saved = saved_view(&desk);
             let shown = app
                 .eval("const s = document.querySelector(\"[data-testid='search']\"); const c = document.querySelector(\"[data-testid='result-count']\"); return [s && s.value, c && c.dataset.query, c && c.textContent]")
                 .await;

@@ -36,9 +36,7 @@ export class JobsViewStore {
     this.loading ??= this.read().then(
       (v) => this.apply(fromViewState(v)),
       () => {}, // no saved view: the defaults
-    ).finally(() => {
-      this.loaded = true;
-    });
+    ).finally(() => (this.loaded = true));
     return this.loading;
   }
 
